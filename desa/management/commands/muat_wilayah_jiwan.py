@@ -1,0 +1,98 @@
+"""Load Kab. Madiun, Kec. Jiwan and its 14 desa from the reference files in ``desa/data``."""
+
+import csv
+import json
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from desa.geo import point_on_surface
+from desa.models import Desa, Kabupaten, Kecamatan, Provinsi
+from kotaku.sync import format_counts, sync_object
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# The reference CSV starts at the kabupaten; the province is named here (Kemendagri code 35).
+PROVINSI = {"kode_wilayah": "35", "nama": "Jawa Timur", "kode_bps": "35"}
+# Where the common spelling differs from the official one, show the common one and keep the
+# official spelling as the alias (both are searchable).
+DISPLAY_NAMES = {"Klagenserut": "Klagen Serut"}
+
+
+def _dec(value: str, places: int) -> Decimal | None:
+    value = (value or "").strip()
+    return Decimal(value).quantize(Decimal(1).scaleb(-places)) if value else None
+
+
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value else None
+
+
+class Command(BaseCommand):
+    help = (
+        "Memuat Kab. Madiun, Kec. Jiwan dan 14 desanya (kode Kemendagri/BPS, luas, sentroid, "
+        "batas wilayah) dari desa/data. Idempoten: menjalankan dua kali tidak mengubah apa pun."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--csv", default=str(DATA_DIR / "jiwan_villages.csv"))
+        parser.add_argument("--geojson", default=str(DATA_DIR / "jiwan_villages.geojson"))
+
+    @transaction.atomic
+    def handle(self, *args, **opts):
+        with open(opts["csv"], encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(opts["geojson"], encoding="utf-8") as fh:
+            features = {
+                f["properties"]["kode_wilayah"]: f["geometry"] for f in json.load(fh)["features"]
+            }
+
+        counts: Counter = Counter()
+        provinsi = sync_object(
+            Provinsi, {"kode_wilayah": PROVINSI["kode_wilayah"]},
+            {"nama": PROVINSI["nama"], "kode_bps": PROVINSI["kode_bps"]}, counts,
+        )
+        kabupaten: dict[str, Kabupaten] = {}
+        kecamatan: dict[str, Kecamatan] = {}
+        n_desa = 0
+        for row in rows:
+            kode, tipe = row["kode_wilayah"], row["tipe"]
+            common = {"nama": row["nama"], "kode_bps": row["kode_bps"] or None}
+            if tipe in ("kabupaten", "kota"):
+                kabupaten[kode] = sync_object(Kabupaten, {"kode_wilayah": kode}, {
+                    **common, "provinsi": provinsi, "tipe": tipe,
+                    "luas_km2": _dec(row["luas_km2"], 3),
+                    "jumlah_penduduk": _int(row["jumlah_penduduk"]),
+                }, counts)
+            elif tipe == "kecamatan":
+                kecamatan[kode] = sync_object(Kecamatan, {"kode_wilayah": kode}, {
+                    **common, "kabupaten": kabupaten[row["kode_induk"]],
+                }, counts)
+            else:
+                nama = DISPLAY_NAMES.get(row["nama"], row["nama"])
+                alias = row["nama"] if nama != row["nama"] else row["nama_alias"]
+                geometry = features.get(kode)
+                lat, lng = _dec(row["latitude"], 6), _dec(row["longitude"], 6)
+                titik = None
+                if geometry and lat is not None:
+                    titik = point_on_surface(geometry, (float(lng), float(lat)))
+                sync_object(Desa, {"kode_wilayah": kode}, {
+                    **common, "nama": nama, "nama_alias": alias,
+                    "tipe": tipe, "kecamatan": kecamatan[row["kode_induk"]],
+                    "kode_pos": row["kode_pos"], "luas_km2": _dec(row["luas_km2"], 3),
+                    "luas_poligon_km2": _dec(row["luas_poligon_km2"], 3),
+                    "jumlah_penduduk": _int(row["jumlah_penduduk"]),
+                    "jumlah_kk": _int(row["jumlah_kk"]),
+                    "centroid_lat": lat, "centroid_lng": lng,
+                    "titik_lat": _dec(str(round(titik[1], 6)), 6) if titik else None,
+                    "titik_lng": _dec(str(round(titik[0], 6)), 6) if titik else None,
+                    "batas": geometry, "sumber": row["source"],
+                }, counts)
+                n_desa += 1
+        self.stdout.write(
+            f"Wilayah Jiwan: 1 provinsi, {len(kabupaten)} kabupaten, {len(kecamatan)} kecamatan, "
+            f"{n_desa} desa ({format_counts(counts)})."
+        )

@@ -1,0 +1,32 @@
+"""Template helpers shared by every page: rupiah, Indonesian decimals, query-string edits."""
+
+from django import template
+
+from kotaku.numbers import format_decimal_id, format_rupiah
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value):
+    """``1000000`` → ``Rp 1.000.000``; empty for None."""
+    if value is None or value == "":
+        return "–"
+    return format_rupiah(value)
+
+
+@register.filter
+def desimal(value, places=2):
+    """Indonesian decimal notation: ``1218.5`` → ``1.218,50``."""
+    if value is None or value == "":
+        return "–"
+    return format_decimal_id(value, int(places))
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs):
+    """The current query string with some parameters replaced (for pagination/sort links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        query[key] = value
+    return query.urlencode()

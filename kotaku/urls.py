@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kotaku import views
+from kotaku.forms import LoginForm
+
+urlpatterns = [
+    path("", views.beranda, name="beranda"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("desa/", include("desa.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
