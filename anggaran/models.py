@@ -1,3 +1,276 @@
-from django.db import models
+"""Money: funding sources, upgrade activities, their co-financing lines and progress reports.
 
-# Create your models here.
+Amounts are whole rupiah in ``Decimal`` (no floats). An activity's totals are always the sum
+of its funding lines, computed in SQL (``KegiatanQuerySet.with_totals``), never stored twice.
+"""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from desa.models import Desa, Kawasan, Kriteria, Lokasi
+from kolaborasi.models import PemangkuKepentingan
+
+RUPIAH = {"max_digits": 15, "decimal_places": 0}
+ZERO_RP = Value(0, output_field=DecimalField(**RUPIAH))
+
+
+class KategoriSumber(models.TextChoices):
+    PUSAT = "pusat", _("Pemerintah pusat")
+    DAERAH = "daerah", _("Pemerintah daerah")
+    DESA = "desa", _("Pemerintah desa")
+    NON_PEMERINTAH = "non_pemerintah", _("Non-pemerintah")
+    MASYARAKAT = "masyarakat", _("Masyarakat")
+
+
+class SumberDana(models.Model):
+    """A funding source (APBN, APBD, Dana Desa, CSR, swadaya, ...), seeded by a migration."""
+
+    kode = models.SlugField(_("kode"), max_length=20, unique=True)
+    nama = models.CharField(_("nama"), max_length=100)
+    kategori = models.CharField(_("kategori"), max_length=20, choices=KategoriSumber)
+    urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    keterangan = models.TextField(_("keterangan"), blank=True)
+    # The central KOTAKU grant; everything else counts as "non-APBN" money, the portal's
+    # measure of collaboration.
+    adalah_apbn = models.BooleanField(_("dana APBN program"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sumber dana")
+        verbose_name_plural = _("sumber dana")
+        ordering = ["urutan", "nama"]
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class StatusKegiatan(models.TextChoices):
+    RENCANA = "rencana", _("Rencana")
+    BERJALAN = "berjalan", _("Berjalan")
+    SELESAI = "selesai", _("Selesai")
+    BATAL = "batal", _("Batal")
+
+
+class KegiatanQuerySet(models.QuerySet):
+    def for_writer(self, user):
+        from kotaku import roles
+
+        return self.filter(desa__in=roles.writable_desa(user))
+
+    def with_totals(self):
+        """Planned/realised sums and the number of distinct sources and funders, in SQL.
+
+        Subqueries (not joins) so that combining them with other annotations never
+        multiplies the sums.
+        """
+        lines = Pendanaan.objects.filter(kegiatan=OuterRef("pk")).order_by().values("kegiatan")
+        return self.annotate(
+            total_rencana=Coalesce(
+                Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")), ZERO_RP),
+            total_realisasi=Coalesce(
+                Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP),
+            jumlah_sumber=Coalesce(
+                Subquery(lines.annotate(c=Count("sumber", distinct=True)).values("c")), 0),
+            jumlah_pendana=Coalesce(
+                Subquery(lines.annotate(c=Count("pemangku", distinct=True)).values("c")), 0),
+            progres_fisik=Subquery(
+                LaporanProgres.objects.filter(kegiatan=OuterRef("pk"))
+                .order_by("-tanggal", "-pk").values("persen_fisik")[:1]),
+        )
+
+
+class Kegiatan(models.Model):
+    """An upgrade activity (kegiatan penanganan): fixes part of one criterion in one desa."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kegiatan",
+                             verbose_name=_("desa"))
+    kawasan = models.ForeignKey(Kawasan, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="kegiatan", verbose_name=_("kawasan"))
+    lokasi = models.ForeignKey(Lokasi, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="kegiatan", verbose_name=_("lokasi penilaian"))
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.PROTECT, related_name="kegiatan",
+                                 verbose_name=_("kriteria yang ditangani"))
+    nama = models.CharField(_("nama kegiatan"), max_length=200)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2)
+    satuan = models.CharField(_("satuan"), max_length=20)
+    tahun_anggaran = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    status = models.CharField(_("status"), max_length=10, choices=StatusKegiatan,
+                              default=StatusKegiatan.RENCANA)
+    pelaksana = models.ForeignKey(
+        PemangkuKepentingan, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="kegiatan_dilaksanakan", verbose_name=_("pelaksana (LKM/KSM)"),
+        limit_choices_to={"jenis__in": ["lkm", "ksm"]},
+    )
+    rt = models.CharField(_("RT"), max_length=20, blank=True)
+    rw = models.CharField(_("RW"), max_length=20, blank=True)
+    lat = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    tanggal_mulai = models.DateField(_("tanggal mulai"), null=True, blank=True)
+    tanggal_selesai = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    keterangan = models.TextField(_("keterangan"), blank=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    dibuat_pada = models.DateTimeField(auto_now_add=True)
+    diubah_pada = models.DateTimeField(auto_now=True)
+    versi = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    objects = KegiatanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kegiatan penanganan")
+        verbose_name_plural = _("kegiatan penanganan")
+        ordering = ["-tahun_anggaran", "desa", "nama"]
+        constraints = [
+            models.CheckConstraint(condition=Q(volume__gt=0), name="kegiatan_volume_positive",
+                                   violation_error_message=_("Volume harus lebih dari nol.")),
+            models.CheckConstraint(
+                condition=Q(tahun_anggaran__gte=2000) & Q(tahun_anggaran__lte=2100),
+                name="kegiatan_tahun_wajar",
+                violation_error_message=_("Tahun anggaran harus antara 2000 dan 2100.")),
+            models.CheckConstraint(
+                condition=Q(tanggal_mulai__isnull=True) | Q(tanggal_selesai__isnull=True)
+                | Q(tanggal_selesai__gte=F("tanggal_mulai")),
+                name="kegiatan_tanggal_urut",
+                violation_error_message=_("Tanggal selesai tidak boleh sebelum tanggal mulai.")),
+        ]
+        indexes = [
+            models.Index(fields=["tahun_anggaran", "desa"], name="kegiatan_tahun_desa"),
+            models.Index(fields=["status"], name="kegiatan_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def get_absolute_url(self) -> str:
+        return reverse("anggaran:kegiatan_detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.lokasi_id and self.desa_id and self.lokasi.desa_id != self.desa_id:
+            errors["lokasi"] = _("Lokasi harus berada di desa kegiatan.")
+        if self.kawasan_id and self.desa_id and self.kawasan.desa_id != self.desa_id:
+            errors["kawasan"] = _("Kawasan harus berada di desa kegiatan.")
+        if self.pelaksana_id and self.pelaksana.desa_id and self.desa_id \
+                and self.pelaksana.desa_id != self.desa_id:
+            errors["pelaksana"] = _("Pelaksana LKM/KSM harus dari desa kegiatan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Pendanaan(models.Model):
+    """One funding line: a stakeholder's money from one source for one activity."""
+
+    kegiatan = models.ForeignKey(Kegiatan, on_delete=models.CASCADE, related_name="pendanaan")
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.PROTECT,
+                                 related_name="pendanaan", verbose_name=_("pemberi dana"))
+    sumber = models.ForeignKey(SumberDana, on_delete=models.PROTECT, related_name="pendanaan",
+                               verbose_name=_("sumber dana"))
+    rencana_rp = models.DecimalField(_("rencana (Rp)"), **RUPIAH)
+    realisasi_rp = models.DecimalField(_("realisasi (Rp)"), default=0, **RUPIAH)
+    natura = models.BooleanField(_("natura (tenaga/lahan/bahan, dinilai Rp)"), default=False)
+    uraian_natura = models.CharField(_("uraian natura"), max_length=250, blank=True)
+    alasan_lebih = models.CharField(_("alasan realisasi melebihi rencana"), max_length=250,
+                                    blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pendanaan")
+        verbose_name_plural = _("pendanaan")
+        ordering = ["kegiatan", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rencana_rp__gte=0),
+                                   name="pendanaan_rencana_not_negative",
+                                   violation_error_message=_("Rencana tidak boleh negatif.")),
+            models.CheckConstraint(condition=Q(realisasi_rp__gte=0),
+                                   name="pendanaan_realisasi_not_negative",
+                                   violation_error_message=_("Realisasi tidak boleh negatif.")),
+            models.CheckConstraint(
+                condition=Q(realisasi_rp__lte=F("rencana_rp")) | ~Q(alasan_lebih=""),
+                name="pendanaan_realisasi_lebih_beralasan",
+                violation_error_message=_(
+                    "Realisasi melebihi rencana: tuliskan alasannya."),
+            ),
+            models.CheckConstraint(
+                condition=Q(natura=False) | ~Q(uraian_natura=""),
+                name="pendanaan_natura_beruraian",
+                violation_error_message=_("Dana natura perlu uraian (tenaga, lahan, bahan)."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sumber", "kegiatan"], name="pendanaan_sumber_kegiatan"),
+            models.Index(fields=["pemangku", "kegiatan"], name="pendanaan_pemangku_kegiatan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemangku} / {self.sumber}: {self.rencana_rp}"
+
+
+class LaporanProgres(models.Model):
+    """A progress report: physical %, money spent to date, a note and photos."""
+
+    kegiatan = models.ForeignKey(Kegiatan, on_delete=models.CASCADE, related_name="progres")
+    tanggal = models.DateField(_("tanggal"))
+    persen_fisik = models.DecimalField(_("progres fisik (%)"), max_digits=5, decimal_places=2)
+    realisasi_rp = models.DecimalField(_("realisasi s.d. tanggal ini (Rp)"), default=0, **RUPIAH)
+    catatan = models.TextField(_("catatan"), blank=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    dibuat_pada = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("laporan progres")
+        verbose_name_plural = _("laporan progres")
+        ordering = ["kegiatan", "-tanggal", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(persen_fisik__gte=0) & Q(persen_fisik__lte=100),
+                name="progres_persen_0_100",
+                violation_error_message=_("Progres fisik harus antara 0 dan 100%.")),
+            models.CheckConstraint(condition=Q(realisasi_rp__gte=0),
+                                   name="progres_realisasi_not_negative",
+                                   violation_error_message=_("Realisasi tidak boleh negatif.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kegiatan} {self.tanggal}: {self.persen_fisik}%"
+
+
+def foto_upload_to(instance, filename: str) -> str:
+    """Unguessable name, extension from the verified image format (never the user's name)."""
+    ext = PurePosixPath(filename).suffix.lower()
+    return f"progres/{uuid.uuid4().hex}{ext}"
+
+
+class FotoProgres(models.Model):
+    class Tahap(models.TextChoices):
+        NOL = "0", _("0% (sebelum)")
+        LIMA_PULUH = "50", _("50% (pelaksanaan)")
+        SERATUS = "100", _("100% (selesai)")
+        LAIN = "lain", _("Lainnya")
+
+    laporan = models.ForeignKey(LaporanProgres, on_delete=models.CASCADE, related_name="foto")
+    foto = models.ImageField(_("foto"), upload_to=foto_upload_to)
+    tahap = models.CharField(_("tahap"), max_length=5, choices=Tahap, default=Tahap.LAIN)
+    keterangan = models.CharField(_("keterangan"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("foto progres")
+        verbose_name_plural = _("foto progres")
+        ordering = ["laporan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.laporan} ({self.get_tahap_display()})"

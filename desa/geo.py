@@ -61,7 +61,9 @@ def _scanline_midpoint(poly: list[Ring], lat: float) -> tuple[float, float, floa
     return best
 
 
-def point_on_surface(geometry: dict, hint: tuple[float, float] | None = None) -> tuple[float, float]:
+def point_on_surface(
+    geometry: dict, hint: tuple[float, float] | None = None
+) -> tuple[float, float]:
     """A (lng, lat) point inside the geometry; ``hint`` (e.g. the centroid) is kept if inside.
 
     Otherwise the midpoint of the widest inside segment along a few horizontal scanlines of the

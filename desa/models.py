@@ -185,3 +185,358 @@ class Penugasan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.desa or self.kecamatan}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Slum assessment: rule sets as data, kawasan, locations, assessments
+# ---------------------------------------------------------------------------------------------
+
+HEADER_CHOICES = [
+    ("luas_ha", _("Luas verifikasi (ha)")),
+    ("jumlah_bangunan", _("Jumlah bangunan (unit)")),
+    ("jumlah_kk", _("Jumlah KK")),
+    ("panjang_jalan_ideal_m", _("Panjang jalan lingkungan ideal (m)")),
+    ("panjang_drainase_ideal_m", _("Panjang drainase lingkungan ideal (m)")),
+]
+
+
+class Tingkat(models.TextChoices):
+    """Slum level; the codes are those of ``desa.scoring``."""
+
+    KUMUH_BERAT = "kumuh_berat", _("Kumuh Berat")
+    KUMUH_SEDANG = "kumuh_sedang", _("Kumuh Sedang")
+    KUMUH_RINGAN = "kumuh_ringan", _("Kumuh Ringan")
+    TIDAK_KUMUH = "tidak_kumuh", _("Tidak Kumuh")
+
+
+class AturanPenilaianQuerySet(models.QuerySet):
+    def bawaan(self):
+        """The rule set new assessments use."""
+        return self.filter(bawaan=True).first() or self.order_by("-pk").first()
+
+
+class AturanPenilaian(models.Model):
+    """A versioned scoring rule set (e.g. Permen PUPR 14/PRT/M/2018) stored as data.
+
+    The thresholds, bands and priority tables are JSON lists an admin can correct without a
+    release; ``to_ruleset()`` turns the rows into the pure ``desa.scoring.RuleSet``, whose
+    constructor validates them (``clean()`` reports its error to the admin).
+    """
+
+    kode = models.SlugField(_("kode"), max_length=40, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+    dasar_hukum = models.CharField(_("dasar hukum"), max_length=200)
+    keterangan = models.TextField(_("keterangan"), blank=True)
+    ambang_skor = models.JSONField(
+        _("ambang skor"), help_text=_('Daftar [persen minimum, skor], dari tertinggi, mis. '
+                                      '[[76, 5], [51, 3], [25, 1]].'))
+    batas_tingkat = models.JSONField(
+        _("batas tingkat kekumuhan"), help_text=_('Daftar [total minimum, tingkat], mis. '
+                                                  '[[60, "kumuh_berat"], [38, "kumuh_sedang"], '
+                                                  '[16, "kumuh_ringan"]].'))
+    tabel_prioritas = models.JSONField(
+        _("tabel prioritas & pola penanganan"), default=dict, blank=True,
+        help_text=_("Opsional: pertimbangan_factors, pertimbangan_bands, priority_numbers, "
+                    "handling_patterns. Kosong = tabel bawaan (belum terkonfirmasi)."))
+    bawaan = models.BooleanField(_("bawaan untuk penilaian baru"), default=False)
+    history = HistoricalRecords()
+
+    objects = AturanPenilaianQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aturan penilaian")
+        verbose_name_plural = _("aturan penilaian")
+        ordering = ["-bawaan", "kode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bawaan"], condition=Q(bawaan=True), name="aturan_satu_bawaan",
+                violation_error_message=_("Hanya satu aturan penilaian yang boleh menjadi bawaan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def to_ruleset(self):
+        """The pure rule set (criteria in order). Uses prefetched ``aspek``/``kriteria``."""
+        from desa import scoring
+
+        aspects = [scoring.Aspect(a.kode, a.nama) for a in self.aspek.all()]
+        criteria = [
+            scoring.Criterion(k.kode, k.aspek.kode, k.nama, k.satuan, k.penyebut)
+            for k in self.kriteria.select_related("aspek").all()
+        ]
+        extra = {k: v for k, v in (self.tabel_prioritas or {}).items() if k in (
+            "pertimbangan_factors", "pertimbangan_bands", "priority_numbers", "handling_patterns")}
+        return scoring.RuleSet(
+            code=self.kode, name=self.nama, aspects=tuple(aspects), criteria=tuple(criteria),
+            score_thresholds=tuple(tuple(x) for x in self.ambang_skor),
+            level_bands=tuple(tuple(x) for x in self.batas_tingkat),
+            **{k: tuple(tuple(x) for x in v) for k, v in extra.items()},
+        )
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.pk:
+            return
+        try:
+            self.to_ruleset()
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(_("Aturan tidak konsisten: %(err)s") % {"err": exc}) from exc
+
+
+class Aspek(models.Model):
+    aturan = models.ForeignKey(AturanPenilaian, on_delete=models.CASCADE, related_name="aspek")
+    kode = models.CharField(_("kode"), max_length=3)
+    nama = models.CharField(_("nama"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("aspek")
+        verbose_name_plural = _("aspek")
+        ordering = ["aturan", "kode"]
+        constraints = [
+            models.UniqueConstraint(fields=["aturan", "kode"], name="aspek_unique_kode",
+                                    violation_error_message=_("Kode aspek sudah dipakai.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode}. {self.nama}"
+
+
+class Kriteria(models.Model):
+    aturan = models.ForeignKey(AturanPenilaian, on_delete=models.CASCADE, related_name="kriteria")
+    aspek = models.ForeignKey(Aspek, on_delete=models.CASCADE, related_name="kriteria")
+    kode = models.CharField(_("kode"), max_length=4)
+    nama = models.CharField(_("nama"), max_length=250)
+    satuan = models.CharField(_("satuan volume"), max_length=10)
+    penyebut = models.CharField(_("penyebut"), max_length=30, choices=HEADER_CHOICES)
+    urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kriteria")
+        verbose_name_plural = _("kriteria")
+        ordering = ["aturan", "urutan", "kode"]
+        constraints = [
+            models.UniqueConstraint(fields=["aturan", "kode"], name="kriteria_unique_kode",
+                                    violation_error_message=_("Kode kriteria sudah dipakai.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+
+class Kawasan(models.Model):
+    """A delineated slum area of a desa, as fixed by the SK Kumuh (Bupati decree)."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kawasan")
+    nama = models.CharField(_("nama kawasan"), max_length=150)
+    luas_ha = models.DecimalField(_("luas kumuh (ha)"), max_digits=9, decimal_places=2)
+    sk_nomor = models.CharField(_("nomor SK"), max_length=120, blank=True)
+    sk_tahun = models.PositiveSmallIntegerField(_("tahun SK"), null=True, blank=True)
+    keterangan = models.TextField(_("keterangan"), blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kawasan kumuh")
+        verbose_name_plural = _("kawasan kumuh")
+        ordering = ["desa", "nama"]
+        constraints = [
+            models.CheckConstraint(condition=Q(luas_ha__gte=0), name="kawasan_luas_not_negative",
+                                   violation_error_message=_("Luas tidak boleh negatif.")),
+            models.UniqueConstraint(
+                fields=["desa", "nama"], name="kawasan_unique_nama",
+                violation_error_message=_("Nama kawasan sudah ada di desa ini."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.desa})"
+
+
+class Lokasi(models.Model):
+    """An assessment location: an RT/RW area of a desa, within a kawasan where delineated."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="lokasi")
+    kawasan = models.ForeignKey(
+        Kawasan, on_delete=models.PROTECT, null=True, blank=True, related_name="lokasi"
+    )
+    nama = models.CharField(_("nama lokasi"), max_length=150)
+    rt = models.CharField(_("RT"), max_length=20, blank=True)
+    rw = models.CharField(_("RW"), max_length=20, blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lokasi penilaian")
+        verbose_name_plural = _("lokasi penilaian")
+        ordering = ["desa", "nama"]
+        constraints = [
+            models.UniqueConstraint(fields=["desa", "nama"], name="lokasi_unique_nama",
+                                    violation_error_message=_("Nama lokasi sudah ada di desa ini."),
+                                    ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama}, {self.desa.nama}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kawasan_id and self.desa_id and self.kawasan.desa_id != self.desa_id:
+            raise ValidationError({"kawasan": _("Kawasan harus berada di desa yang sama.")})
+
+
+class PenilaianQuerySet(models.QuerySet):
+    def terverifikasi(self):
+        return self.filter(status=Penilaian.Status.DIVERIFIKASI)
+
+    def terkini(self):
+        """Per location, the latest verified assessment (what public pages show)."""
+        latest = (
+            Penilaian.objects.terverifikasi()
+            .filter(lokasi_id=models.OuterRef("lokasi_id"))
+            .order_by("-tahun").values("pk")[:1]
+        )
+        return self.terverifikasi().filter(pk=models.Subquery(latest))
+
+    def for_writer(self, user):
+        from kotaku import roles
+
+        return self.filter(lokasi__desa__in=roles.writable_desa(user))
+
+
+class Penilaian(models.Model):
+    """One location's slum assessment for one year: header (denominators) + volumes.
+
+    The computed percentages, scores, total and level are stored next to the raw volumes so
+    dashboards aggregate them in SQL; ``desa.penilaian.hitung_ulang`` recomputes them through
+    ``desa.scoring.score_assessment`` on every save (the one source of truth).
+    """
+
+    class Jenis(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        PEMUTAKHIRAN = "pemutakhiran", _("Pemutakhiran tahunan")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        DIAJUKAN = "diajukan", _("Diajukan")
+        DIVERIFIKASI = "diverifikasi", _("Terverifikasi")
+        DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
+
+    lokasi = models.ForeignKey(Lokasi, on_delete=models.PROTECT, related_name="penilaian")
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    jenis = models.CharField(_("jenis"), max_length=15, choices=Jenis, default=Jenis.BASELINE)
+    aturan = models.ForeignKey(AturanPenilaian, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("aturan penilaian"))
+    luas_ha = models.DecimalField(_("luas verifikasi (ha)"), max_digits=10, decimal_places=2)
+    jumlah_bangunan = models.PositiveIntegerField(_("jumlah bangunan (unit)"))
+    jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk (jiwa)"), default=0)
+    jumlah_kk = models.PositiveIntegerField(_("jumlah KK"))
+    panjang_jalan_ideal_m = models.DecimalField(
+        _("panjang jalan lingkungan ideal (m)"), max_digits=12, decimal_places=2)
+    panjang_drainase_ideal_m = models.DecimalField(
+        _("panjang drainase lingkungan ideal (m)"), max_digits=12, decimal_places=2)
+    # Beyond the physical score (DOMAIN §4); optional.
+    status_lahan_jelas = models.BooleanField(_("status lahan jelas"), null=True, blank=True)
+    sesuai_tata_ruang = models.BooleanField(_("sesuai rencana tata ruang"), null=True, blank=True)
+    nilai_strategis = models.PositiveSmallIntegerField(_("nilai strategis lokasi"), null=True,
+                                                       blank=True, choices=[(1, "1"), (5, "5")])
+    kepadatan_penduduk = models.PositiveSmallIntegerField(
+        _("kepadatan penduduk"), null=True, blank=True, choices=[(1, "1"), (3, "3"), (5, "5")])
+    potensi_sosial_ekonomi = models.PositiveSmallIntegerField(
+        _("potensi sosial ekonomi"), null=True, blank=True, choices=[(1, "1"), (5, "5")])
+    # Computed by hitung_ulang (never typed in).
+    total_skor = models.PositiveSmallIntegerField(_("total skor"), default=0, editable=False)
+    tingkat = models.CharField(_("tingkat kekumuhan"), max_length=15, choices=Tingkat,
+                               default=Tingkat.TIDAK_KUMUH, editable=False)
+    rata_rata_sektoral = models.DecimalField(_("rata-rata kekumuhan sektoral (%)"), max_digits=7,
+                                             decimal_places=2, default=0, editable=False)
+    prioritas = models.CharField(_("kelas prioritas"), max_length=3, blank=True, editable=False)
+    pola_penanganan = models.CharField(_("pola penanganan"), max_length=20, blank=True,
+                                       editable=False)
+    status = models.CharField(_("status"), max_length=15, choices=Status, default=Status.DRAFT)
+    catatan_verifikasi = models.TextField(_("catatan verifikator"), blank=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    diajukan_pada = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    diverifikasi_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                          null=True, blank=True, related_name="+")
+    diverifikasi_pada = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    dibuat_pada = models.DateTimeField(auto_now_add=True)
+    diubah_pada = models.DateTimeField(auto_now=True)
+    # Optimistic locking: each save increments it; a form posted with an older value is refused.
+    versi = models.PositiveIntegerField(default=1, editable=False)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    objects = PenilaianQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penilaian kekumuhan")
+        verbose_name_plural = _("penilaian kekumuhan")
+        ordering = ["-tahun", "lokasi"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lokasi", "tahun"], name="penilaian_unique_lokasi_tahun",
+                violation_error_message=_("Lokasi ini sudah punya penilaian untuk tahun tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tahun__gte=2000) & Q(tahun__lte=2100), name="penilaian_tahun_wajar",
+                violation_error_message=_("Tahun harus antara 2000 dan 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(luas_ha__gte=0) & Q(panjang_jalan_ideal_m__gte=0)
+                & Q(panjang_drainase_ideal_m__gte=0),
+                name="penilaian_header_not_negative",
+                violation_error_message=_("Nilai penyebut tidak boleh negatif."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "tahun"], name="penilaian_status_tahun")]
+
+    def __str__(self) -> str:
+        return f"{self.lokasi} {self.tahun}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("desa:penilaian_detail", args=[self.pk])
+
+    @property
+    def terkunci(self) -> bool:
+        """Verified data is locked for facilitators."""
+        return self.status == self.Status.DIVERIFIKASI
+
+    @property
+    def dapat_diubah_fasilitator(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.DIKEMBALIKAN)
+
+    def header(self) -> dict:
+        from desa.scoring import HEADER_FIELDS
+
+        return {f: getattr(self, f) for f in HEADER_FIELDS}
+
+
+class VolumePenilaian(models.Model):
+    penilaian = models.ForeignKey(Penilaian, on_delete=models.CASCADE, related_name="volume")
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.PROTECT, related_name="+")
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2, default=0)
+    persen = models.DecimalField(_("persen"), max_digits=9, decimal_places=2, default=0,
+                                 editable=False)
+    skor = models.PositiveSmallIntegerField(_("skor"), default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("volume kriteria")
+        verbose_name_plural = _("volume kriteria")
+        ordering = ["penilaian", "kriteria__urutan"]
+        constraints = [
+            models.UniqueConstraint(fields=["penilaian", "kriteria"], name="volume_unique_kriteria",
+                                    violation_error_message=_("Kriteria ini sudah diisi.")),
+            models.CheckConstraint(condition=Q(volume__gte=0), name="volume_not_negative",
+                                   violation_error_message=_("Volume tidak boleh negatif.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kriteria.kode}: {self.volume}"

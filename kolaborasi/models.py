@@ -1,3 +1,145 @@
-from django.db import models
+"""Who takes part: stakeholders (pemangku kepentingan), collaboration forums and commitments."""
 
-# Create your models here.
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from desa.models import Desa, Kabupaten, Kriteria
+
+
+class JenisPemangku(models.TextChoices):
+    KEMENTERIAN = "kementerian", _("Kementerian/lembaga pusat")
+    PROVINSI = "provinsi", _("Pemerintah provinsi")
+    OPD = "opd", _("OPD kabupaten")
+    PEMDES = "pemdes", _("Pemerintah desa")
+    LKM = "lkm", _("LKM/BKM")
+    KSM = "ksm", _("KSM")
+    SWASTA = "swasta", _("Swasta/CSR")
+    DONOR = "donor", _("Donor")
+    PERGURUAN_TINGGI = "pt", _("Perguruan tinggi")
+    LSM = "lsm", _("LSM")
+    MASYARAKAT = "masyarakat", _("Masyarakat")
+
+
+# Community bodies belong to exactly one desa.
+JENIS_BERDESA = (JenisPemangku.LKM, JenisPemangku.KSM, JenisPemangku.PEMDES)
+
+
+class PemangkuKepentinganQuerySet(models.QuerySet):
+    def pelaksana(self):
+        """Bodies that can execute works (LKM/KSM)."""
+        return self.filter(jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM])
+
+
+class PemangkuKepentingan(models.Model):
+    """A stakeholder that funds, pledges or executes slum work.
+
+    Contact details are for staff only: public pages never show them.
+    """
+
+    nama = models.CharField(_("nama"), max_length=200)
+    singkatan = models.CharField(_("singkatan"), max_length=40, blank=True)
+    jenis = models.CharField(_("jenis"), max_length=15, choices=JenisPemangku)
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="pemangku", verbose_name=_("desa"))
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="pemangku", verbose_name=_("kabupaten"))
+    keterangan = models.TextField(_("keterangan"), blank=True)
+    kontak_nama = models.CharField(_("nama kontak"), max_length=120, blank=True)
+    kontak_telepon = models.CharField(_("telepon kontak"), max_length=30, blank=True)
+    kontak_email = models.EmailField(_("e-mail kontak"), blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    objects = PemangkuKepentinganQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pemangku kepentingan")
+        verbose_name_plural = _("pemangku kepentingan")
+        ordering = ["nama"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desa"], condition=Q(jenis="lkm"), name="pemangku_satu_lkm_per_desa",
+                violation_error_message=_("Desa ini sudah punya LKM; satu desa satu LKM."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(jenis__in=["lkm", "ksm", "pemdes"]) | Q(desa__isnull=False),
+                name="pemangku_lembaga_desa_punya_desa",
+                violation_error_message=_("LKM, KSM dan pemerintah desa harus terkait satu desa."),
+            ),
+            models.UniqueConstraint(fields=["nama", "desa"], name="pemangku_unique_nama_desa",
+                                    violation_error_message=_("Nama ini sudah terdaftar.")),
+        ]
+        indexes = [models.Index(fields=["jenis"], name="pemangku_jenis")]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def get_absolute_url(self) -> str:
+        return reverse("kolaborasi:pemangku_detail", args=[self.pk])
+
+
+class ForumKolaborasi(models.Model):
+    """A collaboration meeting: who took part and what they agreed."""
+
+    tanggal = models.DateField(_("tanggal"))
+    judul = models.CharField(_("judul"), max_length=200)
+    tempat = models.CharField(_("tempat"), max_length=200, blank=True)
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="forum", verbose_name=_("desa"))
+    peserta = models.ManyToManyField(PemangkuKepentingan, related_name="forum", blank=True,
+                                     verbose_name=_("peserta"))
+    kesepakatan = models.TextField(_("kesepakatan"), blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords(m2m_fields=[peserta])
+
+    class Meta:
+        verbose_name = _("forum kolaborasi")
+        verbose_name_plural = _("forum kolaborasi")
+        ordering = ["-tanggal"]
+
+    def __str__(self) -> str:
+        return f"{self.judul} ({self.tanggal:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kolaborasi:forum_detail", args=[self.pk])
+
+
+class Komitmen(models.Model):
+    """A stakeholder's pledge to a desa (optionally a criterion) for a year.
+
+    Delivered = the realised funding lines of that stakeholder in that desa/criterion/year
+    (computed from ``anggaran.Pendanaan``, never stored).
+    """
+
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.PROTECT,
+                                 related_name="komitmen", verbose_name=_("pemangku kepentingan"))
+    forum = models.ForeignKey(ForumKolaborasi, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="komitmen", verbose_name=_("forum"))
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="komitmen",
+                             verbose_name=_("desa"))
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("kriteria"))
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    nilai_rp = models.DecimalField(_("nilai janji (Rp)"), max_digits=15, decimal_places=0)
+    natura = models.BooleanField(_("natura (barang/tenaga)"), default=False)
+    uraian = models.TextField(_("uraian"), blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("komitmen")
+        verbose_name_plural = _("komitmen")
+        ordering = ["-tahun", "desa"]
+        constraints = [
+            models.CheckConstraint(condition=Q(nilai_rp__gte=0), name="komitmen_nilai_not_negative",
+                                   violation_error_message=_("Nilai tidak boleh negatif.")),
+            models.CheckConstraint(
+                condition=Q(tahun__gte=2000) & Q(tahun__lte=2100), name="komitmen_tahun_wajar",
+                violation_error_message=_("Tahun harus antara 2000 dan 2100.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemangku} → {self.desa} {self.tahun}"

@@ -29,7 +29,7 @@ def main() -> int:
         for width in widths:
             page = browser.new_page(viewport={"width": width, "height": 900})
             errors = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("console", lambda m, errs=errors: m.type == "error" and errs.append(m.text))
             if args.login:
                 user, pw = args.login.split(":", 1)
                 page.goto(args.base + "/masuk/")

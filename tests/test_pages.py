@@ -84,7 +84,7 @@ def test_logout_is_post_only(client_for, fasilitator_a):
 @pytest.mark.django_db
 def test_admin_changelists_load_for_superuser(client_for, admin_user, jiwan):
     c = client_for(admin_user)
-    for model, model_admin in site._registry.items():
+    for model in site._registry:
         meta = model._meta
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         assert c.get(url).status_code == 200, url

@@ -1,4 +1,5 @@
 import csv
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def run_loader() -> str:
 @pytest.mark.django_db
 def test_loader_loads_exactly_the_14_desa_with_their_codes_and_names():
     output = run_loader()
-    assert "14 desa" in output and "17 dibuat" in output
+    assert "14 desa" in output and "18 dibuat" in output
     assert Provinsi.objects.count() == 1
     assert Kabupaten.objects.get().kode_wilayah == "35.19"
     assert Kecamatan.objects.get().kode_bps == "3519150"
@@ -50,7 +51,7 @@ def test_loader_is_idempotent():
     snapshot = list(Desa.objects.order_by("pk").values())
     history = Desa.history.count()
     output = run_loader()
-    assert "0 dibuat, 0 diubah, 17 tetap" in output
+    assert "0 dibuat, 0 diubah, 18 tetap" in output
     assert list(Desa.objects.order_by("pk").values()) == snapshot
     assert Desa.history.count() == history
 
@@ -91,3 +92,14 @@ def test_point_on_surface_of_a_concave_shape():
     assert not contains(u, 1.5, 2)
     x, y = point_on_surface(u, (1.5, 2))
     assert contains(u, x, y)
+
+
+@pytest.mark.django_db
+def test_sukolilo_kawasan_from_the_sk_kumuh():
+    from desa.models import Kawasan
+
+    run_loader()
+    k = Kawasan.objects.get(desa__nama="Sukolilo")
+    assert k.luas_ha == Decimal("10.20")
+    assert k.sk_nomor.endswith("118.45/325A/KPTS/402.013/2019") and k.sk_tahun == 2019
+    assert not k.is_demo

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from desa.geo import point_on_surface
-from desa.models import Desa, Kabupaten, Kecamatan, Provinsi
+from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Provinsi
 from kotaku.sync import format_counts, sync_object
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -19,6 +19,10 @@ PROVINSI = {"kode_wilayah": "35", "nama": "Jawa Timur", "kode_bps": "35"}
 # Where the common spelling differs from the official one, show the common one and keep the
 # official spelling as the alias (both are searchable).
 DISPLAY_NAMES = {"Klagenserut": "Klagen Serut"}
+# Slum areas are fixed by this decree [checked: programme blog of the Kab. Madiun team]; the CSV's
+# luas_kumuh_ha column carries the hectares (Sukolilo: 10.2 ha, RT 24, 26, 27, 28).
+SK_KUMUH = ("SK Bupati Madiun No. 118.45/325A/KPTS/402.013/2019", 2019)
+KAWASAN_KETERANGAN = {"Sukolilo": "RT 24, 26, 27, 28"}
 
 
 def _dec(value: str, places: int) -> Decimal | None:
@@ -79,7 +83,7 @@ class Command(BaseCommand):
                 titik = None
                 if geometry and lat is not None:
                     titik = point_on_surface(geometry, (float(lng), float(lat)))
-                sync_object(Desa, {"kode_wilayah": kode}, {
+                desa = sync_object(Desa, {"kode_wilayah": kode}, {
                     **common, "nama": nama, "nama_alias": alias,
                     "tipe": tipe, "kecamatan": kecamatan[row["kode_induk"]],
                     "kode_pos": row["kode_pos"], "luas_km2": _dec(row["luas_km2"], 3),
@@ -92,7 +96,14 @@ class Command(BaseCommand):
                     "batas": geometry, "sumber": row["source"],
                 }, counts)
                 n_desa += 1
+                luas_kumuh = _dec(row["luas_kumuh_ha"], 2)
+                if luas_kumuh is not None:
+                    sync_object(Kawasan, {"desa": desa, "nama": f"Kawasan kumuh {nama}"}, {
+                        "luas_ha": luas_kumuh, "sk_nomor": SK_KUMUH[0], "sk_tahun": SK_KUMUH[1],
+                        "keterangan": KAWASAN_KETERANGAN.get(nama, ""), "is_demo": False,
+                    }, counts)
         self.stdout.write(
             f"Wilayah Jiwan: 1 provinsi, {len(kabupaten)} kabupaten, {len(kecamatan)} kecamatan, "
-            f"{n_desa} desa ({format_counts(counts)})."
+            f"{n_desa} desa, {Kawasan.objects.filter(is_demo=False).count()} kawasan SK "
+            f"({format_counts(counts)})."
         )

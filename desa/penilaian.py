@@ -1,0 +1,210 @@
+"""Service functions for slum assessments: save, recompute, submit, verify, return, aggregate.
+
+Every change that touches several rows runs in one transaction and raises ``ServiceError`` with
+a user-facing message; views turn it into a form or ``messages`` error. The scores are computed
+only by ``desa.scoring.score_assessment``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from desa import scoring
+from desa.models import AturanPenilaian, Kriteria, Penilaian, VolumePenilaian
+from kotaku.services import ServiceError, VersionConflict
+
+HEADER_FIELDS = scoring.HEADER_FIELDS
+
+
+def ruleset_of(aturan: AturanPenilaian) -> scoring.RuleSet:
+    """The pure rule set of a stored one (2 queries)."""
+    return aturan.to_ruleset()
+
+
+def default_aturan() -> AturanPenilaian:
+    aturan = AturanPenilaian.objects.bawaan()
+    if aturan is None:
+        raise ServiceError(_("Belum ada aturan penilaian. Hubungi admin."))
+    return aturan
+
+
+def volume_errors(header: Mapping, volumes: Mapping, rules: scoring.RuleSet) -> dict[str, str]:
+    """What the entry form (and the spreadsheet import) must refuse, per criterion code.
+
+    The scoring engine scores anything; people may not enter a negative volume, a volume over a
+    zero denominator, or a volume above its denominator.
+    """
+    errors: dict[str, str] = {}
+    for c in rules.criteria:
+        vol = volumes.get(c.code)
+        if vol is None:
+            continue
+        vol = Decimal(vol)
+        denom = Decimal(header.get(c.denominator) or 0)
+        label = dict(_header_labels())[c.denominator]
+        if vol < 0:
+            errors[c.code] = _("Volume tidak boleh negatif.")
+        elif vol > 0 and denom == 0:
+            errors[c.code] = _("Volume %(v)s tidak bisa dinilai karena %(d)s bernilai 0. "
+                               "Isi %(d)s terlebih dahulu.") % {"v": vol, "d": label}
+        elif vol > denom:
+            errors[c.code] = _("Volume %(v)s melebihi %(d)s (%(n)s).") % {
+                "v": vol, "d": label, "n": denom}
+    return errors
+
+
+def _header_labels():
+    from desa.models import HEADER_CHOICES
+
+    return [(k, str(v).lower()) for k, v in HEADER_CHOICES]
+
+
+def hitung_ulang(penilaian: Penilaian, rules: scoring.RuleSet | None = None):
+    """Recompute and store the percentages, scores, total and level from the stored volumes."""
+    rules = rules or ruleset_of(penilaian.aturan)
+    rows = list(penilaian.volume.select_related("kriteria"))
+    volumes = {r.kriteria.kode: r.volume for r in rows}
+    result = scoring.score_assessment(penilaian.header(), volumes, rules=rules)
+    for r in rows:
+        cr = result.criteria.get(r.kriteria.kode)
+        if cr is not None:
+            r.persen, r.skor = cr.percent, cr.score
+    VolumePenilaian.objects.bulk_update(rows, ["persen", "skor"])
+    penilaian.total_skor = result.total
+    penilaian.tingkat = result.level
+    penilaian.rata_rata_sektoral = result.sectoral_mean
+    penilaian.prioritas, penilaian.pola_penanganan = _priority(penilaian, result.level, rules)
+    return result
+
+
+def _priority(p: Penilaian, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
+    if p.status_lahan_jelas is None or p.sesuai_tata_ruang is None:
+        return "", ""
+    legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang)
+    pattern = scoring.handling_pattern(level, legal, rules=rules) or ""
+    if None in (p.nilai_strategis, p.kepadatan_penduduk, p.potensi_sosial_ekonomi):
+        return "", pattern
+    letter = scoring.pertimbangan_lain_class(
+        p.nilai_strategis, p.kepadatan_penduduk, p.potensi_sosial_ekonomi, rules=rules)
+    return scoring.priority_class(level, legal, letter, rules=rules) or "", pattern
+
+
+@transaction.atomic
+def simpan_penilaian(
+    penilaian: Penilaian, volumes: Mapping[str, Decimal], user, versi: int | None = None
+) -> Penilaian:
+    """Save the header (already set on ``penilaian``) and all volumes, then recompute.
+
+    ``versi`` is the version the user's form was opened at: if the row changed since, nothing
+    is saved and ``VersionConflict`` is raised (no silent lost update).
+    """
+    rules = ruleset_of(penilaian.aturan)
+    errors = volume_errors(penilaian.header(), volumes, rules)
+    if errors:
+        code, message = next(iter(errors.items()))
+        raise ServiceError(message, field=code)
+    if penilaian.pk:
+        current = Penilaian.objects.select_for_update().get(pk=penilaian.pk)
+        if versi is not None and current.versi != versi:
+            raise VersionConflict(_(
+                "Penilaian ini telah diubah oleh %(user)s setelah formulir Anda dibuka. "
+                "Periksa perubahan di bawah lalu simpan ulang.") % {
+                "user": _last_editor(current)})
+        penilaian.versi = current.versi + 1
+    else:
+        penilaian.dibuat_oleh = penilaian.dibuat_oleh or user
+    penilaian.save()
+    kriteria = {k.kode: k for k in Kriteria.objects.filter(aturan=penilaian.aturan)}
+    existing = {v.kriteria_id: v for v in penilaian.volume.all()}
+    new_rows, changed = [], []
+    for code, k in kriteria.items():
+        vol = Decimal(volumes.get(code) or 0)
+        row = existing.get(k.pk)
+        if row is None:
+            new_rows.append(VolumePenilaian(penilaian=penilaian, kriteria=k, volume=vol))
+        elif row.volume != vol:
+            row.volume = vol
+            row.save(update_fields=["volume"])  # one history row per changed volume
+            changed.append(row)
+    for row in new_rows:
+        row.save()
+    hitung_ulang(penilaian, rules)
+    Penilaian.objects.filter(pk=penilaian.pk).update(
+        total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
+        rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
+        pola_penanganan=penilaian.pola_penanganan,
+    )
+    return penilaian
+
+
+def _last_editor(p: Penilaian) -> str:
+    last = p.history.select_related("history_user").first()
+    user = getattr(last, "history_user", None)
+    return (user.get_full_name() or user.get_username()) if user else _("pengguna lain")
+
+
+def _transition(penilaian: Penilaian, allowed: tuple[str, ...], target: str, **fields) -> None:
+    with transaction.atomic():
+        current = Penilaian.objects.select_for_update().get(pk=penilaian.pk)
+        if current.status not in allowed:
+            raise ServiceError(_("Penilaian berstatus \u201c%(s)s\u201d tidak dapat diproses.")
+                               % {"s": current.get_status_display()})
+        for key, value in fields.items():
+            setattr(penilaian, key, value)
+        penilaian.status = target
+        penilaian.versi = current.versi + 1
+        penilaian.save()
+
+
+def ajukan(penilaian: Penilaian, user) -> None:
+    """Facilitator submits a draft (or a returned one) for verification."""
+    S = Penilaian.Status
+    _transition(penilaian, (S.DRAFT, S.DIKEMBALIKAN), S.DIAJUKAN, diajukan_pada=timezone.now())
+
+
+def verifikasi(penilaian: Penilaian, user) -> None:
+    S = Penilaian.Status
+    _transition(penilaian, (S.DIAJUKAN,), S.DIVERIFIKASI, diverifikasi_oleh=user,
+                diverifikasi_pada=timezone.now(), catatan_verifikasi="")
+
+
+def kembalikan(penilaian: Penilaian, user, catatan: str) -> None:
+    catatan = (catatan or "").strip()
+    if not catatan:
+        raise ServiceError(_("Tuliskan catatan: apa yang perlu diperbaiki fasilitator."),
+                           field="catatan")
+    S = Penilaian.Status
+    _transition(penilaian, (S.DIAJUKAN,), S.DIKEMBALIKAN, catatan_verifikasi=catatan)
+
+
+def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -> dict:
+    """Aggregate scores grouped by ``key`` (e.g. ``"lokasi__desa"``): sum the volumes and the
+    denominators of the assessments in SQL (two grouped queries), then score the sums with the
+    same engine (DOMAIN §4). Only assessments of one rule set may be aggregated together.
+    """
+    if rules is None:
+        rules = ruleset_of(default_aturan())
+    qs = penilaian_qs.filter(aturan__kode=rules.code).order_by()
+    headers = {
+        row[key]: {f: row[f"s_{f}"] or 0 for f in HEADER_FIELDS}
+        for row in qs.values(key).annotate(**{f"s_{f}": Sum(f) for f in HEADER_FIELDS})
+    }
+    volumes: dict = defaultdict(dict)
+    vol_rows = (
+        VolumePenilaian.objects.filter(penilaian__in=qs.values("pk")).order_by()
+        .values(k=F(f"penilaian__{key}"), kode=F("kriteria__kode"))
+        .annotate(total=Sum("volume"))
+    )
+    for row in vol_rows:
+        volumes[row["k"]][row["kode"]] = row["total"]
+    return {
+        k: scoring.score_assessment(header, volumes.get(k, {}), rules=rules)
+        for k, header in headers.items()
+    }
