@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("desa/", include("desa.urls")),
+    path("kolaborasi/", include("kolaborasi.urls")),
+    path("anggaran/", include("anggaran.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,75 @@
+"""Form fields for numbers typed the Indonesian way ("1.218,50", "Rp 100.000.000").
+
+They render as text inputs with a numeric keyboard (``inputmode``) because browsers' number
+inputs reject the comma decimal separator; parsing is done by ``kotaku.numbers`` and refuses
+ambiguous input ("1.218") with a message instead of guessing.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kotaku.numbers import NumberFormatError, format_decimal_id, parse_decimal, parse_rupiah
+
+
+class _IndonesianNumberField(forms.CharField):
+    parser = staticmethod(parse_decimal)
+    inputmode = "decimal"
+
+    def __init__(self, *, min_value=None, max_value=None, places: int = 2, **kwargs):
+        self.min_value, self.max_value, self.places = min_value, max_value, places
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": self.inputmode, "autocomplete": "off"})
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int):
+            return self.display(value)
+        return value
+
+    def display(self, value) -> str:
+        return format_decimal_id(value, self.places)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            number = self.parser(value)
+        except NumberFormatError as exc:
+            raise ValidationError(str(exc), code=getattr(exc, "code", "invalid")) from exc
+        except ValueError as exc:
+            raise ValidationError("Masukkan angka yang valid.", code="invalid") from exc
+        if self.min_value is not None and number < self.min_value:
+            raise ValidationError(
+                "Nilai tidak boleh kurang dari %(min)s." if self.min_value != 0
+                else "Nilai tidak boleh negatif.",
+                code="min_value", params={"min": self.display(self.min_value)})
+        if self.max_value is not None and number > self.max_value:
+            raise ValidationError("Nilai tidak boleh lebih dari %(max)s.", code="max_value",
+                                  params={"max": self.display(self.max_value)})
+        return number.quantize(Decimal(1).scaleb(-self.places)) if self.places else number
+
+
+class DecimalIDField(_IndonesianNumberField):
+    """A decimal typed as "1.218,50", "1218.5" or "1218" (ambiguous "1.218" is refused)."""
+
+
+class RupiahField(_IndonesianNumberField):
+    """Whole rupiah typed as "100.000.000", "100000000" or "Rp 100.000.000"."""
+
+    parser = staticmethod(parse_rupiah)
+    inputmode = "numeric"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", Decimal("999999999999999"))
+        super().__init__(places=0, **kwargs)
+
+    def display(self, value) -> str:
+        return format_decimal_id(value, 0)

@@ -1,0 +1,24 @@
+"""Form base: Bootstrap classes and invalid-state attributes on every widget."""
+
+from django import forms
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes, ``aria-invalid`` and ``aria-describedby`` to widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
+                "form-select" if isinstance(widget, forms.Select) else "form-control")
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                w = self.fields[name].widget
+                w.attrs["class"] = w.attrs.get("class", "") + " is-invalid"
+                w.attrs["aria-invalid"] = "true"
+                w.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
