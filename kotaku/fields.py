@@ -19,12 +19,11 @@ class _IndonesianNumberField(forms.CharField):
 
     def __init__(self, *, min_value=None, max_value=None, places: int = 2, **kwargs):
         self.min_value, self.max_value, self.places = min_value, max_value, places
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": self.inputmode, "autocomplete": "off"})
+        attrs.update({"inputmode": self.inputmode, "autocomplete": "off", "maxlength": "40"})
         return attrs
 
     def prepare_value(self, value):
