@@ -20,6 +20,7 @@ migrate: venv
 
 seed: migrate
 	DEBUG=True $(PYTHON) manage.py muat_wilayah_jiwan
+	DEBUG=True $(PYTHON) manage.py muat_pemangku_jiwan
 	DEBUG=True $(PYTHON) manage.py seed_demo
 
 ## everything `make run` does except serving

@@ -44,5 +44,9 @@ def seed_users(counts: Counter) -> list[tuple[str, str]]:
 
 
 def app_seeders():
-    """Each app's demo seeder, in dependency order (added as the apps grow)."""
-    return []
+    """Each app's demo seeder, in dependency order."""
+    from anggaran.demo import seed_activities
+    from desa.demo import seed_assessments
+    from kolaborasi.reference import seed_reference
+
+    return [seed_reference, seed_assessments, seed_activities]
