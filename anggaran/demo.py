@@ -167,7 +167,7 @@ def _demo_spread(counts, desa, demo, S, pkp, pupr, pemdes, lkm):
     years = [(2019, StatusKegiatan.SELESAI), (2021, StatusKegiatan.SELESAI),
              (2023, StatusKegiatan.SELESAI), (2024, StatusKegiatan.BERJALAN),
              (2025, StatusKegiatan.RENCANA)]
-    for n, (name, d) in enumerate(sorted(desa.items())):
+    for n, (_name, d) in enumerate(sorted(desa.items())):
         rng = random.Random(f"kegiatan-{d.kode_wilayah}")
         worst = sorted((r for r in _baseline_volumes(d) if r[2] >= 3), key=lambda r: -r[2])
         seen = set()

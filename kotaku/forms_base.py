@@ -8,7 +8,7 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(widget, forms.Select) else "form-control")
