@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from desa import scoring
 from desa.models import AturanPenilaian, Kriteria, Penilaian, VolumePenilaian
@@ -53,11 +54,19 @@ def volume_errors(header: Mapping, volumes: Mapping, rules: scoring.RuleSet) -> 
             errors[c.code] = _("Volume tidak boleh negatif.")
         elif vol > 0 and denom == 0:
             errors[c.code] = _("Volume %(v)s tidak bisa dinilai karena %(d)s bernilai 0. "
-                               "Isi %(d)s terlebih dahulu.") % {"v": vol, "d": label}
+                               "Isi %(d)s terlebih dahulu.") % {"v": _angka(vol), "d": label}
         elif vol > denom:
-            errors[c.code] = _("Volume %(v)s melebihi %(d)s (%(n)s).") % {
-                "v": vol, "d": label, "n": denom}
+            errors[c.code] = _("Volume %(v)s melebihi %(d)s, yaitu %(n)s.") % {
+                "v": _angka(vol), "d": label, "n": _angka(denom)}
     return errors
+
+
+def _angka(value: Decimal) -> str:
+    """A number in an Indonesian message: "60", "1.218", "76,90" (never the English "60.00",
+    which an Indonesian reader takes for six thousand)."""
+    from kotaku.numbers import format_decimal_id
+
+    return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
 
 
 def _header_labels():
@@ -123,7 +132,7 @@ def simpan_penilaian(
     penilaian.save()
     kriteria = {k.kode: k for k in Kriteria.objects.filter(aturan=penilaian.aturan)}
     existing = {v.kriteria_id: v for v in penilaian.volume.all()}
-    new_rows, changed = [], []
+    new_rows = []
     for code, k in kriteria.items():
         vol = Decimal(volumes.get(code) or 0)
         row = existing.get(k.pk)
@@ -132,9 +141,9 @@ def simpan_penilaian(
         elif row.volume != vol:
             row.volume = vol
             row.save(update_fields=["volume"])  # one history row per changed volume
-            changed.append(row)
-    for row in new_rows:
-        row.save()
+    if new_rows:
+        # One INSERT for the rows and one for their history (a new assessment has 16 or 19).
+        bulk_create_with_history(new_rows, VolumePenilaian, default_user=user)
     hitung_ulang(penilaian, rules)
     Penilaian.objects.filter(pk=penilaian.pk).update(
         total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
@@ -184,14 +193,13 @@ def kembalikan(penilaian: Penilaian, user, catatan: str) -> None:
     _transition(penilaian, (S.DIAJUKAN,), S.DIKEMBALIKAN, catatan_verifikasi=catatan)
 
 
-def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -> dict:
-    """Aggregate scores grouped by ``key`` (e.g. ``"lokasi__desa"``): sum the volumes and the
-    denominators of the assessments in SQL (two grouped queries), then score the sums with the
-    same engine (DOMAIN §4). Only assessments of one rule set may be aggregated together.
+def jumlah_masukan(penilaian_qs, key: str, rules_code: str) -> dict:
+    """Summed header and volumes per ``key`` value: ``{k: (header, volumes)}``.
+
+    Two grouped SQL queries whatever the number of assessments; only assessments of one rule
+    set are summed together (their criteria differ).
     """
-    if rules is None:
-        rules = ruleset_of(default_aturan())
-    qs = penilaian_qs.filter(aturan__kode=rules.code).order_by()
+    qs = penilaian_qs.filter(aturan__kode=rules_code).order_by()
     headers = {
         row[key]: {f: row[f"s_{f}"] or 0 for f in HEADER_FIELDS}
         for row in qs.values(key).annotate(**{f"s_{f}": Sum(f) for f in HEADER_FIELDS})
@@ -204,7 +212,17 @@ def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -
     )
     for row in vol_rows:
         volumes[row["k"]][row["kode"]] = row["total"]
+    return {k: (header, volumes.get(k, {})) for k, header in headers.items()}
+
+
+def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -> dict:
+    """Aggregate scores grouped by ``key`` (e.g. ``"lokasi__desa"``): sum the volumes and the
+    denominators of the assessments in SQL, then score the sums with the same engine
+    (DOMAIN §4).
+    """
+    if rules is None:
+        rules = ruleset_of(default_aturan())
     return {
-        k: scoring.score_assessment(header, volumes.get(k, {}), rules=rules)
-        for k, header in headers.items()
+        k: scoring.score_assessment(header, volumes, rules=rules)
+        for k, (header, volumes) in jumlah_masukan(penilaian_qs, key, rules.code).items()
     }

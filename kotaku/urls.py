@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from anggaran import views_dashboard
 from kotaku import views
 from kotaku.forms import LoginForm
 
 urlpatterns = [
-    path("", views.beranda, name="beranda"),
+    path("", views_dashboard.beranda, name="beranda"),
+    path("siapa-mendanai/", views_dashboard.matriks, name="matriks"),
+    path("siapa-mendanai/duplikasi/", views_dashboard.duplikasi, name="duplikasi"),
+    path("dampak/", views_dashboard.dampak, name="dampak"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "masuk/",

@@ -1,20 +1,8 @@
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from desa.models import Desa
-from desa.services import peta_geojson
-
-
-@require_GET
-def beranda(request):
-    desa_list = list(Desa.objects.select_related("kecamatan__kabupaten").order_by("kode_wilayah"))
-    return render(request, "beranda.html", {
-        "desa_list": desa_list,
-        "peta": peta_geojson(desa_list),
-    })
 
 
 @never_cache

@@ -30,3 +30,18 @@ def query_replace(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def rupiah_singkat(value):
+    """Short rupiah for headline numbers: ``Rp 7,9 M`` (miliar), ``Rp 120 jt`` (juta)."""
+    if value in (None, ""):
+        return "–"
+    from decimal import Decimal
+
+    value = Decimal(value)
+    if abs(value) >= Decimal(10) ** 9:
+        return f"Rp {format_decimal_id(value / Decimal(10) ** 9, 1)} M"
+    if abs(value) >= Decimal(10) ** 6:
+        return f"Rp {format_decimal_id(value / Decimal(10) ** 6, 0)} jt"
+    return format_rupiah(value)

@@ -1,0 +1,209 @@
+"""Public dashboards: Beranda, who funds what where (matrix + flows), impact, duplicates.
+
+Each view asks ``anggaran.dashboard`` for its numbers and renders them or exports them; the
+page and its CSV/XLSX come from the same function, so they always agree.
+"""
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from anggaran import dashboard as dash
+from anggaran.dashboard_forms import DashboardFilterForm
+from anggaran.models import Kegiatan
+from desa.models import Desa, Tingkat
+from desa.services import peta_geojson
+from kotaku.exports import Column, export_response, requested_format
+
+
+def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):
+    form = DashboardFilterForm(request.GET or None, fields=fields)
+    return form, form.to_filter()
+
+
+def _kegiatan_list_url(f: dash.Filter, **extra) -> str:
+    params = {"tahun_anggaran": f.tahun, "sumber": f.sumber, "jenis_pemangku": f.jenis,
+              "aspek": f.aspek, **extra}
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse('anggaran:kegiatan_list')}?{query}"
+
+
+SUMBER_COLUMNS = [
+    Column(_("Sumber dana"), "nama"), Column(_("Kategori"), "kategori"),
+    Column(_("Rencana (Rp)"), "rencana", "rupiah"), Column(_("Realisasi (Rp)"), "realisasi",
+                                                          "rupiah"),
+    Column(_("Porsi rencana (%)"), "porsi", "percent"), Column(_("Kegiatan"), "kegiatan", "int"),
+]
+JENIS_COLUMNS = [
+    Column(_("Jenis pemangku"), "nama"), Column(_("Rencana (Rp)"), "rencana", "rupiah"),
+    Column(_("Realisasi (Rp)"), "realisasi", "rupiah"),
+    Column(_("Porsi rencana (%)"), "porsi", "percent"), Column(_("Pemberi dana"), "pendana",
+                                                               "int"),
+]
+
+
+def _desa_rows(ringkasan, kolab):
+    rows = []
+    for d in Desa.objects.order_by("kode_wilayah"):
+        hasil = ringkasan.tingkat.get(d.pk)
+        k = kolab.get(d.pk, {})
+        rows.append({
+            "desa": d, "kode": d.kode_wilayah, "nama": d.nama,
+            "skor": hasil.total if hasil else None,
+            "tingkat": hasil.level if hasil else "",
+            "tingkat_label": hasil.level_label if hasil else _("Belum dinilai"),
+            "sumber": k.get("sumber", 0), "pendana": k.get("pendana", 0),
+            "rencana": k.get("rencana") or Decimal(0),
+        })
+    return rows
+
+
+DESA_COLUMNS = [
+    Column(_("Kode Kemendagri"), "kode"), Column(_("Desa"), "nama"),
+    Column(_("Skor kekumuhan"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
+    Column(_("Jumlah sumber dana"), "sumber", "int"),
+    Column(_("Jumlah pemberi dana"), "pendana", "int"),
+    Column(_("Rencana dana (Rp)"), "rencana", "rupiah"),
+]
+
+
+@require_GET
+def beranda(request):
+    form, f = _filter(request, fields=("tahun",))
+    ringkasan = dash.ringkasan(f)
+    kolab = dash.kolaborasi_per_desa(f)
+    desa_rows = _desa_rows(ringkasan, kolab)
+    tabel = request.GET.get("tabel")
+    fmt = requested_format(request)
+    if fmt or tabel:
+        tables = {
+            "sumber": (SUMBER_COLUMNS, lambda: dash.per_sumber(f)),
+            "jenis": (JENIS_COLUMNS, lambda: dash.per_jenis_pemangku(f)),
+            "desa": (DESA_COLUMNS, lambda: desa_rows),
+        }
+        if tabel not in tables:
+            raise Http404
+        columns, rows = tables[tabel]
+        return export_response(fmt, f"dana-per-{tabel}", columns, rows())
+    per_sumber = dash.per_sumber(f)
+    per_jenis = dash.per_jenis_pemangku(f)
+    warna = {}
+    for row in desa_rows:
+        warna[row["desa"].pk] = {
+            "warna": dash.LEVEL_COLOURS.get(row["tingkat"], dash.NOT_ASSESSED_COLOUR),
+            "keterangan": f"{row['tingkat_label']}"
+                          + (f" (skor {row['skor']})" if row["skor"] is not None else ""),
+        }
+    terbaru = (Kegiatan.objects.with_totals().select_related("desa", "kriteria")
+               .order_by("-dibuat_pada", "-pk")[:8])
+    return render(request, "dashboard/beranda.html", {
+        "form": form, "filter": f, "r": ringkasan, "desa_rows": desa_rows,
+        "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
+        "peta": peta_geojson([row["desa"] for row in desa_rows], warna),
+        "legenda": [{"warna": dash.LEVEL_COLOURS[c], "label": str(lbl)}
+                    for c, lbl in Tingkat.choices]
+        + [{"warna": dash.NOT_ASSESSED_COLOUR, "label": _("Belum dinilai")}],
+        "grafik": {
+            "sumber": {"labels": [r["nama"] for r in per_sumber if r["rencana"]],
+                       "rencana": [float(r["rencana"]) for r in per_sumber if r["rencana"]],
+                       "realisasi": [float(r["realisasi"]) for r in per_sumber if r["rencana"]]},
+            "jenis": {"labels": [r["nama"] for r in per_jenis],
+                      "rencana": [float(r["rencana"]) for r in per_jenis]},
+        },
+        "query": f.as_query(),
+    })
+
+
+@require_GET
+def matriks(request):
+    form, f = _filter(request)
+    baris = request.GET.get("baris") if request.GET.get("baris") in dash.ROW_KEYS else "pemangku"
+    kolom = request.GET.get("kolom") if request.GET.get("kolom") in dash.COL_KEYS else "desa"
+    nilai = "realisasi" if request.GET.get("nilai") == "realisasi" else "rencana"
+    m = dash.matriks(f, baris, kolom, nilai)
+    row_param = "pemangku" if baris == "pemangku" else "sumber"
+    col_keys = {}
+    if kolom == "desa":
+        col_keys = dict(Desa.objects.filter(pk__in=[k for k, _l in m.columns])
+                        .values_list("pk", "kode_wilayah"))
+    sumber_kode = {}
+    if baris == "sumber":
+        from anggaran.models import SumberDana
+
+        sumber_kode = dict(SumberDana.objects.values_list("pk", "kode"))
+
+    def link(row_key, col_key=None):
+        extra = {row_param: sumber_kode.get(row_key, row_key) if baris == "sumber" else row_key}
+        if col_key is not None:
+            extra["desa" if kolom == "desa" else "aspek"] = col_keys.get(col_key, col_key)
+        return _kegiatan_list_url(f, **extra)
+
+    rows = [{**row, "url": link(row["key"]),
+             "cells": [(v, link(row["key"], m.columns[i][0]) if v else None)
+                       for i, v in enumerate(row["cells"])]} for row in m.rows]
+    fmt = requested_format(request)
+    if fmt:
+        label = _("Pemangku kepentingan") if baris == "pemangku" else _("Sumber dana")
+        columns = [Column(label, "label")] + [
+            Column(str(col_label), (lambda r, i=i: r["cells"][i]), "rupiah")
+            for i, (_k, col_label) in enumerate(m.columns)
+        ] + [Column(_("Total (Rp)"), "total", "rupiah")]
+        total_row = {"label": _("Total"), "cells": m.col_totals, "total": m.total}
+        return export_response(fmt, f"matriks-{baris}-{kolom}-{nilai}", columns,
+                               [*m.rows, total_row])
+    return render(request, "dashboard/matriks.html", {
+        "form": form, "filter": f, "m": m, "rows": rows, "baris": baris, "kolom": kolom,
+        "nilai": nilai, "aliran": dash.aliran(f), "query": f.as_query(),
+        "keep": {"baris": baris, "kolom": kolom, "nilai": nilai},
+    })
+
+
+DAMPAK_COLUMNS = [
+    Column(_("Desa"), "label"),
+    Column(_("Skor baseline"), lambda d: d.sebelum.total, "int"),
+    Column(_("Tingkat baseline"), lambda d: d.sebelum.level_label),
+    Column(_("Skor setelah kegiatan selesai"), lambda d: d.sesudah.total, "int"),
+    Column(_("Tingkat setelah"), lambda d: d.sesudah.level_label),
+    Column(_("Penurunan skor"), "penurunan", "int"),
+    Column(_("Realisasi kegiatan selesai (Rp)"), "realisasi", "rupiah"),
+    Column(_("Penurunan per Rp 100 juta"), "penurunan_per_100jt", "decimal"),
+    Column(_("Kontribusi penanganan (%)"), "kontribusi", "percent"),
+    Column(_("Keluar dari kumuh"), lambda d: _("ya") if d.keluar_dari_kumuh else _("tidak")),
+]
+
+
+@require_GET
+def dampak(request):
+    rows, total = dash.dampak()
+    fmt = requested_format(request)
+    if fmt:
+        return export_response(fmt, "dampak-penanganan", DAMPAK_COLUMNS,
+                               [*rows, *([total] if total else [])])
+    return render(request, "dashboard/dampak.html", {
+        "rows": rows, "total": total, "keluar": [d for d in rows if d.keluar_dari_kumuh],
+    })
+
+
+DUPLIKASI_COLUMNS = [
+    Column(_("Tahun"), "tahun_anggaran", "int"), Column(_("Desa"), "desa.nama"),
+    Column(_("Lokasi"), "lokasi.nama"), Column(_("Kriteria"), "kriteria.kode"),
+    Column(_("Kegiatan"), "nama"), Column(_("Rencana (Rp)"), "total_rencana", "rupiah"),
+    Column(_("Pemberi dana"), lambda k: ", ".join(
+        sorted({p.pemangku.nama for p in k.pendanaan.all()}))),
+]
+
+
+@require_GET
+def duplikasi(request):
+    form, f = _filter(request, fields=("tahun",))
+    qs = dash.duplikasi(f)
+    fmt = requested_format(request)
+    if fmt:
+        return export_response(fmt, "kemungkinan-duplikasi", DUPLIKASI_COLUMNS, list(qs))
+    return render(request, "dashboard/duplikasi.html", {"form": form, "kegiatan": qs,
+                                                        "query": f.as_query()})

@@ -1,0 +1,238 @@
+"""Dashboards: who funds what where, from which source, and what it changed."""
+
+import csv
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from anggaran import dashboard as dash
+from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from desa import scoring
+from desa.models import AturanPenilaian, Kriteria
+from desa.penilaian import jumlah_masukan, ruleset_of
+from kolaborasi.models import JenisPemangku, PemangkuKepentingan
+
+PUBLIC = ["beranda", "matriks", "dampak", "duplikasi"]
+
+
+@pytest.fixture
+def demo(jiwan):
+    call_command("seed_demo", stdout=io.StringIO())
+    return jiwan
+
+
+def _more_activities(n: int, seed: int = 1) -> None:
+    """Random co-financed activities across the desa (for scale and sum checks)."""
+    rng = random.Random(seed)
+    desa = list(PemangkuKepentingan.objects.filter(jenis=JenisPemangku.PEMDES)
+                .select_related("desa"))
+    funders = list(PemangkuKepentingan.objects.all())
+    sources = list(SumberDana.objects.all())
+    kriteria = list(Kriteria.objects.filter(aturan__bawaan=True))
+    activities = Kegiatan.objects.bulk_create([
+        Kegiatan(desa=rng.choice(desa).desa, kriteria=rng.choice(kriteria),
+                 nama=f"Kegiatan uji {i}", volume=Decimal(rng.randint(1, 50)), satuan="m",
+                 tahun_anggaran=rng.choice([2018, 2020, 2022]),
+                 status=rng.choice(StatusKegiatan.values))
+        for i in range(n)
+    ])
+    lines = []
+    for k in activities:
+        for _ in range(rng.randint(1, 4)):
+            rencana = Decimal(rng.randint(1, 5000) * 1000)
+            lines.append(Pendanaan(kegiatan=k, pemangku=rng.choice(funders),
+                                   sumber=rng.choice(sources), rencana_rp=rencana,
+                                   realisasi_rp=rencana // 2))
+    Pendanaan.objects.bulk_create(lines)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PUBLIC)
+def test_dashboards_public_200(client, demo, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [
+    {"baris": "pemangku", "kolom": "desa"}, {"baris": "sumber", "kolom": "desa"},
+    {"baris": "sumber", "kolom": "aspek"}, {"baris": "pemangku", "kolom": "aspek",
+                                             "nilai": "realisasi"},
+    {"tahun": "abc", "sumber": "<script>", "jenis": "x" * 5000, "aspek": "\x00"},
+])
+def test_matrix_views_and_hostile_filters(client, demo, params):
+    assert client.get(reverse("matriks"), params).status_code == 200
+
+
+@pytest.mark.django_db
+def test_matrix_2018_shows_bibrik_apbd_kabupaten_100_juta(client, demo):
+    response = client.get(reverse("matriks"), {"tahun": 2018, "sumber": "apbd-kab"})
+    m = response.context["m"]
+    assert [label for _k, label in m.columns] == ["Bibrik"]
+    (row,) = m.rows
+    assert row["label"].startswith("Dinas Perumahan")
+    assert row["cells"] == [Decimal(100_000_000)] and m.total == Decimal(100_000_000)
+    assert "Rp 100.000.000" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("baris,kolom", [("pemangku", "desa"), ("sumber", "desa"),
+                                         ("sumber", "aspek"), ("pemangku", "aspek")])
+def test_matrix_cells_equal_independent_sums(demo, baris, kolom):
+    _more_activities(40)
+    f = dash.Filter(tahun=2022)
+    m = dash.matriks(f, baris, kolom)
+    expected: dict = {}
+    for p in Pendanaan.objects.select_related("kegiatan__kriteria__aspek"):
+        if p.kegiatan.status == StatusKegiatan.BATAL or p.kegiatan.tahun_anggaran != 2022:
+            continue
+        r = p.pemangku_id if baris == "pemangku" else p.sumber_id
+        c = p.kegiatan.desa_id if kolom == "desa" else p.kegiatan.kriteria.aspek.kode
+        expected[(r, c)] = expected.get((r, c), Decimal(0)) + p.rencana_rp
+    got = {(row["key"], m.columns[i][0]): v for row in m.rows
+           for i, v in enumerate(row["cells"]) if v is not None}
+    assert got == expected
+    assert m.total == sum(expected.values())
+    assert sum(row["total"] for row in m.rows) == m.total
+
+
+@pytest.mark.django_db
+def test_matrix_export_matches_page(client, demo):
+    page = client.get(reverse("matriks"), {"tahun": 2018})
+    export = client.get(reverse("matriks"), {"tahun": 2018, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    m = page.context["m"]
+    assert rows[0][0] == "Pemangku kepentingan" and rows[0][-1] == "Total (Rp)"
+    assert [r[0] for r in rows[1:-1]] == [row["label"] for row in m.rows]
+    assert Decimal(rows[-1][-1]) == m.total
+
+
+@pytest.mark.django_db
+def test_cell_links_lead_to_the_activities_behind_them(client, demo):
+    page = client.get(reverse("matriks"), {"tahun": 2018})
+    url = page.context["rows"][0]["cells"][0][1]
+    listing = client.get(url)
+    assert listing.status_code == 200
+    assert "Jalan paving akses kawasan budidaya lele" in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_beranda_headline_numbers(client, demo):
+    response = client.get(reverse("beranda"))
+    r = response.context["r"]
+    lines = Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL)
+    assert r.rencana == sum(p.rencana_rp for p in lines)
+    non_apbn = sum(p.rencana_rp for p in lines if not p.sumber.adalah_apbn)
+    assert r.non_apbn == non_apbn
+    assert r.jumlah_pendana == len({p.pemangku_id for p in lines})
+    assert r.jumlah_desa == 14 and sum(n for _c, _l, n in r.desa_per_tingkat) == 14
+    assert len(response.context["peta"]["features"]) == 14
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tabel", ["sumber", "jenis", "desa"])
+def test_beranda_table_exports(client, demo, tabel):
+    response = client.get(reverse("beranda"), {"tabel": tabel, "format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+@pytest.mark.django_db
+def test_unknown_export_table_404(client, demo):
+    assert client.get(reverse("beranda"), {"tabel": "x", "format": "csv"}).status_code == 404
+    assert client.get(reverse("dampak"), {"format": "pdfx"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_impact_follows_the_scoring_engine(demo):
+    rules = ruleset_of(AturanPenilaian.objects.bawaan())
+    bibrik = demo.get(nama="Bibrik")
+    rows, total = dash.dampak()
+    row = next(d for d in rows if d.key == bibrik.pk)
+    header, volumes = jumlah_masukan(dash.baseline_qs(), "lokasi__desa", rules.code)[bibrik.pk]
+    handled: dict = {}
+    for k in Kegiatan.objects.filter(desa=bibrik, status=StatusKegiatan.SELESAI):
+        if k.satuan == k.kriteria.satuan:
+            handled[k.kriteria.kode] = handled.get(k.kriteria.kode, 0) + k.volume
+    assert handled["2b"] >= 170 + 230  # the paving road and its Dana Desa continuation
+    expected = scoring.score_assessment(header, scoring.kumuh_akhir(volumes, handled), rules)
+    assert row.sesudah.total == expected.total and row.sesudah.level == expected.level
+    assert row.sebelum == scoring.score_assessment(header, volumes, rules)
+
+    # Completing one more activity changes the numbers exactly as the engine says.
+    extra = Kegiatan.objects.create(
+        desa=bibrik, kriteria=Kriteria.objects.get(aturan__bawaan=True, kode="5b"),
+        nama="Jamban sehat uji", volume=volumes["5b"], satuan="KK", tahun_anggaran=2024,
+        status=StatusKegiatan.SELESAI)
+    handled["5b"] = handled.get("5b", 0) + extra.volume
+    rows, _total = dash.dampak()
+    row = next(d for d in rows if d.key == bibrik.pk)
+    expected = scoring.score_assessment(header, scoring.kumuh_akhir(volumes, handled), rules)
+    assert row.sesudah.criteria["5b"].score == 0
+    assert row.sesudah.total == expected.total
+    if row.sebelum.total:
+        assert row.kontribusi == dash.share(row.penurunan, row.sebelum.total)
+
+
+@pytest.mark.django_db
+def test_desa_crossing_out_of_kumuh_is_shown(client, demo):
+    rows, _t = dash.dampak()
+    target = next(d for d in rows if d.sebelum.is_kumuh)
+    header, volumes = jumlah_masukan(
+        dash.baseline_qs(), "lokasi__desa",
+        AturanPenilaian.objects.bawaan().kode)[target.key]
+    for code, vol in volumes.items():
+        if vol:
+            k = Kriteria.objects.get(aturan__bawaan=True, kode=code)
+            Kegiatan.objects.create(desa_id=target.key, kriteria=k, nama=f"Tuntas {code}",
+                                    volume=vol, satuan=k.satuan, tahun_anggaran=2025,
+                                    status=StatusKegiatan.SELESAI)
+    response = client.get(reverse("dampak"))
+    assert target.label in [d.label for d in response.context["keluar"]]
+    assert "keluar dari kumuh" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_duplicate_funding_flagged(demo):
+    flagged = list(dash.duplikasi())
+    assert {k.nama for k in flagged} == {"Sambungan air minum (CSR) (demo)",
+                                         "Sambungan air minum (Dana Desa) (demo)"}
+
+
+@pytest.mark.django_db
+def test_no_personal_data_on_public_dashboards(client, demo):
+    contacts = PemangkuKepentingan.objects.exclude(kontak_telepon="")
+    assert contacts.exists()
+    for name in PUBLIC:
+        body = client.get(reverse(name)).content.decode()
+        for p in PemangkuKepentingan.objects.all():
+            for secret in (p.kontak_telepon, p.kontak_email, p.kontak_nama):
+                if secret:
+                    assert secret not in body, (name, secret)
+        assert "fasil.bibrik" not in body and "@contoh.invalid" not in body
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,params", [
+    ("beranda", {}), ("beranda", {"tahun": 2022}), ("matriks", {}),
+    ("matriks", {"baris": "sumber", "kolom": "aspek", "tahun": 2022}), ("dampak", {}),
+    ("duplikasi", {}),
+])
+def test_dashboard_query_counts_do_not_grow_with_data(client, demo, name, params):
+    url = reverse(name)
+    small = _count(client, url, params)
+    _more_activities(9 * Kegiatan.objects.count())
+    assert _count(client, url, params) == small
