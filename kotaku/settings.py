@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "beranda"
+LOGIN_REDIRECT_URL = "tugas_saya"
 LOGOUT_REDIRECT_URL = "beranda"
 
 LANGUAGE_CODE = "id"

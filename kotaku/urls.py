@@ -13,6 +13,7 @@ urlpatterns = [
     path("siapa-mendanai/duplikasi/", views_dashboard.duplikasi, name="duplikasi"),
     path("dampak/", views_dashboard.dampak, name="dampak"),
     path("healthz", views.healthz, name="healthz"),
+    path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(

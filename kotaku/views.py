@@ -1,8 +1,12 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kotaku import roles, tugas
 
 
 @never_cache
@@ -16,3 +20,17 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return HttpResponse("db error\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def tugas_saya(request):
+    """The logged-in user's work queue (facilitator items, verifier queue)."""
+    user = request.user
+    return render(request, "tugas_saya.html", {
+        "tugas": tugas.tugas_fasilitator(user) if roles.can_write_anything(user) else [],
+        "antrian": list(tugas.antrian_verifikasi(user)[:100])
+        if roles.is_admin(user) or roles.is_verifikator(user) else None,
+        "stale_days": tugas.STALE_DAYS,
+        "today": timezone.localdate(),
+    })
