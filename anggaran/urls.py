@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "anggaran"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("kegiatan/", views.kegiatan_list, name="kegiatan_list"),
+    path("kegiatan/baru/", views.kegiatan_baru, name="kegiatan_baru"),
+    path("kegiatan/<int:pk>/", views.kegiatan_detail, name="kegiatan_detail"),
+    path("kegiatan/<int:pk>/ubah/", views.kegiatan_ubah, name="kegiatan_ubah"),
+    path("kegiatan/<int:pk>/progres/baru/", views.progres_baru, name="progres_baru"),
+]

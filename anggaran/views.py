@@ -1,2 +1,225 @@
+"""Activities: public list and page (who funds what), and the facilitators' entry forms."""
 
-# Create your views here.
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from desa.models import Desa
+from kotaku import exports, roles
+from kotaku.permissions import writer_required
+from kotaku.services import ServiceError, VersionConflict
+
+from . import services
+from .filters import KegiatanFilter, label_kriteria
+from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
+from .images import max_upload_mb
+from .models import ZERO_RP, FotoProgres, Kegiatan, Pendanaan
+from .riwayat import riwayat_kegiatan
+from .viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
+
+# ------------------------------------------------------------------------------- list + export
+
+
+def kegiatan_rows(request):
+    """The one queryset behind the activity list and its exports: ``(filterset, rows,
+    with_share)``; ``with_share`` tells whether the filtered funding lines' share is added."""
+    qs = Kegiatan.objects.with_totals().select_related("desa", "kriteria__aspek")
+    filterset = KegiatanFilter(clean_params(request.GET), queryset=qs, request=request)
+    rows, with_share = _with_filtered_share(filterset, filterset.qs)
+    return filterset, rows, with_share
+
+
+def _with_filtered_share(filterset, qs):
+    """When funding lines are filtered (source, funder, its type), add their share of each
+    activity: the part of the money that the filter is about."""
+    q = filterset.pendanaan_q()
+    if not q:
+        return qs, False
+    lines = (Pendanaan.objects.filter(q, kegiatan=OuterRef("pk")).order_by()
+             .values("kegiatan"))
+    return qs.annotate(
+        rencana_filter=Coalesce(Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")),
+                                ZERO_RP),
+        realisasi_filter=Coalesce(Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")),
+                                  ZERO_RP),
+    ), True
+
+
+def _ya_tidak(value) -> str:
+    return _("Ya") if value else _("Tidak")
+
+
+def kegiatan_columns(with_share: bool) -> list[exports.Column]:
+    C = exports.Column
+    columns = [
+        C(_("Tahun anggaran"), "tahun_anggaran", "int"),
+        C(_("Kode desa"), "desa.kode_wilayah", width=15),
+        C(_("Desa"), "desa.nama", width=16),
+        C(_("Kode kriteria"), "kriteria.kode", width=8),
+        C(_("Kriteria"), lambda k: label_kriteria(k.kriteria), width=40),
+        C(_("Aspek"), "kriteria.aspek.nama", width=20),
+        C(_("Nama kegiatan"), "nama", width=40),
+        C(_("Volume"), "volume", "decimal"),
+        C(_("Satuan"), "satuan", width=8),
+        C(_("Status"), "get_status_display", width=10),
+        C(_("Rencana (Rp)"), "total_rencana", "rupiah"),
+        C(_("Realisasi (Rp)"), "total_realisasi", "rupiah"),
+    ]
+    if with_share:
+        columns += [C(_("Rencana sesuai filter (Rp)"), "rencana_filter", "rupiah"),
+                    C(_("Realisasi sesuai filter (Rp)"), "realisasi_filter", "rupiah")]
+    columns += [
+        C(_("Jumlah sumber dana"), "jumlah_sumber", "int"),
+        C(_("Jumlah pemberi dana"), "jumlah_pendana", "int"),
+        C(_("Progres fisik (%)"), "progres_fisik", "percent"),
+        C(_("Data demo"), lambda k: _ya_tidak(k.is_demo), width=8),
+    ]
+    return columns
+
+
+@require_GET
+def kegiatan_list(request):
+    filterset, qs, with_share = kegiatan_rows(request)
+    fmt = exports.requested_format(request)
+    if fmt:
+        return exports.export_response(fmt, "kegiatan-penanganan", kegiatan_columns(with_share),
+                                       qs, title=_("Kegiatan"))
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("halaman"))
+    total = Pendanaan.objects.filter(
+        kegiatan__in=filterset.qs.order_by().values("pk")
+    ).aggregate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+    return render(request, "anggaran/kegiatan_list.html", {
+        "filter": filterset, "page": page, "with_share": with_share, "total": total,
+        "bisa_tulis": roles.can_write_anything(request.user),
+    })
+
+
+# ------------------------------------------------------------------------------------ detail
+
+
+def _foto_per_tahap(laporan_list):
+    """The latest photo of each stage (0/50/100%), for the before/during/after strip."""
+    latest = {}
+    for laporan in laporan_list:  # newest first
+        for foto in laporan.foto.all():
+            if foto.tahap != FotoProgres.Tahap.LAIN and foto.tahap not in latest:
+                latest[foto.tahap] = foto
+    return [(label, latest.get(value)) for value, label in FotoProgres.Tahap.choices
+            if value != FotoProgres.Tahap.LAIN]
+
+
+@require_GET
+def kegiatan_detail(request, pk):
+    kegiatan = get_object_or_404(
+        Kegiatan.objects.with_totals().select_related(
+            "desa", "kriteria__aspek", "kawasan", "lokasi", "pelaksana"),
+        pk=pk)
+    staff = is_staff_reader(request.user)
+    lines = list(kegiatan.pendanaan.select_related("pemangku", "sumber").order_by("pk"))
+    laporan_qs = kegiatan.progres.prefetch_related("foto").order_by("-tanggal", "-pk")
+    if staff:
+        laporan_qs = laporan_qs.select_related("dibuat_oleh")
+    laporan = list(laporan_qs)
+    return render(request, "anggaran/kegiatan_detail.html", {
+        "kegiatan": kegiatan,
+        "lines": lines,
+        "laporan_list": laporan,
+        "foto_tahap": _foto_per_tahap(laporan),
+        "staff": staff,
+        "riwayat": riwayat_kegiatan(kegiatan) if staff else None,
+        "bisa_ubah": roles.can_write_desa(request.user, kegiatan.desa),
+        "kriteria_label": label_kriteria(kegiatan.kriteria),
+    })
+
+
+# ------------------------------------------------------------------------------------ forms
+
+
+def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
+    FormSet = pendanaan_formset(extra)
+    if request.method == "POST":
+        form = KegiatanForm(request.POST, instance=kegiatan, user=request.user, desa=desa)
+        formset = FormSet(request.POST, instance=kegiatan, prefix="dana")
+        valid = form.is_valid()
+        valid = formset.is_valid() and valid
+        if valid:
+            try:
+                saved = services.simpan_kegiatan(
+                    form.save(commit=False), formset, request.user,
+                    form.cleaned_data.get("versi"))
+            except VersionConflict as exc:
+                messages.error(request, exc.message)
+                # Keep what was typed; the next save knowingly overwrites the newer version.
+                data = request.POST.copy()
+                data["versi"] = str(Kegiatan.objects.filter(pk=kegiatan.pk)
+                                    .values_list("versi", flat=True).first() or "")
+                kegiatan.refresh_from_db()
+                form = KegiatanForm(data, instance=kegiatan, user=request.user, desa=desa)
+                formset = FormSet(data, instance=kegiatan, prefix="dana")
+                form.is_valid()
+                formset.is_valid()
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Kegiatan “%(nama)s” tersimpan.") % {
+                    "nama": saved.nama})
+                return redirect(saved)
+    else:
+        form = KegiatanForm(instance=kegiatan, user=request.user, desa=desa)
+        formset = FormSet(instance=kegiatan, prefix="dana")
+    return render(request, "anggaran/kegiatan_form.html", {
+        "form": form, "formset": formset, "kegiatan": kegiatan if kegiatan.pk else None,
+        "desa": desa,
+    })
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def kegiatan_baru(request):
+    desa = writable_desa_or_404(request.user, request.GET.get("desa"))
+    return _kegiatan_form(request, Kegiatan(desa=desa), desa, extra=3)
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def kegiatan_ubah(request, pk):
+    kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
+                                 pk=pk)
+    return _kegiatan_form(request, kegiatan, kegiatan.desa, extra=1)
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def progres_baru(request, pk):
+    kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
+                                 pk=pk)
+    terakhir = kegiatan.progres.order_by("-tanggal", "-pk").first()
+    if request.method == "POST":
+        form = LaporanProgresForm(request.POST, terakhir=terakhir)
+        fotos = FotoFormSet(request.POST, request.FILES, prefix="foto")
+        valid = form.is_valid()
+        valid = fotos.is_valid() and valid
+        if valid:
+            try:
+                services.simpan_progres(kegiatan, form, fotos.forms, request.user)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Laporan progres tersimpan."))
+                return redirect(kegiatan)
+    else:
+        form = LaporanProgresForm(terakhir=terakhir, initial={
+            "tanggal": datetime.date.today(),
+            "persen_fisik": terakhir.persen_fisik if terakhir else None,
+        })
+        fotos = FotoFormSet(prefix="foto")
+    return render(request, "anggaran/progres_form.html", {
+        "kegiatan": kegiatan, "form": form, "fotos": fotos, "terakhir": terakhir,
+        "max_mb": max_upload_mb(),
+    })

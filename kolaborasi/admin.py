@@ -1,2 +1,66 @@
+"""Admin for stakeholders, forums and pledges. Contact details live here only."""
 
-# Register your models here.
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from kotaku.admin_base import HistoryAdmin
+from kotaku.numbers import format_rupiah
+
+from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
+
+
+@admin.register(PemangkuKepentingan)
+class PemangkuKepentinganAdmin(HistoryAdmin):
+    list_display = ["nama", "singkatan", "jenis", "desa", "kabupaten", "kontak_nama",
+                    "kontak_telepon", "kontak_email", "is_demo"]
+    list_filter = ["jenis", "is_demo"]
+    list_select_related = ["desa", "kabupaten"]
+    search_fields = ["nama", "singkatan", "desa__nama", "kontak_nama", "kontak_email"]
+    autocomplete_fields = ["desa", "kabupaten"]
+    fieldsets = [
+        (None, {"fields": ["nama", "singkatan", "jenis", "desa", "kabupaten", "keterangan",
+                           "is_demo"]}),
+        (_("Kontak (hanya untuk admin, tidak pernah tampil di halaman publik)"),
+         {"fields": ["kontak_nama", "kontak_telepon", "kontak_email"]}),
+    ]
+
+
+class KomitmenInline(admin.TabularInline):
+    model = Komitmen
+    extra = 0
+    autocomplete_fields = ["pemangku", "desa"]
+    fields = ["pemangku", "desa", "kriteria", "tahun", "nilai_rp", "natura", "uraian", "is_demo"]
+
+
+@admin.register(ForumKolaborasi)
+class ForumKolaborasiAdmin(HistoryAdmin):
+    list_display = ["judul", "tanggal", "desa", "jumlah_peserta", "is_demo"]
+    list_filter = ["is_demo"]
+    list_select_related = ["desa"]
+    search_fields = ["judul", "tempat", "kesepakatan", "desa__nama"]
+    autocomplete_fields = ["desa"]
+    filter_horizontal = ["peserta"]
+    date_hierarchy = "tanggal"
+    inlines = [KomitmenInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_peserta=Count("peserta", distinct=True))
+
+    @admin.display(description=_("peserta"), ordering="n_peserta")
+    def jumlah_peserta(self, obj):
+        return obj.n_peserta
+
+
+@admin.register(Komitmen)
+class KomitmenAdmin(HistoryAdmin):
+    list_display = ["pemangku", "desa", "kriteria", "tahun", "nilai", "natura", "forum",
+                    "is_demo"]
+    list_filter = ["tahun", "natura", "is_demo", "pemangku__jenis"]
+    list_select_related = ["pemangku", "desa", "kriteria", "forum"]
+    search_fields = ["pemangku__nama", "desa__nama", "uraian", "forum__judul"]
+    autocomplete_fields = ["pemangku", "desa", "forum"]
+
+    @admin.display(description=_("nilai janji"), ordering="nilai_rp")
+    def nilai(self, obj):
+        return format_rupiah(obj.nilai_rp)

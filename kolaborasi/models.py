@@ -1,7 +1,20 @@
 """Who takes part: stakeholders (pemangku kepentingan), collaboration forums and commitments."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,6 +44,29 @@ class PemangkuKepentinganQuerySet(models.QuerySet):
     def pelaksana(self):
         """Bodies that can execute works (LKM/KSM)."""
         return self.filter(jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM])
+
+    def with_totals(self):
+        """What each stakeholder funded and pledged, in SQL (subqueries: sums never multiply).
+
+        ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
+        activities it co-funds; ``jumlah_desa``: where; ``total_komitmen``: its pledges.
+        """
+        from anggaran.models import ZERO_RP, Pendanaan
+
+        lines = Pendanaan.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
+        pledges = Komitmen.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
+        return self.annotate(
+            total_rencana=Coalesce(Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")),
+                                   ZERO_RP),
+            total_realisasi=Coalesce(
+                Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP),
+            jumlah_kegiatan=Coalesce(Subquery(
+                lines.annotate(c=Count("kegiatan", distinct=True)).values("c")), 0),
+            jumlah_desa=Coalesce(Subquery(
+                lines.annotate(c=Count("kegiatan__desa", distinct=True)).values("c")), 0),
+            total_komitmen=Coalesce(
+                Subquery(pledges.annotate(s=Sum("nilai_rp")).values("s")), ZERO_RP),
+        )
 
 
 class PemangkuKepentingan(models.Model):
@@ -107,6 +143,40 @@ class ForumKolaborasi(models.Model):
         return reverse("kolaborasi:forum_detail", args=[self.pk])
 
 
+class KomitmenQuerySet(models.QuerySet):
+    def with_realisasi(self):
+        """Pledged vs delivered, in SQL.
+
+        Delivered (``terealisasi``) = the realised funding lines of the same stakeholder in
+        the pledge's desa and year, and criterion when the pledge names one; ``direncanakan``
+        is the planned amount of those lines. ``persen_terpenuhi`` = delivered / pledged.
+        """
+        from anggaran.models import ZERO_RP, Pendanaan
+
+        base = Pendanaan.objects.filter(
+            pemangku=OuterRef("pemangku"), kegiatan__desa=OuterRef("desa"),
+            kegiatan__tahun_anggaran=OuterRef("tahun"),
+        ).order_by().values("pemangku")
+        with_criterion = base.filter(kegiatan__kriteria=OuterRef("kriteria"))
+
+        def total(lines, field):
+            return Coalesce(Subquery(lines.annotate(s=Sum(field)).values("s")), ZERO_RP)
+
+        qs = self.annotate(
+            terealisasi=Case(
+                When(kriteria__isnull=True, then=total(base, "realisasi_rp")),
+                default=total(with_criterion, "realisasi_rp")),
+            direncanakan=Case(
+                When(kriteria__isnull=True, then=total(base, "rencana_rp")),
+                default=total(with_criterion, "rencana_rp")),
+        )
+        return qs.annotate(persen_terpenuhi=Case(
+            When(nilai_rp__gt=0, then=ExpressionWrapper(
+                F("terealisasi") * Value(100) / F("nilai_rp"),
+                output_field=DecimalField(max_digits=20, decimal_places=2))),
+            default=None, output_field=DecimalField(max_digits=20, decimal_places=2)))
+
+
 class Komitmen(models.Model):
     """A stakeholder's pledge to a desa (optionally a criterion) for a year.
 
@@ -128,6 +198,8 @@ class Komitmen(models.Model):
     uraian = models.TextField(_("uraian"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
     history = HistoricalRecords()
+
+    objects = KomitmenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("komitmen")

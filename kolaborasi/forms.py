@@ -1,0 +1,94 @@
+"""Entry forms for forums and pledges (facilitators in their desa, admins everywhere)."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anggaran.filters import KriteriaChoiceField, kriteria_bawaan
+from anggaran.forms import TAHUN_MAX, TAHUN_MIN, DateInput
+from kotaku import roles
+from kotaku.fields import RupiahField
+from kotaku.forms_base import BootstrapFormMixin
+
+from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
+
+_TAHUN_ERRORS = {
+    "min_value": _("Tahun harus antara 2000 dan 2100."),
+    "max_value": _("Tahun harus antara 2000 dan 2100."),
+    "invalid": _("Tulis tahun dengan 4 angka, mis. 2024."),
+    "required": _("Isi tahun."),
+}
+
+
+class ForumForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ForumKolaborasi
+        fields = ["tanggal", "judul", "tempat", "desa", "peserta", "kesepakatan"]
+        widgets = {
+            "tanggal": DateInput(),
+            "peserta": forms.SelectMultiple(attrs={"size": 10}),
+            "kesepakatan": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "desa": _("Kosongkan untuk forum tingkat kecamatan/kabupaten."),
+            "peserta": _("Pilih beberapa dengan Ctrl/⌘ (di ponsel: ketuk setiap nama)."),
+        }
+        error_messages = {
+            "tanggal": {"required": _("Isi tanggal forum."), "invalid": _("Tanggal tidak valid.")},
+            "judul": {"required": _("Isi judul forum.")},
+            "desa": {"invalid_choice": _("Pilih desa tugas Anda.")},
+            "peserta": {"invalid_choice": _("Pilih peserta dari daftar."),
+                        "invalid_pk_value": _("Pilih peserta dari daftar.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = roles.writable_desa(user).order_by("nama")
+        self.fields["desa"].empty_label = _("– tanpa desa (forum lintas desa) –")
+        self.fields["peserta"].queryset = PemangkuKepentingan.objects.order_by("nama")
+
+
+class KomitmenForm(BootstrapFormMixin, forms.ModelForm):
+    nilai_rp = RupiahField(label=_("Nilai janji (Rp)"), help_text=_("Mis. 50.000.000"),
+                           error_messages={"required": _("Isi nilai janji.")})
+    tahun = forms.IntegerField(label=_("Tahun"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
+                               error_messages=_TAHUN_ERRORS,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                             "maxlength": "4"}))
+
+    class Meta:
+        model = Komitmen
+        fields = ["pemangku", "desa", "kriteria", "tahun", "nilai_rp", "natura", "uraian",
+                  "forum"]
+        field_classes = {"kriteria": KriteriaChoiceField}
+        widgets = {"uraian": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "pemangku": {"required": _("Pilih pemangku kepentingan."),
+                         "invalid_choice": _("Pilih pemangku kepentingan dari daftar.")},
+            "desa": {"required": _("Pilih desa."), "invalid_choice": _("Pilih desa tugas Anda.")},
+            "kriteria": {"invalid_choice": _("Pilih kriteria dari daftar.")},
+            "forum": {"invalid_choice": _("Pilih forum dari daftar.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        writable = roles.writable_desa(user)
+        self.fields["pemangku"].queryset = PemangkuKepentingan.objects.order_by("nama")
+        self.fields["pemangku"].empty_label = _("– pilih pemangku –")
+        self.fields["desa"].queryset = writable.order_by("nama")
+        self.fields["desa"].empty_label = _("– pilih desa –")
+        self.fields["kriteria"].queryset = kriteria_bawaan()
+        self.fields["kriteria"].empty_label = _("– semua kriteria / tidak spesifik –")
+        self.fields["forum"].queryset = ForumKolaborasi.objects.filter(
+            Q(desa__isnull=True) | Q(desa__in=writable.values("pk"))).order_by("-tanggal")
+        self.fields["forum"].empty_label = _("– tanpa forum –")
+        self.fields["forum"].help_text = _("Forum tempat janji ini disepakati (bila ada).")
+
+    def clean(self):
+        data = super().clean()
+        forum, desa = data.get("forum"), data.get("desa")
+        if forum and desa and forum.desa_id and forum.desa_id != desa.pk:
+            self.add_error("forum", _("Forum ini diadakan untuk desa lain."))
+        if data.get("natura") and not (data.get("uraian") or "").strip():
+            self.add_error("uraian", _("Janji natura perlu uraian (barang, tenaga, lahan)."))
+        return data
