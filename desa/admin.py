@@ -1,8 +1,26 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from kotaku.admin_base import HistoryAdmin
 
-from .models import Desa, Kabupaten, Kecamatan, Penugasan, Provinsi
+from .models import (
+    Aspek,
+    AturanPenilaian,
+    Desa,
+    Kabupaten,
+    Kawasan,
+    Kecamatan,
+    Kriteria,
+    Lokasi,
+    Penilaian,
+    Penugasan,
+    Provinsi,
+    VolumePenilaian,
+)
 
 
 @admin.register(Provinsi)
@@ -61,3 +79,241 @@ class PenugasanAdmin(HistoryAdmin):
     list_select_related = ["user", "desa", "kecamatan"]
     search_fields = ["user__username", "user__first_name", "desa__nama", "kecamatan__nama"]
     autocomplete_fields = ["user", "desa", "kecamatan"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Slum assessment: rule sets, kawasan, locations, assessments
+# ---------------------------------------------------------------------------------------------
+
+_RULE_TABLES = {
+    "ambang_skor": list,
+    "batas_tingkat": list,
+    "tabel_prioritas": dict,
+}
+
+
+class AturanPenilaianForm(forms.ModelForm):
+    class Meta:
+        model = AturanPenilaian
+        fields = ["kode", "nama", "dasar_hukum", "keterangan", "bawaan", "ambang_skor",
+                  "batas_tingkat", "tabel_prioritas"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # A wrong JSON shape would make the rule set fail in surprising ways (and pages with
+        # it): say which table is wrong before the model's own consistency check runs.
+        for name, kind in _RULE_TABLES.items():
+            value = cleaned.get(name)
+            if value is not None and not isinstance(value, kind):
+                self.add_error(name, _("Harus berupa %(jenis)s JSON.") % {
+                    "jenis": _("daftar [ ... ]") if kind is list else _("objek { ... }")})
+        return cleaned
+
+    def _post_clean(self):
+        try:
+            super()._post_clean()
+        except (AttributeError, KeyError, IndexError) as exc:  # shapes to_ruleset cannot read
+            self.add_error(None, _("Aturan tidak konsisten: %(err)s") % {"err": exc})
+
+
+class AspekInline(admin.TabularInline):
+    model = Aspek
+    extra = 0
+    fields = ["kode", "nama"]
+
+
+class KriteriaInlineForm(forms.ModelForm):
+    class Meta:
+        model = Kriteria
+        fields = ["urutan", "kode", "aspek", "nama", "satuan", "penyebut"]
+
+    def clean(self):
+        cleaned = super().clean()
+        aspek = cleaned.get("aspek")
+        if aspek is not None and self.instance.aturan_id and aspek.aturan_id != \
+                self.instance.aturan_id:
+            self.add_error("aspek", _("Pilih aspek dari aturan penilaian yang sama."))
+        return cleaned
+
+
+class KriteriaInline(admin.TabularInline):
+    model = Kriteria
+    form = KriteriaInlineForm
+    extra = 0
+    fields = ["urutan", "kode", "aspek", "nama", "satuan", "penyebut"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("aspek")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "aspek":
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Aspek.objects.filter(aturan_id=object_id) if object_id \
+                else Aspek.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AturanPenilaian)
+class AturanPenilaianAdmin(HistoryAdmin):
+    form = AturanPenilaianForm
+    list_display = ["kode", "nama", "dasar_hukum", "bawaan"]
+    list_filter = ["bawaan"]
+    search_fields = ["kode", "nama", "dasar_hukum"]
+    inlines = [AspekInline, KriteriaInline]
+    fieldsets = [
+        (None, {"fields": ["kode", "nama", "dasar_hukum", "keterangan", "bawaan"]}),
+        (_("Aturan (JSON)"), {
+            "fields": ["ambang_skor", "batas_tingkat", "tabel_prioritas"],
+            "description": _("Setelah aturan diubah, hitung ulang penilaian yang memakainya "
+                             "(aksi \u201cHitung ulang skor\u201d di daftar penilaian)."),
+        }),
+    ]
+
+
+@admin.register(Kawasan)
+class KawasanAdmin(HistoryAdmin):
+    list_display = ["nama", "desa", "luas_ha", "sk_nomor", "sk_tahun", "is_demo"]
+    list_filter = ["sk_tahun", "is_demo", "desa"]
+    list_select_related = ["desa"]
+    search_fields = ["nama", "desa__nama", "sk_nomor"]
+    autocomplete_fields = ["desa"]
+
+
+@admin.register(Lokasi)
+class LokasiAdmin(HistoryAdmin):
+    list_display = ["nama", "desa", "rt", "rw", "kawasan", "is_demo"]
+    list_filter = ["is_demo", "desa"]
+    list_select_related = ["desa", "kawasan"]
+    search_fields = ["nama", "desa__nama", "rt", "rw", "kawasan__nama"]
+    autocomplete_fields = ["desa", "kawasan"]
+
+
+class VolumeInlineFormSet(BaseInlineFormSet):
+    """The entry form's rules in the admin too: no negative volume, none above or over a zero
+    denominator (``desa.penilaian.volume_errors``), against the header being saved."""
+
+    def clean(self):
+        super().clean()
+        from .penilaian import volume_errors
+
+        penilaian = self.instance
+        if not penilaian.aturan_id:
+            return
+        forms_by_code, volumes = {}, {}
+        for form in self.forms:
+            volume = getattr(form, "cleaned_data", {}).get("volume")
+            if volume is None or not form.instance.kriteria_id:
+                continue
+            code = form.instance.kriteria.kode
+            forms_by_code[code], volumes[code] = form, volume
+        try:
+            errors = volume_errors(penilaian.header(), volumes, penilaian.aturan.to_ruleset())
+        except (TypeError, ValueError, ArithmeticError):
+            return  # the header itself is invalid; its fields already carry the errors
+        for code, message in errors.items():
+            forms_by_code[code].add_error("volume", message)
+        if errors:
+            raise ValidationError(_("Ada volume yang tidak wajar; lihat baris yang ditandai."))
+
+
+class VolumeInline(admin.TabularInline):
+    model = VolumePenilaian
+    formset = VolumeInlineFormSet
+    extra = 0
+    can_delete = False
+    fields = ["kriteria", "volume", "persen", "skor"]
+    readonly_fields = ["kriteria", "persen", "skor"]
+
+    def has_add_permission(self, request, obj=None):
+        # Every criterion gets its row when the assessment is saved (see save_related).
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kriteria")
+
+
+@admin.register(Penilaian)
+class PenilaianAdmin(HistoryAdmin):
+    list_display = ["__str__", "desa", "tahun", "jenis", "status", "total_skor", "tingkat",
+                    "is_demo", "diubah_pada"]
+    list_filter = ["status", "tahun", "tingkat", "lokasi__desa", "jenis", "is_demo"]
+    list_select_related = ["lokasi__desa"]
+    search_fields = ["lokasi__nama", "lokasi__desa__nama", "lokasi__desa__kode_wilayah"]
+    autocomplete_fields = ["lokasi"]
+    date_hierarchy = "dibuat_pada"
+    inlines = [VolumeInline]
+    actions = ["hitung_ulang_skor"]
+    readonly_fields = ["total_skor", "tingkat", "rata_rata_sektoral", "prioritas",
+                       "pola_penanganan", "versi", "dibuat_oleh", "dibuat_pada", "diubah_pada",
+                       "diajukan_pada", "diverifikasi_oleh", "diverifikasi_pada"]
+    fieldsets = [
+        (None, {"fields": ["lokasi", "tahun", "jenis", "aturan", "status", "is_demo"]}),
+        (_("Data dasar (penyebut)"), {"fields": [
+            "luas_ha", "jumlah_bangunan", "jumlah_kk", "jumlah_penduduk",
+            "panjang_jalan_ideal_m", "panjang_drainase_ideal_m"]}),
+        (_("Legalitas lahan dan pertimbangan lain"), {"fields": [
+            "status_lahan_jelas", "sesuai_tata_ruang", "nilai_strategis", "kepadatan_penduduk",
+            "potensi_sosial_ekonomi"], "classes": ["collapse"]}),
+        (_("Hasil (dihitung otomatis)"), {"fields": [
+            "total_skor", "tingkat", "rata_rata_sektoral", "prioritas", "pola_penanganan"]}),
+        (_("Verifikasi"), {"fields": [
+            "catatan_verifikasi", "diajukan_pada", "diverifikasi_oleh", "diverifikasi_pada"]}),
+        (_("Catatan sistem"), {"fields": ["versi", "dibuat_oleh", "dibuat_pada",
+                                          "diubah_pada"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("desa"), ordering="lokasi__desa__nama")
+    def desa(self, obj):
+        return obj.lokasi.desa.nama
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The volume rows belong to the rule set's criteria; switching it would orphan them.
+            fields.append("aturan")
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lokasi__desa", "aturan")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Bump the version so a portal form opened before this admin edit is refused.
+            current = Penilaian.objects.filter(pk=obj.pk).values_list("versi", flat=True).first()
+            obj.versi = (current or obj.versi) + 1
+        else:
+            obj.dibuat_oleh = obj.dibuat_oleh or request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            _lengkapi_dan_hitung(form.instance)
+
+    @admin.action(description=_("Hitung ulang skor penilaian terpilih"))
+    def hitung_ulang_skor(self, request, queryset):
+        n = 0
+        for penilaian in queryset.select_related("aturan"):
+            with transaction.atomic():
+                _lengkapi_dan_hitung(penilaian)
+            n += 1
+        self.message_user(request, _("%(n)s penilaian dihitung ulang.") % {"n": n},
+                          messages.SUCCESS)
+
+
+def _lengkapi_dan_hitung(penilaian: Penilaian) -> None:
+    """Give every criterion of the rule set a volume row, then recompute and store the scores
+    with the one engine (``desa.penilaian.hitung_ulang``)."""
+    from .penilaian import hitung_ulang
+
+    have = set(penilaian.volume.values_list("kriteria_id", flat=True))
+    VolumePenilaian.objects.bulk_create([
+        VolumePenilaian(penilaian=penilaian, kriteria=k)
+        for k in Kriteria.objects.filter(aturan_id=penilaian.aturan_id).exclude(pk__in=have)
+    ])
+    hitung_ulang(penilaian)
+    Penilaian.objects.filter(pk=penilaian.pk).update(
+        total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
+        rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
+        pola_penanganan=penilaian.pola_penanganan,
+    )

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Desa, Kecamatan
+from .models import Desa, Kecamatan, Penilaian, Tingkat
 
 
 class DesaFilter(django_filters.FilterSet):
@@ -23,3 +23,53 @@ class DesaFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
+
+
+class PenilaianFilter(django_filters.FilterSet):
+    """Assessment list filters; the view hands in the queryset the user may see."""
+
+    desa = django_filters.ModelChoiceFilter(
+        field_name="lokasi__desa", queryset=Desa.objects.order_by("nama"), label=_("Desa"),
+        empty_label=_("Semua desa"),
+    )
+    tahun = django_filters.ChoiceFilter(label=_("Tahun"), empty_label=_("Semua tahun"))
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=_("Semua status"))
+    tingkat = django_filters.ChoiceFilter(label=_("Tingkat kekumuhan"),
+                                          empty_label=_("Semua tingkat"))
+    urut = django_filters.OrderingFilter(
+        fields=(("tahun", "tahun"), ("lokasi__desa__nama", "desa"), ("lokasi__nama", "lokasi"),
+                ("total_skor", "skor"), ("status", "status"), ("diajukan_pada", "diajukan"),
+                ("diubah_pada", "diubah")),
+        field_labels={"tahun": _("Tahun"), "desa": _("Desa"), "lokasi": _("Lokasi"),
+                      "skor": _("Total skor"), "status": _("Status"),
+                      "diajukan": _("Tanggal diajukan"), "diubah": _("Terakhir diubah")},
+        label=_("Urutkan"),
+    )
+
+    class Meta:
+        model = Penilaian
+        fields = ["desa", "tahun", "status", "tingkat"]
+
+    def __init__(self, *args, lihat_status: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = self.queryset
+
+        def tahun_choices():
+            # Only the years of assessments this user may see (no hint of hidden drafts).
+            years = visible.order_by("-tahun").values_list("tahun", flat=True).distinct()
+            return [(y, str(y)) for y in years]
+
+        self.filters["tahun"].extra["choices"] = tahun_choices
+        self.filters["status"].extra["choices"] = Penilaian.Status.choices
+        self.filters["tingkat"].extra["choices"] = Tingkat.choices
+        if not lihat_status:
+            # The public only ever sees verified data: a status filter would only confuse.
+            del self.filters["status"]
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form

@@ -1,0 +1,321 @@
+"""Slum-assessment pages: list, official table, entry form with live score, submit/verify/return,
+and the verifier's queue.
+
+Permissions (PRODUCT.md): anonymous → login; a role that may not write (or verify) → 403, via
+``writer_required`` / ``verifier_required``; an assessment outside the user's desa (or
+kecamatan) → 404, by looking it up through the user's queryset. Every write is a POST.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from desa import selectors
+from desa.entri import buat_penilaian, penilaian_sebelumnya
+from desa.filters import PenilaianFilter
+from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
+from desa.models import HEADER_CHOICES, Penilaian
+from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
+from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
+from kotaku import roles
+from kotaku.permissions import verifier_required, writer_required
+from kotaku.services import ServiceError, VersionConflict
+
+_RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookups: each encodes who may touch which assessment
+# ---------------------------------------------------------------------------------------------
+
+
+def _untuk_ditulis(request, pk) -> Penilaian:
+    """The assessment ``request.user`` may edit: other desa → 404; locked for them → 403."""
+    penilaian = get_object_or_404(
+        Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
+    if not (roles.is_admin(request.user) or penilaian.dapat_diubah_fasilitator):
+        raise PermissionDenied(_("Penilaian berstatus \u201c%(s)s\u201d tidak dapat diubah.")
+                               % {"s": penilaian.get_status_display()})
+    return penilaian
+
+
+def _untuk_diverifikasi(request, pk) -> Penilaian:
+    desa = roles.verifiable_desa(request.user)
+    return get_object_or_404(
+        Penilaian.objects.filter(lokasi__desa__in=desa).select_related(*_RELATED), pk=pk)
+
+
+def _belum_siap_diajukan(penilaian: Penilaian) -> str | None:
+    """Why a draft cannot be submitted yet, or ``None``."""
+    if not any(getattr(penilaian, f) for f in HEADER_FIELDS):
+        return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
+                 "ideal) masih kosong: isi dahulu sebelum mengajukan.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Read pages
+# ---------------------------------------------------------------------------------------------
+
+
+@require_GET
+def penilaian_list(request):
+    user = request.user
+    lihat_status = selectors.lihat_status(user)
+    qs = (selectors.penilaian_terlihat(user)
+          .select_related("lokasi__desa", "lokasi__kawasan")
+          .order_by("-tahun", "lokasi__desa__nama", "lokasi__nama"))
+    filterset = PenilaianFilter(request.GET, queryset=qs, lihat_status=lihat_status)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("halaman"))
+    return render(request, "desa/penilaian_list.html", {
+        "filter": filterset,
+        "page": page,
+        "lihat_status": lihat_status,
+        "status_pilihan": Penilaian.Status.choices,
+        "desa_tulis": list(roles.writable_desa(user).order_by("nama"))
+        if roles.can_write_anything(user) else [],
+        "boleh_verifikasi": roles.is_admin(user) or roles.is_verifikator(user),
+    })
+
+
+def _render_detail(request, penilaian: Penilaian, catatan_form=None, status=200):
+    user = request.user
+    rules = penilaian.aturan.to_ruleset()
+    hasil = selectors.hasil_penilaian(penilaian, rules)
+    staf = selectors.lihat_status(user)
+    context = {
+        "penilaian": penilaian,
+        "hasil": hasil,
+        "tabel": selectors.tabel_hasil(hasil),
+        "header": [(label, getattr(penilaian, f)) for f, label in HEADER_CHOICES],
+        "pola_label": dict(HANDLING_PATTERNS).get(penilaian.pola_penanganan, ""),
+        "staf": staf,
+        "boleh_ubah": staf and selectors.boleh_ubah(user, penilaian),
+        "boleh_ajukan": staf and selectors.boleh_ajukan(user, penilaian),
+        "boleh_verifikasi": staf and selectors.boleh_verifikasi(user, penilaian),
+        "catatan_form": catatan_form or CatatanForm(),
+        "riwayat": selectors.riwayat_perubahan(penilaian) if staf else [],
+    }
+    return render(request, "desa/penilaian_detail.html", context, status=status)
+
+
+@require_GET
+def penilaian_detail(request, pk):
+    penilaian = get_object_or_404(
+        selectors.penilaian_terlihat(request.user).select_related(
+            *_RELATED, "diverifikasi_oleh"), pk=pk)
+    return _render_detail(request, penilaian)
+
+
+@require_GET
+@verifier_required
+def antrian_verifikasi(request):
+    """Submissions waiting for this verifier, oldest first."""
+    qs = (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
+                                   lokasi__desa__in=roles.verifiable_desa(request.user))
+          .select_related("lokasi__desa", "lokasi__kawasan", "dibuat_oleh")
+          .order_by("diajukan_pada", "pk"))
+    page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
+    return render(request, "desa/antrian_verifikasi.html", {"page": page})
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry
+# ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def penilaian_baru(request, kode):
+    desa = get_object_or_404(roles.writable_desa(request.user), kode_wilayah=kode)
+    # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
+    pilihan = request.GET.get("lokasi", "")
+    initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
+    form = PenilaianBaruForm(request.POST or None, desa=desa, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            penilaian = buat_penilaian(
+                desa, request.user, tahun=data["tahun"], lokasi=data["lokasi"],
+                nama=data["nama"], rt=data["rt"], rw=data["rw"], kawasan=data["kawasan"],
+                salin=data["salin"])
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            sebelum = (penilaian.jenis == Penilaian.Jenis.PEMUTAKHIRAN)
+            messages.success(request, _(
+                "Draf penilaian %(lokasi)s tahun %(tahun)s dibuat%(salin)s. Isi data dasar dan "
+                "volume setiap kriteria.") % {
+                "lokasi": penilaian.lokasi.nama, "tahun": penilaian.tahun,
+                "salin": _(" dari penilaian sebelumnya") if sebelum else ""})
+            return redirect("desa:penilaian_ubah", pk=penilaian.pk)
+    return render(request, "desa/penilaian_baru.html", {"desa": desa, "form": form})
+
+
+def _perbedaan(form: PenilaianForm, current: Penilaian) -> list[dict]:
+    """What the other user saved that differs from this user's input (for a version conflict)."""
+    saved = PenilaianForm.initial_for(current)
+    rows = []
+    for name, field in form.fields.items():
+        if name == "versi" or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data.get(name), saved.get(name)
+        if name.startswith("v_"):
+            mine, theirs = mine or 0, theirs or 0
+        if mine != theirs:
+            rows.append({"label": field.label, "milik_anda": _tampil_nilai(field, mine),
+                         "tersimpan": _tampil_nilai(field, theirs)})
+    return rows
+
+
+def _tampil_nilai(field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if hasattr(field, "display"):
+        return field.display(value)
+    choices = dict(getattr(field, "choices", ()) or ())
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    return str(choices.get(value, value))
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def penilaian_ubah(request, pk):
+    penilaian = _untuk_ditulis(request, pk)
+    rules = penilaian.aturan.to_ruleset()
+    konflik = None
+    if request.method == "POST":
+        form = PenilaianForm(request.POST, rules=rules)
+        mau_ajukan = request.POST.get("aksi") == "ajukan"
+        if form.is_valid():
+            form.apply_to(penilaian)
+            alasan = _belum_siap_diajukan(penilaian) if mau_ajukan else None
+            if alasan:
+                form.add_error(None, alasan)
+            else:
+                try:
+                    with transaction.atomic():
+                        simpan_penilaian(penilaian, form.volume_values(), request.user,
+                                         versi=form.cleaned_data["versi"])
+                        if mau_ajukan:
+                            ajukan(penilaian, request.user)
+                except VersionConflict as exc:
+                    current = Penilaian.objects.get(pk=penilaian.pk)
+                    konflik = {"pesan": exc.message, "perbedaan": _perbedaan(form, current),
+                               "versi": current.versi}
+                    # Keep the user's input; the next save overwrites the other version
+                    # knowingly, having seen the differences.
+                    data = request.POST.copy()
+                    data["versi"] = str(current.versi)
+                    form = PenilaianForm(data, rules=rules)
+                    form.is_valid()
+                    form.add_error(None, exc.message)
+                except ServiceError as exc:
+                    name = PenilaianForm.volume_name(exc.field) if exc.field else None
+                    form.add_error(name if name in form.fields else None, exc.message)
+                else:
+                    if mau_ajukan:
+                        messages.success(request, _(
+                            "Penilaian disimpan dan diajukan untuk verifikasi. Total skor "
+                            "%(t)s (%(l)s).") % {"t": penilaian.total_skor,
+                                                 "l": penilaian.get_tingkat_display()})
+                        return redirect(penilaian)
+                    messages.success(request, _(
+                        "Draf tersimpan. Total skor %(t)s (%(l)s).") % {
+                        "t": penilaian.total_skor, "l": penilaian.get_tingkat_display()})
+                    return redirect("desa:penilaian_ubah", pk=penilaian.pk)
+    else:
+        form = PenilaianForm(initial=PenilaianForm.initial_for(penilaian), rules=rules)
+    hasil = form.hasil() if form.is_bound else _hasil_awal(form, penilaian, rules)
+    return render(request, "desa/penilaian_form.html", {
+        "penilaian": penilaian,
+        "form": form,
+        "hasil": hasil,
+        "kelompok": form.volume_groups(hasil),
+        "konflik": konflik,
+        "boleh_ajukan": penilaian.dapat_diubah_fasilitator,
+        "sebelumnya": penilaian_sebelumnya(penilaian.lokasi, penilaian.tahun),
+    })
+
+
+def _hasil_awal(form: PenilaianForm, penilaian: Penilaian, rules):
+    volumes = {c.code: form.initial.get(PenilaianForm.volume_name(c.code)) for c in rules.criteria}
+    return score_assessment(penilaian.header(), volumes, rules)
+
+
+@require_POST
+@writer_required
+def penilaian_pratinjau(request, pk):
+    """Live score of the form as typed: the same form and engine as the save (htmx partial)."""
+    penilaian = _untuk_ditulis(request, pk)
+    form = PenilaianForm(request.POST, rules=penilaian.aturan.to_ruleset())
+    form.is_valid()
+    hasil = form.hasil()
+    return render(request, "desa/_skor.html", {
+        "form": form, "hasil": hasil, "kelompok": form.volume_groups(hasil),
+        "galat": form.galat_langsung(), "penilaian": penilaian,
+    })
+
+
+# ---------------------------------------------------------------------------------------------
+# Status changes (POST only)
+# ---------------------------------------------------------------------------------------------
+
+
+@require_POST
+@writer_required
+def penilaian_ajukan(request, pk):
+    penilaian = get_object_or_404(
+        Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
+    alasan = _belum_siap_diajukan(penilaian)
+    try:
+        if alasan:
+            raise ServiceError(alasan)
+        ajukan(penilaian, request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Penilaian diajukan untuk verifikasi."))
+    return redirect(penilaian)
+
+
+@require_POST
+@verifier_required
+def penilaian_verifikasi(request, pk):
+    penilaian = _untuk_diverifikasi(request, pk)
+    try:
+        verifikasi(penilaian, request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Penilaian diverifikasi dan dikunci."))
+    return redirect(penilaian)
+
+
+@require_POST
+@verifier_required
+def penilaian_kembalikan(request, pk):
+    penilaian = _untuk_diverifikasi(request, pk)
+    form = CatatanForm(request.POST)
+    if form.is_valid():
+        try:
+            kembalikan(penilaian, request.user, form.cleaned_data["catatan"])
+        except ServiceError as exc:
+            if exc.field == "catatan":
+                form.add_error("catatan", exc.message)
+            else:
+                messages.error(request, exc.message)
+                return redirect(penilaian)
+        else:
+            messages.success(request, _("Penilaian dikembalikan ke fasilitator dengan catatan."))
+            return redirect(penilaian)
+    messages.error(request, _("Penilaian belum dikembalikan: tuliskan catatan untuk "
+                              "fasilitator."))
+    return _render_detail(request, penilaian, catatan_form=form, status=200)
