@@ -17,7 +17,7 @@ from anggaran.models import ZERO_RP, Kegiatan, Pendanaan, StatusKegiatan, Sumber
 from desa import scoring
 from desa.models import Aspek, AturanPenilaian, Desa, Kawasan, Penilaian, Tingkat
 from desa.penilaian import default_aturan, jumlah_masukan, ruleset_of
-from kolaborasi.models import JenisPemangku, Komitmen, PemangkuKepentingan
+from kolaborasi.models import JenisPemangku
 
 HUNDRED_MILLION = Decimal(100_000_000)
 
@@ -436,56 +436,3 @@ def celah_pendanaan(desa: Desa, hasil: scoring.AssessmentResult | None):
                                                         StatusKegiatan.BERJALAN])
         .values_list("kriteria__kode", flat=True))
     return [c for c in hasil.criterion_results if c.score >= 3 and c.code not in active]
-
-
-def komitmen_dengan_realisasi(qs):
-    """Pledges annotated with what was delivered: the realised funding lines of the same
-    stakeholder in the same desa and year; where the pledge names a criterion, only lines of
-    activities addressing it count (``terealisasi``)."""
-    delivered = Pendanaan.objects.filter(
-        pemangku_id=OuterRef("pemangku_id"), kegiatan__desa_id=OuterRef("desa_id"),
-        kegiatan__tahun_anggaran=OuterRef("tahun"),
-    ).exclude(kegiatan__status=StatusKegiatan.BATAL).order_by()
-
-    def total(lines):
-        return Coalesce(Subquery(
-            lines.values("pemangku_id").annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP)
-
-    return qs.select_related("pemangku", "desa", "kriteria").annotate(
-        terealisasi_desa=total(delivered),
-        terealisasi_kriteria=total(delivered.filter(kegiatan__kriteria_id=OuterRef("kriteria_id"))),
-    )
-
-
-def terealisasi(k: Komitmen) -> Decimal:
-    return k.terealisasi_kriteria if k.kriteria_id else k.terealisasi_desa
-
-
-def profil_pemangku(p: PemangkuKepentingan) -> dict:
-    """What a stakeholder funded (per desa × source), its share of each desa's funding."""
-    lines = pendanaan(Filter(pemangku_id=p.pk))
-    per_desa_sumber = list(lines.values(
-        "kegiatan__desa_id", "kegiatan__desa__nama", "kegiatan__desa__kode_wilayah",
-        "sumber__nama").annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-        .order_by("kegiatan__desa__kode_wilayah", "sumber__nama"))
-    desa_ids = {r["kegiatan__desa_id"] for r in per_desa_sumber}
-    desa_totals = dict(
-        pendanaan().filter(kegiatan__desa_id__in=desa_ids).values("kegiatan__desa_id")
-        .annotate(s=Sum("rencana_rp")).values_list("kegiatan__desa_id", "s"))
-    per_desa: dict = {}
-    for r in per_desa_sumber:
-        d = per_desa.setdefault(r["kegiatan__desa_id"], {
-            "nama": r["kegiatan__desa__nama"], "kode": r["kegiatan__desa__kode_wilayah"],
-            "rencana": Decimal(0), "realisasi": Decimal(0), "sumber": []})
-        d["rencana"] += r["rencana"]
-        d["realisasi"] += r["realisasi"]
-        d["sumber"].append(r["sumber__nama"])
-    for desa_id, d in per_desa.items():
-        d["porsi"] = share(d["rencana"], desa_totals.get(desa_id) or 0)
-    return {
-        "ringkasan": _sums(lines),
-        "per_desa_sumber": per_desa_sumber,
-        "per_desa": list(per_desa.values()),
-        "komitmen": list(komitmen_dengan_realisasi(Komitmen.objects.filter(pemangku=p))
-                         .order_by("-tahun", "desa__nama")),
-    }

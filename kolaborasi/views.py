@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anggaran import dashboard as dash
 from anggaran.filters import label_kriteria
 from anggaran.models import ZERO_RP, Kegiatan, Pendanaan
 from anggaran.viewutils import PER_PAGE, clean_params, writable_desa_or_404
@@ -75,16 +76,27 @@ def pemangku_detail(request, pk):
         PemangkuKepentingan.objects.only(*PEMANGKU_PUBLIC_FIELDS)
         .select_related("desa", "kabupaten").with_totals(), pk=pk)
     lines = Pendanaan.objects.filter(pemangku=pemangku)
+    # Sums use the dashboards' scope (cancelled activities never count), so the profile and
+    # the matrix agree.
+    counted = dash.pendanaan(dash.Filter(pemangku_id=pemangku.pk))
     per_sumber = list(
-        lines.values("sumber__nama").annotate(
+        counted.values("sumber__nama").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
             kegiatan=Count("kegiatan", distinct=True))
         .order_by("sumber__urutan", "sumber__nama"))
     per_desa = list(
-        lines.values("kegiatan__desa__nama", "kegiatan__desa__kode_wilayah").annotate(
+        counted.values("kegiatan__desa_id", "kegiatan__desa__nama",
+                       "kegiatan__desa__kode_wilayah").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
             kegiatan=Count("kegiatan", distinct=True))
         .order_by("kegiatan__desa__nama"))
+    # Its share of each desa's planned funding (all funders there), one grouped query.
+    desa_totals = dict(
+        dash.pendanaan().filter(kegiatan__desa_id__in=[r["kegiatan__desa_id"] for r in per_desa])
+        .values("kegiatan__desa_id").annotate(s=Sum("rencana_rp"))
+        .values_list("kegiatan__desa_id", "s"))
+    for row in per_desa:
+        row["porsi"] = dash.share(row["rencana"], desa_totals.get(row["kegiatan__desa_id"]))
     page = Paginator(
         lines.select_related("kegiatan__desa", "kegiatan__kriteria", "sumber")
         .order_by("-kegiatan__tahun_anggaran", "kegiatan__desa__nama", "kegiatan__nama", "pk"),
