@@ -10,12 +10,35 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
+from anggaran.cache import cached_aggregate
 from anggaran.models import ZERO_RP, Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
-from desa.models import Aspek, AturanPenilaian, Desa, Kawasan, Penilaian, Tingkat
+from desa.models import (
+    Aspek,
+    AturanPenilaian,
+    Desa,
+    Kabupaten,
+    Kawasan,
+    Kecamatan,
+    Penilaian,
+    Provinsi,
+    Tingkat,
+)
 from desa.penilaian import default_aturan, jumlah_masukan, ruleset_of
 from kolaborasi.models import JenisPemangku
 
@@ -32,12 +55,15 @@ class Filter:
     aspek: str | None = None  # Aspek.kode of the default rule set
     desa_id: int | None = None
     pemangku_id: int | None = None
+    # Kemendagri code of a kabupaten/kota ("35.19"): the scope of a district's own dashboards,
+    # and what keeps the national matrix at a readable size.
+    kabupaten: str | None = None
 
     def as_query(self) -> dict:
         """Query parameters for links (e.g. to the activity list)."""
         return {k: v for k, v in (
             ("tahun", self.tahun), ("sumber", self.sumber), ("jenis", self.jenis),
-            ("aspek", self.aspek)) if v not in (None, "")}
+            ("aspek", self.aspek), ("kabupaten", self.kabupaten)) if v not in (None, "")}
 
 
 def pendanaan(f: Filter = Filter()):
@@ -55,6 +81,8 @@ def pendanaan(f: Filter = Filter()):
         qs = qs.filter(kegiatan__desa_id=f.desa_id)
     if f.pemangku_id:
         qs = qs.filter(pemangku_id=f.pemangku_id)
+    if f.kabupaten:
+        qs = qs.filter(kegiatan__desa__kecamatan__kabupaten__kode_wilayah=f.kabupaten)
     return qs.order_by()
 
 
@@ -67,6 +95,8 @@ def kegiatan(f: Filter = Filter()):
         qs = qs.filter(kriteria__aspek__kode=f.aspek)
     if f.desa_id:
         qs = qs.filter(desa_id=f.desa_id)
+    if f.kabupaten:
+        qs = qs.filter(desa__kecamatan__kabupaten__kode_wilayah=f.kabupaten)
     if f.sumber or f.jenis or f.pemangku_id:
         qs = qs.filter(pk__in=pendanaan(f).values("kegiatan_id"))
     return qs
@@ -94,10 +124,26 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _terverifikasi_tanpa(lebih: str):
+    """Verified assessments with no verified assessment of the same location that is newer
+    (``lebih="gt"``) or older (``"lt"``): the latest, or the baseline, per location.
+
+    The same rows as ``Penilaian.objects.terkini()`` (or a ``LIMIT 1`` subquery ordered by
+    year), since (lokasi, tahun) is unique; written as ``NOT EXISTS`` because PostgreSQL
+    plans that as an anti-join with a good row estimate, whereas a ``pk = (subquery)`` filter
+    is estimated at 0.5% of the rows and, nationally, sent the planner into a nested loop
+    that took 20 s instead of 0.1 s (docs/PERFORMANCE.md).
+    """
+    other = Penilaian.objects.filter(
+        status=Penilaian.Status.DIVERIFIKASI, lokasi_id=OuterRef("lokasi_id"),
+        **{f"tahun__{lebih}": OuterRef("tahun")})
+    return Penilaian.objects.terverifikasi().filter(~Exists(other))
+
+
 def tingkat_per_desa(desa_ids=None) -> dict[int, scoring.AssessmentResult]:
     """Latest verified aggregate score per desa (sum over its locations)."""
     rules = ruleset_of(default_aturan())
-    qs = Penilaian.objects.terkini()
+    qs = _terverifikasi_tanpa("gt")
     if desa_ids is not None:
         qs = qs.filter(lokasi__desa_id__in=desa_ids)
     return {
@@ -134,18 +180,31 @@ class Ringkasan:
     tingkat: dict = field(default_factory=dict)
 
 
+@cached_aggregate("ringkasan_dana")
+def _ringkasan_dana(f: Filter) -> dict:
+    """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
+    status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
+    return {
+        "jumlah_desa": Desa.objects.count(),
+        "luas": Kawasan.objects.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
+        "sums": _sums(pendanaan(f)),
+        "status": status_counts,
+    }
+
+
 def ringkasan(f: Filter = Filter()) -> Ringkasan:
-    desa_ids = list(Desa.objects.values_list("pk", flat=True))
     levels = tingkat_per_desa()
+    dana = _ringkasan_dana(f)
     counter = Counter(r.level for r in levels.values())
     per_tingkat = [(code, label, counter.get(code, 0)) for code, label in Tingkat.choices]
-    per_tingkat.append(("belum", "Belum dinilai", len(set(desa_ids) - set(levels))))
-    sums = _sums(pendanaan(f))
-    status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
+    # Every key of ``levels`` is a desa (foreign keys), so the rest were never assessed.
+    per_tingkat.append(("belum", "Belum dinilai", dana["jumlah_desa"] - len(levels)))
+    sums = dana["sums"]
+    status_counts = dana["status"]
     per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
     return Ringkasan(
-        jumlah_desa=len(desa_ids),
-        luas_kumuh_ha=Kawasan.objects.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
+        jumlah_desa=dana["jumlah_desa"],
+        luas_kumuh_ha=dana["luas"],
         desa_per_tingkat=per_tingkat,
         rencana=sums["rencana"], realisasi=sums["realisasi"], non_apbn=sums["non_apbn"],
         porsi_non_apbn=share(sums["non_apbn"], sums["rencana"]),
@@ -155,6 +214,7 @@ def ringkasan(f: Filter = Filter()) -> Ringkasan:
     )
 
 
+@cached_aggregate("per_sumber")
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
     sums = {
@@ -175,6 +235,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
     return rows
 
 
+@cached_aggregate("per_jenis_pemangku")
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
     sums = {
         row["pemangku__jenis"]: row for row in pendanaan(f).values("pemangku__jenis").annotate(
@@ -207,94 +268,174 @@ COL_KEYS = {
 }
 
 
+# Beyond these sizes a matrix stops being readable (and, with 83,000 desa × 170,000 funders,
+# would not fit in memory): columns are aggregated to a coarser region, rows beyond the largest
+# MAKS_BARIS are pooled into one "lainnya" row.
+MAKS_KOLOM = 50
+MAKS_BARIS = 50
+
+# Column levels for kolom="desa": (name, path from Pendanaan to the region pk, model).
+TINGKAT_WILAYAH = [
+    ("desa", "kegiatan__desa_id", Desa),
+    ("kecamatan", "kegiatan__desa__kecamatan_id", Kecamatan),
+    ("kabupaten", "kegiatan__desa__kecamatan__kabupaten_id", Kabupaten),
+    ("provinsi", "kegiatan__desa__kecamatan__kabupaten__provinsi_id", Provinsi),
+]
+LAINNYA = {"pemangku": "Pemangku lainnya", "sumber": "Sumber dana lainnya"}
+
+
 @dataclass
 class Matriks:
     baris: str
-    kolom: str
+    kolom: str  # "desa", "aspek", or the coarser region the desa columns were aggregated to
     nilai: str
     columns: list[tuple]  # (key, label)
     rows: list[dict]  # {"key", "label", "cells": [Decimal|None], "total"}
     col_totals: list[Decimal]
     total: Decimal
+    # Region columns: key -> Kemendagri code (for links). Keys of aggregated region columns
+    # (kolom "kecamatan"/"kabupaten"/"provinsi") are the region's pk negated, so they can
+    # never be mistaken for a desa pk.
+    kolom_kode: dict = field(default_factory=dict)
 
 
+def _jumlah_wilayah() -> tuple[int, int, int]:
+    """Numbers of desa, kecamatan and kabupaten (one query of three index-only counts)."""
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Desa, Kecamatan, Kabupaten)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
+        return tuple(cursor.fetchone())
+
+
+def _tingkat_kolom(f: Filter):
+    """The finest region level whose columns stay within MAKS_KOLOM.
+
+    Inside one kabupaten (or one desa) the columns stay desa: a district wants its own desa.
+    Otherwise the size of the loaded geography decides, so a page does not change shape
+    with the filters: Jiwan (14 desa) shows desa, one kabupaten's portal its kecamatan, a
+    province its kabupaten, the nation its provinsi.
+    """
+    if f.kabupaten or f.desa_id:
+        return TINGKAT_WILAYAH[0]
+    for level, n in zip(TINGKAT_WILAYAH, _jumlah_wilayah(), strict=False):
+        if n <= MAKS_KOLOM:
+            return level
+    return TINGKAT_WILAYAH[-1]
+
+
+@cached_aggregate("matriks")
 def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
-    """Sum of planned (or realised) Rp per row × column, with totals; one grouped query."""
+    """Sum of planned (or realised) Rp per row × column, with totals.
+
+    Two grouped queries (the largest rows; the cells), plus one for the column labels and,
+    for desa columns outside a kabupaten, one to count the regions. Rows beyond MAKS_BARIS
+    are summed in SQL into one last row with key None ("lainnya"); desa columns beyond
+    MAKS_KOLOM are aggregated to kecamatan, kabupaten or provinsi (``Matriks.kolom`` says
+    which).
+    """
     row_id, row_label = ROW_KEYS[baris]
-    col_id, col_label = COL_KEYS[kolom]
     amount = "realisasi_rp" if nilai == "realisasi" else "rencana_rp"
-    data = list(pendanaan(f).values(row_id, row_label, col_id).annotate(v=Sum(amount)))
-    if kolom == "desa":
-        columns = [(d.pk, d.nama) for d in Desa.objects.filter(
-            pk__in={r[col_id] for r in data}).order_by("kode_wilayah")]
+    qs = pendanaan(f)
+    top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
+               .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
+    pooled = len(top) > MAKS_BARIS
+    top = top[:MAKS_BARIS]
+    labels = {r[row_id]: r[row_label] for r in top}
+    if pooled:
+        row_key = Case(When(**{f"{row_id}__in": list(labels)}, then=F(row_id)),
+                       default=Value(None), output_field=BigIntegerField())
     else:
+        row_key = F(row_id)
+    if kolom == "desa":
+        level, col_path, model = _tingkat_kolom(f)
+    else:
+        level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
+    data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
+    kolom_kode: dict = {}
+    if model is None:
         columns = [(a.kode, f"{a.kode}. {a.nama}") for a in
                    Aspek.objects.filter(aturan__bawaan=True).order_by("kode")]
+        key_of = {c[0]: c[0] for c in columns}
+    else:
+        regions = list(model.objects.filter(pk__in={r["kolom_key"] for r in data})
+                       .order_by("kode_wilayah").values_list("pk", "nama", "kode_wilayah"))
+        sign = 1 if model is Desa else -1
+        columns = [(sign * pk, nama) for pk, nama, _kode in regions]
+        kolom_kode = {sign * pk: kode for pk, _nama, kode in regions}
+        key_of = {pk: sign * pk for pk, _nama, _kode in regions}
     index = {key: i for i, (key, _label) in enumerate(columns)}
     rows: dict = {}
     for r in data:
-        row = rows.setdefault(r[row_id], {"key": r[row_id], "label": r[row_label],
-                                          "cells": [None] * len(columns), "total": Decimal(0)})
-        i = index.get(r[col_id])
+        key = r["baris_key"]
+        row = rows.setdefault(key, {"key": key, "label": labels.get(key, LAINNYA[baris]),
+                                    "cells": [None] * len(columns), "total": Decimal(0)})
+        i = index.get(key_of.get(r["kolom_key"]))
         if i is None:
             continue
         row["cells"][i] = (row["cells"][i] or Decimal(0)) + r["v"]
         row["total"] += r["v"]
+    lain = rows.pop(None, None) if pooled else None
     ordered = sorted(rows.values(), key=lambda row: (-row["total"], row["label"]))
+    if lain is not None:
+        ordered.append(lain)
     col_totals = [sum((row["cells"][i] or 0 for row in ordered), Decimal(0))
                   for i in range(len(columns))]
-    return Matriks(baris, kolom, nilai, columns, ordered, col_totals, sum(col_totals, Decimal(0)))
+    return Matriks(baris, level, nilai, columns, ordered, col_totals,
+                   sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
 
 
+@cached_aggregate("aliran")
 def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     """Sankey flows source → stakeholder → desa → aspect, in planned Rp.
 
     Nodes are keyed by level ("s:", "p:", "d:", "a:") so equal names on two levels never
     merge; ``labels`` maps keys to names. The smallest stakeholders and desa beyond ``top`` are
     pooled as "lainnya" so the picture stays readable at any scale.
+
+    Three grouped queries: the ``top`` stakeholders and desa by planned Rp, then the lines
+    summed per (source, stakeholder-or-lainnya, desa-or-lainnya, aspect) in SQL, so at most
+    sources × (top+1)² × aspects rows reach Python, whatever the number of lines.
     """
     qs = pendanaan(f)
-    s_p = list(qs.values("sumber_id", "sumber__nama", "pemangku_id", "pemangku__nama")
-               .annotate(v=Sum("rencana_rp")))
-    p_d = list(qs.values("pemangku_id", "kegiatan__desa_id", "kegiatan__desa__nama")
-               .annotate(v=Sum("rencana_rp")))
-    d_a = list(qs.values("kegiatan__desa_id", "kegiatan__kriteria__aspek__kode",
-                         "kegiatan__kriteria__aspek__nama").annotate(v=Sum("rencana_rp")))
-    p_tot, d_tot = defaultdict(Decimal), defaultdict(Decimal)
-    for r in s_p:
-        p_tot[r["pemangku_id"]] += r["v"]
-    for r in d_a:
-        d_tot[r["kegiatan__desa_id"]] += r["v"]
-    top_p = set(sorted(p_tot, key=lambda k: -p_tot[k])[:top])
-    top_d = set(sorted(d_tot, key=lambda k: -d_tot[k])[:top])
+    top_p = list(qs.values("pemangku_id", "pemangku__nama").annotate(v=Sum("rencana_rp"))
+                 .order_by("-v", "pemangku_id")[:top])
+    top_d = list(qs.values("kegiatan__desa_id", "kegiatan__desa__nama")
+                 .annotate(v=Sum("rencana_rp")).order_by("-v", "kegiatan__desa_id")[:top])
+    p_ids = [r["pemangku_id"] for r in top_p]
+    d_ids = [r["kegiatan__desa_id"] for r in top_d]
+    rows = list(qs.values(
+        "sumber_id", "sumber__nama",
+        p=Case(When(pemangku_id__in=p_ids, then=F("pemangku_id")), default=Value(None),
+               output_field=BigIntegerField()),
+        d=Case(When(kegiatan__desa_id__in=d_ids, then=F("kegiatan__desa_id")),
+               default=Value(None), output_field=BigIntegerField()),
+        a=F("kegiatan__kriteria__aspek__kode"), a_nama=F("kegiatan__kriteria__aspek__nama"),
+    ).annotate(v=Sum("rencana_rp")))
     labels = {"p:lain": "Pemangku lainnya", "d:lain": "Desa lainnya"}
-    for r in s_p:
-        labels[f"s:{r['sumber_id']}"] = r["sumber__nama"]
-        labels[f"p:{r['pemangku_id']}"] = r["pemangku__nama"]
-    for r in p_d:
-        labels[f"d:{r['kegiatan__desa_id']}"] = r["kegiatan__desa__nama"]
-    for r in d_a:
-        labels[f"a:{r['kegiatan__kriteria__aspek__kode']}"] = r["kegiatan__kriteria__aspek__nama"]
+    labels.update({f"p:{r['pemangku_id']}": r["pemangku__nama"] for r in top_p})
+    labels.update({f"d:{r['kegiatan__desa_id']}": r["kegiatan__desa__nama"] for r in top_d})
 
     def p_node(pk):
-        return f"p:{pk}" if pk in top_p else "p:lain"
+        return "p:lain" if pk is None else f"p:{pk}"
 
     def d_node(pk):
-        return f"d:{pk}" if pk in top_d else "d:lain"
+        return "d:lain" if pk is None else f"d:{pk}"
 
     flows: dict = defaultdict(Decimal)
-    for r in s_p:
-        flows[(f"s:{r['sumber_id']}", p_node(r["pemangku_id"]))] += r["v"]
-    for r in p_d:
-        flows[(p_node(r["pemangku_id"]), d_node(r["kegiatan__desa_id"]))] += r["v"]
-    for r in d_a:
-        flows[(d_node(r["kegiatan__desa_id"]),
-               f"a:{r['kegiatan__kriteria__aspek__kode']}")] += r["v"]
+    for r in rows:
+        labels[f"s:{r['sumber_id']}"] = r["sumber__nama"]
+        flows[(f"s:{r['sumber_id']}", p_node(r["p"]))] += r["v"]
+    for r in rows:
+        flows[(p_node(r["p"]), d_node(r["d"]))] += r["v"]
+    for r in rows:
+        labels[f"a:{r['a']}"] = r["a_nama"]
+        flows[(d_node(r["d"]), f"a:{r['a']}")] += r["v"]
     data = [{"from": a, "to": b, "flow": float(v)} for (a, b), v in flows.items() if v > 0]
     used = {n for d in data for n in (d["from"], d["to"])}
     return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
 
 
+@cached_aggregate("kolaborasi_per_desa")
 def kolaborasi_per_desa(f: Filter = Filter()) -> dict[int, dict]:
     """Collaboration signals per desa: distinct sources and stakeholders, planned Rp."""
     return {
@@ -359,11 +500,7 @@ class Dampak:
 
 def baseline_qs():
     """Per location, its earliest verified assessment (the baseline)."""
-    first = (
-        Penilaian.objects.terverifikasi().filter(lokasi_id=OuterRef("lokasi_id"))
-        .order_by("tahun").values("pk")[:1]
-    )
-    return Penilaian.objects.terverifikasi().filter(pk=Subquery(first))
+    return _terverifikasi_tanpa("lt")
 
 
 def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
@@ -429,10 +566,59 @@ def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
 def celah_pendanaan(desa: Desa, hasil: scoring.AssessmentResult | None):
     """Funding gap: criteria still scoring 3 or 5 in the latest verified aggregate with no
     planned or running activity addressing them in this desa."""
-    if hasil is None:
-        return []
     active = set(
         Kegiatan.objects.filter(desa=desa, status__in=[StatusKegiatan.RENCANA,
                                                         StatusKegiatan.BERJALAN])
         .values_list("kriteria__kode", flat=True))
+    if hasil is None:
+        return []
     return [c for c in hasil.criterion_results if c.score >= 3 and c.code not in active]
+
+
+# ---------------------------------------------------------------------------------------------
+# Desa profile: funding, activities, stakeholders, funding gap
+# ---------------------------------------------------------------------------------------------
+
+
+def profil_desa(desa: Desa, terkini: scoring.AssessmentResult | None, limit: int = 60) -> dict:
+    """Funding picture of one desa (fixed number of queries)."""
+    from django.db.models import Prefetch
+
+    from anggaran.models import LaporanProgres
+
+    f = Filter(desa_id=desa.pk)
+    lines = pendanaan(f)
+    per_pemangku = list(
+        lines.values("pemangku_id", "pemangku__nama", "pemangku__jenis").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            kegiatan=Count("kegiatan", distinct=True), sumber=Count("sumber", distinct=True))
+        .order_by("-rencana", "pemangku__nama"))
+    jenis_label = dict(JenisPemangku.choices)
+    total = sum((r["rencana"] for r in per_pemangku), Decimal(0))
+    for r in per_pemangku:
+        r["jenis_label"] = jenis_label.get(r["pemangku__jenis"], r["pemangku__jenis"])
+        r["porsi"] = share(r["rencana"], total)
+    kegiatan_qs = (
+        Kegiatan.objects.filter(desa=desa).with_totals()
+        .select_related("kriteria", "pelaksana", "lokasi")
+        .prefetch_related(
+            Prefetch("pendanaan", queryset=Pendanaan.objects.select_related(
+                "pemangku", "sumber").order_by("pk")),
+            Prefetch("progres", queryset=LaporanProgres.objects.prefetch_related("foto")
+                     .order_by("-tanggal", "-pk")),
+        ).order_by("-tahun_anggaran", "nama")[:limit])
+    kegiatan_list = list(kegiatan_qs)
+    for k in kegiatan_list:
+        k.foto_terbaru = next((foto for lap in k.progres.all() for foto in lap.foto.all()), None)
+    from kolaborasi.models import PemangkuKepentingan
+
+    return {
+        "sums": _sums(lines),
+        "per_sumber": [r for r in per_sumber(f) if r["rencana"]],
+        "per_pemangku": per_pemangku,
+        "kegiatan": kegiatan_list,
+        "lembaga": list(PemangkuKepentingan.objects.filter(
+            desa=desa, jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM, JenisPemangku.PEMDES])
+            .order_by("jenis", "nama")),
+        "celah": celah_pendanaan(desa, terkini),
+    }

@@ -28,9 +28,13 @@ def desa_detail(request, kode):
     desa = get_object_or_404(
         Desa.objects.select_related("kecamatan__kabupaten__provinsi"), kode_wilayah=kode
     )
+    from anggaran.dashboard import profil_desa
+
+    riwayat = riwayat_desa(desa)
     return render(request, "desa/desa_detail.html", {
         "desa": desa,
         "peta": peta_geojson([desa]),
-        "riwayat": riwayat_desa(desa),
+        "riwayat": riwayat,
+        "dana": profil_desa(desa, riwayat["terkini"]),
         "boleh_tulis_desa": roles.can_write_desa(request.user, desa),
     })

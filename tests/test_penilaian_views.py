@@ -551,7 +551,9 @@ def _count(client, url, django_assert_num_queries, n):
     return response
 
 
-DESA_DETAIL_QUERIES = 12
+# 12 for the slum condition + 7 for the funding section (sums, per source, per stakeholder,
+# activities, bodies, funding gap; prefetches of lines/progress only when activities exist).
+DESA_DETAIL_QUERIES = 19
 DESA_LIST_QUERIES = 8
 
 
