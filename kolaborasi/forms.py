@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.filters import KriteriaChoiceField, kriteria_bawaan
 from anggaran.forms import TAHUN_MAX, TAHUN_MIN, DateInput
 from kotaku import roles
-from kotaku.fields import RupiahField
+from kotaku.fields import IdMultipleChoiceField, RupiahField
 from kotaku.forms_base import BootstrapFormMixin
 
 from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
@@ -24,6 +24,7 @@ class ForumForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ForumKolaborasi
         fields = ["tanggal", "judul", "tempat", "desa", "peserta", "kesepakatan"]
+        field_classes = {"peserta": IdMultipleChoiceField}
         widgets = {
             "tanggal": DateInput(),
             "peserta": forms.SelectMultiple(attrs={"size": 10}),

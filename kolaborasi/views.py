@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from anggaran import dashboard as dash
 from anggaran.filters import label_kriteria
 from anggaran.models import ZERO_RP, Kegiatan, Pendanaan
-from anggaran.viewutils import PER_PAGE, clean_params, writable_desa_or_404
+from anggaran.riwayat import riwayat_forum, riwayat_pemangku
+from anggaran.viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
 from kotaku import exports, roles
 from kotaku.permissions import writer_required
 
@@ -110,9 +111,11 @@ def pemangku_detail(request, pk):
         dilaksanakan = list(
             Kegiatan.objects.filter(pelaksana=pemangku).with_totals()
             .select_related("desa", "kriteria").order_by("-tahun_anggaran", "nama")[:100])
+    staff = is_staff_reader(request.user)
     return render(request, "kolaborasi/pemangku_detail.html", {
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
+        "riwayat": riwayat_pemangku(pemangku) if staff else None,
     })
 
 
@@ -169,8 +172,10 @@ def forum_detail(request, pk):
     bisa_tulis = roles.can_write_anything(request.user) and (
         roles.can_write_desa(request.user, forum.desa) if forum.desa_id
         else True)
+    staff = is_staff_reader(request.user)
     return render(request, "kolaborasi/forum_detail.html", {
         "forum": forum, "peserta": peserta, "komitmen_list": komitmen, "bisa_tulis": bisa_tulis,
+        "riwayat": riwayat_forum(forum) if staff else None,
     })
 
 
