@@ -1,0 +1,201 @@
+"""The numbers behind the printable reports, and the score-history chart drawn as SVG.
+
+Reports reuse the read side of the pages (``desa.selectors.riwayat_desa`` for the slum
+condition, ``anggaran.dashboard`` for money and impact), so a PDF always shows what the
+pages show. The chart is drawn here, server-side, as inline SVG: PDFs run no JavaScript.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from anggaran import dashboard as dash
+from anggaran.models import FotoProgres, Kegiatan, Pendanaan
+from desa import scoring
+from desa.models import Desa, Kecamatan, Penilaian
+from desa.selectors import riwayat_desa
+from kolaborasi.models import JenisPemangku
+
+MAX_FOTO = 12
+JUTA = Decimal(1_000_000)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chart
+# ---------------------------------------------------------------------------------------------
+
+
+def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> str:
+    """Bars of the total score per year, with the level bands as dashed lines.
+
+    ``per_tahun``: ``[{"tahun": 2019, "hasil": AssessmentResult}, ...]`` (``riwayat_desa``).
+    Returns safe SVG markup (every label escaped).
+    """
+    width, height = 640, 240
+    left, right, top, bottom = 36, 150, 14, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    max_total = max(int(max_total), 1)
+
+    def y(value) -> float:
+        return round(top + plot_h * (1 - min(max(value, 0), max_total) / max_total), 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" font-family="Liberation Sans, DejaVu '
+        f'Sans, sans-serif" font-size="11">',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fafafa" '
+        f'stroke="#ccc"/>',
+    ]
+    step = 20 if max_total > 40 else 10
+    for tick in range(0, max_total + 1, step):
+        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end" '
+                     f'fill="#555">{tick}</text>')
+    for min_total, level in level_bands:
+        yy = y(min_total)
+        parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{yy}" y2="{yy}" '
+                     f'stroke="{dash.LEVEL_COLOURS.get(level, "#999")}" stroke-width="1.5" '
+                     f'stroke-dasharray="5,3"/>')
+        label = escape(f"\u2265 {min_total} {scoring.LEVEL_LABELS.get(level, level)}")
+        parts.append(f'<text x="{left + plot_w + 6}" y="{yy + 4}" fill="#333">{label}</text>')
+    n = len(per_tahun)
+    if n:
+        slot = plot_w / n
+        bar = min(56.0, slot * 0.6)
+        for i, row in enumerate(per_tahun):
+            hasil = row["hasil"]
+            cx = left + slot * (i + 0.5)
+            yy = y(hasil.total)
+            colour = dash.LEVEL_COLOURS.get(hasil.level, dash.NOT_ASSESSED_COLOUR)
+            parts.append(f'<rect x="{round(cx - bar / 2, 1)}" y="{yy}" width="{round(bar, 1)}" '
+                         f'height="{round(top + plot_h - yy, 1)}" fill="{colour}" '
+                         f'stroke="#333" stroke-width="0.5"/>')
+            parts.append(f'<text x="{round(cx, 1)}" y="{yy - 4}" text-anchor="middle" '
+                         f'font-weight="bold">{hasil.total}</text>')
+            parts.append(f'<text x="{round(cx, 1)}" y="{top + plot_h + 16}" '
+                         f'text-anchor="middle">{escape(str(row["tahun"]))}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built above from numbers and escaped text
+
+
+# ---------------------------------------------------------------------------------------------
+# Desa profile
+# ---------------------------------------------------------------------------------------------
+
+
+def _foto(desa: Desa) -> list[dict]:
+    """Latest progress photos whose files exist, as file:// URLs for the PDF renderer."""
+    from kotaku.pdf import allowed_file
+
+    out = []
+    for foto in (FotoProgres.objects.filter(laporan__kegiatan__desa=desa)
+                 .select_related("laporan__kegiatan")
+                 .order_by("-laporan__kegiatan__tahun_anggaran", "laporan__kegiatan_id",
+                           "laporan__tanggal", "pk")
+                 [:MAX_FOTO * 2]):
+        try:
+            path = foto.foto.storage.path(foto.foto.name)
+        except (NotImplementedError, ValueError):
+            continue
+        url = Path(path).resolve().as_uri()
+        if allowed_file(url) is None:
+            continue
+        out.append({"url": url, "foto": foto, "kegiatan": foto.laporan.kegiatan,
+                    "tanggal": foto.laporan.tanggal})
+        if len(out) >= MAX_FOTO:
+            break
+    return out
+
+
+def data_desa(desa: Desa) -> dict:
+    riwayat = riwayat_desa(desa)
+    f = dash.Filter(desa_id=desa.pk)
+    lines = Pendanaan.objects.select_related("pemangku", "sumber").order_by(
+        "sumber__urutan", "pemangku__nama", "pk")
+    kegiatan = list(
+        Kegiatan.objects.filter(desa=desa).with_totals()
+        .select_related("kriteria", "pelaksana", "lokasi")
+        .prefetch_related(Prefetch("pendanaan", queryset=lines))
+        .order_by("-tahun_anggaran", "nama", "pk"))
+    per_sumber = [r for r in dash.per_sumber(f) if r["rencana"] or r["realisasi"]]
+    jenis_label = dict(JenisPemangku.choices)
+    per_pemangku = [
+        {**r, "jenis_label": jenis_label.get(r["pemangku__jenis"], r["pemangku__jenis"])}
+        for r in dash.pendanaan(f).values("pemangku__nama", "pemangku__jenis").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            kegiatan=Count("kegiatan", distinct=True)).order_by("-rencana", "pemangku__nama")
+    ]
+    total_rencana = sum((r["rencana"] for r in per_sumber), Decimal(0))
+    total_realisasi = sum((r["realisasi"] for r in per_sumber), Decimal(0))
+    rules = riwayat.get("rules")
+    grafik = None
+    if riwayat.get("per_tahun") and rules is not None:
+        grafik = grafik_riwayat_svg(riwayat["per_tahun"], rules.max_total, rules.level_bands)
+    berisi_demo = (any(k.is_demo for k in kegiatan)
+                   or any(k.is_demo for k in riwayat.get("kawasan", []))
+                   or Penilaian.objects.filter(lokasi__desa=desa, is_demo=True).exists())
+    return {
+        "desa": desa, "riwayat": riwayat, "grafik": grafik, "kegiatan": kegiatan,
+        "per_sumber": per_sumber, "per_pemangku": per_pemangku,
+        "total_rencana": total_rencana, "total_realisasi": total_realisasi,
+        "celah": dash.celah_pendanaan(desa, riwayat.get("terkini")),
+        "foto": _foto(desa), "berisi_demo": berisi_demo, "dicetak": timezone.localtime(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# District (kecamatan) report: the Beranda numbers, the matrix and the impact table
+# ---------------------------------------------------------------------------------------------
+
+
+def cakupan_portal(kecamatan: Kecamatan) -> bool:
+    """Whether ``kecamatan`` is the portal's whole scope (the dashboards aggregate every desa
+    in the database, so a district report is only exact for a one-kecamatan portal)."""
+    return (Desa.objects.filter(kecamatan=kecamatan).exists()
+            and not Desa.objects.exclude(kecamatan=kecamatan).exists())
+
+
+def baris_desa(ringkasan: dash.Ringkasan, kolab: dict) -> list[dict]:
+    """The Beranda's desa table (same fields as ``views_dashboard.DESA_COLUMNS``)."""
+    rows = []
+    for d in Desa.objects.order_by("kode_wilayah"):
+        hasil = ringkasan.tingkat.get(d.pk)
+        k = kolab.get(d.pk, {})
+        rows.append({
+            "desa": d, "kode": d.kode_wilayah, "nama": d.nama,
+            "skor": hasil.total if hasil else None, "tingkat": hasil.level if hasil else "",
+            "tingkat_label": hasil.level_label if hasil else _("Belum dinilai"),
+            "sumber": k.get("sumber", 0), "pendana": k.get("pendana", 0),
+            "rencana": k.get("rencana") or Decimal(0),
+        })
+    return rows
+
+
+def data_kecamatan(kecamatan: Kecamatan) -> dict:
+    f = dash.Filter()
+    ringkasan = dash.ringkasan(f)
+    kolab = dash.kolaborasi_per_desa(f)
+    m = dash.matriks(f, "pemangku", "desa", "rencana")
+    dampak_rows, dampak_total = dash.dampak()
+    return {
+        "kecamatan": kecamatan, "r": ringkasan, "desa_rows": baris_desa(ringkasan, kolab),
+        "per_sumber": [s for s in dash.per_sumber(f) if s["rencana"] or s["realisasi"]],
+        "per_jenis": dash.per_jenis_pemangku(f), "m": m,
+        "m_juta": {
+            "rows": [{"label": row["label"],
+                      "cells": [None if v is None else v / JUTA for v in row["cells"]],
+                      "total": row["total"] / JUTA} for row in m.rows],
+            "col_totals": [v / JUTA for v in m.col_totals], "total": m.total / JUTA,
+        },
+        "dampak": dampak_rows, "dampak_total": dampak_total,
+        "keluar": [d for d in dampak_rows if d.keluar_dari_kumuh],
+        "berisi_demo": Kegiatan.objects.filter(is_demo=True).exists()
+        or Penilaian.objects.filter(is_demo=True).exists(),
+        "dicetak": timezone.localtime(),
+    }

@@ -1,0 +1,284 @@
+"""Open data: per desa and per kecamatan, as JSON or CSV, keyed by Kemendagri code.
+
+Documented in ``docs/OPEN_DATA.md``. Public, read-only and free of personal data: only
+verified assessments (the latest per location, aggregated per desa exactly as the Beranda
+does, through ``anggaran.dashboard.tingkat_per_desa``) and funding per source
+(``anggaran.dashboard.pendanaan``: cancelled activities excluded). A fixed number of queries
+whatever the number of desa.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from anggaran import dashboard as dash
+from anggaran.models import Kegiatan, SumberDana
+from desa import scoring
+from desa.models import HEADER_CHOICES, Desa, Kecamatan, Penilaian
+from desa.penilaian import skor_agregat
+from desa.selectors import aturan_bawaan
+from kotaku.exports import Column, export_response
+
+FORMATS = ("json", "csv", "xlsx")
+CACHE_SECONDS = 300
+
+
+def _num(value):
+    """A JSON number: whole values as int, others as float (at most 2 decimals here)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _kekumuhan(hasil: scoring.AssessmentResult, tahun: list[int], jumlah_lokasi: int) -> dict:
+    labels = dict(HEADER_CHOICES)
+    return {
+        "aturan": hasil.rules_code,
+        "tahun_penilaian": tahun,
+        "jumlah_lokasi": jumlah_lokasi,
+        "total_skor": hasil.total,
+        "skor_maksimum": hasil.max_total,
+        "tingkat": hasil.level,
+        "tingkat_label": hasil.level_label,
+        "rata_rata_kekumuhan_sektoral_persen": _num(hasil.sectoral_mean),
+        "penyebut": {k: _num(v) for k, v in hasil.header.items()},
+        "aspek": {a.code: {"nama": a.name, "rata_rata_persen": _num(a.mean_percent),
+                           "skor": a.score} for a in hasil.aspect_results},
+        "kriteria": {c.code: {
+            "aspek": c.aspect, "nama": c.name, "satuan": c.unit,
+            "penyebut": c.denominator_field, "penyebut_label": str(labels[c.denominator_field]),
+            "volume": _num(c.volume), "nilai_penyebut": _num(c.denominator),
+            "persen": _num(c.percent), "skor": c.score,
+        } for c in hasil.criterion_results},
+    }
+
+
+def kumpulkan(desa_list: list[Desa]) -> tuple[dict, list]:
+    """Per desa pk: its open-data record; and the funding sources (in display order)."""
+    ids = [d.pk for d in desa_list]
+    hasil = dash.tingkat_per_desa(desa_ids=ids)
+    aturan, _rules = aturan_bawaan()
+    terkini = Penilaian.objects.terkini().filter(lokasi__desa_id__in=ids, aturan=aturan).order_by()
+    tahun = defaultdict(set)
+    jumlah_lokasi = defaultdict(int)
+    demo = set()
+    for desa_id, th, is_demo in terkini.values_list("lokasi__desa_id", "tahun", "is_demo"):
+        tahun[desa_id].add(th)
+        jumlah_lokasi[desa_id] += 1
+        if is_demo:
+            demo.add(desa_id)
+    demo.update(Kegiatan.objects.filter(desa_id__in=ids, is_demo=True)
+                .values_list("desa_id", flat=True).distinct())
+    sumber = list(SumberDana.objects.order_by("urutan", "nama"))
+    dana = defaultdict(dict)
+    for row in (dash.pendanaan().filter(kegiatan__desa_id__in=ids)
+                .values("kegiatan__desa_id", "sumber__kode")
+                .annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+                          kegiatan=Count("kegiatan", distinct=True))):
+        dana[row["kegiatan__desa_id"]][row["sumber__kode"]] = row
+    records = {}
+    for d in desa_list:
+        per_sumber = {}
+        for s in sumber:
+            row = dana[d.pk].get(s.kode, {})
+            per_sumber[s.kode] = {"nama": s.nama, "rencana_rp": _num(row.get("rencana") or 0),
+                                  "realisasi_rp": _num(row.get("realisasi") or 0),
+                                  "jumlah_kegiatan": row.get("kegiatan", 0)}
+        h = hasil.get(d.pk)
+        records[d.pk] = {
+            "kode_kemendagri": d.kode_wilayah, "kode_bps": d.kode_bps, "nama": d.nama,
+            "tipe": d.tipe,
+            "kecamatan": {"kode_kemendagri": d.kecamatan.kode_wilayah,
+                          "nama": d.kecamatan.nama},
+            "kabupaten": {"kode_kemendagri": d.kecamatan.kabupaten.kode_wilayah,
+                          "nama": d.kecamatan.kabupaten.nama},
+            "kekumuhan": _kekumuhan(h, sorted(tahun[d.pk]), jumlah_lokasi[d.pk]) if h else None,
+            "pendanaan": {
+                "rencana_rp": sum(v["rencana_rp"] for v in per_sumber.values()),
+                "realisasi_rp": sum(v["realisasi_rp"] for v in per_sumber.values()),
+                "per_sumber": per_sumber,
+            },
+            "berisi_data_demo": d.pk in demo,
+            "_hasil": h,
+        }
+    return records, sumber
+
+
+def _metadata(request) -> dict:
+    aturan, _rules = aturan_bawaan()
+    return {
+        "sumber": settings.PORTAL_NAME,
+        "url": request.build_absolute_uri(),
+        "dokumentasi": "docs/OPEN_DATA.md",
+        "dibuat": timezone.localtime().isoformat(timespec="seconds"),
+        "aturan_penilaian": {"kode": aturan.kode, "nama": aturan.nama,
+                             "dasar_hukum": aturan.dasar_hukum} if aturan else None,
+        "catatan": _("Kekumuhan: gabungan penilaian terverifikasi terakhir setiap lokasi "
+                     "(volume dan penyebut dijumlahkan, lalu dinilai). Pendanaan: rupiah utuh, "
+                     "kegiatan batal tidak dihitung. Record dengan berisi_data_demo=true memuat "
+                     "data demo."),
+    }
+
+
+def _bersih(record: dict) -> dict:
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def _json(request, data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+def _headers(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def kolom_csv(sumber: list, rules: scoring.RuleSet | None) -> list[Column]:
+    """One row per desa: identity, latest verified score, per-criterion figures, funding."""
+
+    def k(code, field):
+        return lambda r: (r["kekumuhan"] or {}).get("kriteria", {}).get(code, {}).get(field)
+
+    def kk(field):
+        return lambda r: (r["kekumuhan"] or {}).get(field)
+
+    columns = [
+        Column("kode_kemendagri", "kode_kemendagri"), Column("kode_bps", "kode_bps"),
+        Column("nama", "nama"), Column("kecamatan", "kecamatan.nama"),
+        Column("kabupaten", "kabupaten.nama"),
+        Column("tahun_penilaian", lambda r: ";".join(
+            str(t) for t in (r["kekumuhan"] or {}).get("tahun_penilaian", []))),
+        Column("jumlah_lokasi", kk("jumlah_lokasi"), "int"),
+        Column("total_skor", kk("total_skor"), "int"), Column("tingkat", kk("tingkat")),
+        Column("rata_rata_kekumuhan_sektoral_persen",
+               kk("rata_rata_kekumuhan_sektoral_persen"), "percent"),
+    ]
+    for c in (rules.criteria if rules else ()):
+        columns += [Column(f"volume_{c.code}", k(c.code, "volume"), "decimal"),
+                    Column(f"penyebut_{c.code}", k(c.code, "nilai_penyebut"), "decimal"),
+                    Column(f"persen_{c.code}", k(c.code, "persen"), "percent"),
+                    Column(f"skor_{c.code}", k(c.code, "skor"), "int")]
+    for s in sumber:
+        columns += [
+            Column(f"rencana_rp_{s.kode}",
+                   lambda r, s=s.kode: r["pendanaan"]["per_sumber"][s]["rencana_rp"], "rupiah"),
+            Column(f"realisasi_rp_{s.kode}",
+                   lambda r, s=s.kode: r["pendanaan"]["per_sumber"][s]["realisasi_rp"],
+                   "rupiah")]
+    columns += [Column("rencana_rp", "pendanaan.rencana_rp", "rupiah"),
+                Column("realisasi_rp", "pendanaan.realisasi_rp", "rupiah"),
+                Column("berisi_data_demo", lambda r: "ya" if r["berisi_data_demo"] else "tidak")]
+    return columns
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise Http404
+    return fmt
+
+
+@require_GET
+def indeks(request):
+    """Where the files are: every kecamatan and desa with its JSON and CSV URLs."""
+    desa = Desa.objects.select_related("kecamatan").order_by("kode_wilayah")
+    kec = {d.kecamatan for d in desa}
+    data = {
+        "metadata": _metadata(request),
+        "kecamatan": {k.kode_wilayah: {
+            "nama": k.nama,
+            **{fmt: request.build_absolute_uri(reverse("data_terbuka_kecamatan",
+                                                       args=[k.kode_wilayah, fmt]))
+               for fmt in ("json", "csv")}} for k in sorted(kec, key=lambda k: k.kode_wilayah)},
+        "desa": {d.kode_wilayah: {
+            "nama": d.nama,
+            **{fmt: request.build_absolute_uri(reverse("data_terbuka_desa",
+                                                       args=[d.kode_wilayah, fmt]))
+               for fmt in ("json", "csv")}} for d in desa},
+    }
+    return _headers(_json(request, data, "data-terbuka.json"))
+
+
+@require_GET
+def desa(request, kode: str, fmt: str):
+    fmt = _fmt(fmt)
+    d = get_object_or_404(Desa.objects.select_related("kecamatan__kabupaten"), kode_wilayah=kode)
+    records, sumber = kumpulkan([d])
+    record = records[d.pk]
+    if fmt == "json":
+        return _headers(_json(request, {"metadata": _metadata(request),
+                                        "desa": {d.kode_wilayah: _bersih(record)}},
+                              f"desa-{d.kode_wilayah}.json"))
+    _aturan, rules = aturan_bawaan()
+    return _headers(export_response(fmt, f"data-terbuka-desa-{d.kode_wilayah}",
+                                    kolom_csv(sumber, rules), [record], title=d.nama))
+
+
+@require_GET
+def kecamatan(request, kode: str, fmt: str):
+    fmt = _fmt(fmt)
+    kec = get_object_or_404(Kecamatan.objects.select_related("kabupaten"), kode_wilayah=kode)
+    desa_list = list(Desa.objects.filter(kecamatan=kec).select_related("kecamatan__kabupaten")
+                     .order_by("kode_wilayah"))
+    records, sumber = kumpulkan(desa_list)
+    _aturan, rules = aturan_bawaan()
+    if fmt != "json":
+        return _headers(export_response(fmt, f"data-terbuka-kecamatan-{kec.kode_wilayah}",
+                                        kolom_csv(sumber, rules),
+                                        [records[d.pk] for d in desa_list], title=kec.nama))
+    agregat = None
+    if rules is not None:
+        qs = Penilaian.objects.terkini().filter(lokasi__desa__kecamatan=kec)
+        hasil = skor_agregat(qs, "lokasi__desa__kecamatan", rules).get(kec.pk)
+        if hasil is not None:
+            tahun = sorted({t for r in records.values() for t in
+                            (r["kekumuhan"] or {}).get("tahun_penilaian", [])})
+            lokasi = sum((r["kekumuhan"] or {}).get("jumlah_lokasi", 0)
+                         for r in records.values())
+            agregat = _kekumuhan(hasil, tahun, lokasi)
+    per_sumber = {s.kode: {
+        "nama": s.nama,
+        "rencana_rp": sum(r["pendanaan"]["per_sumber"][s.kode]["rencana_rp"]
+                          for r in records.values()),
+        "realisasi_rp": sum(r["pendanaan"]["per_sumber"][s.kode]["realisasi_rp"]
+                            for r in records.values()),
+    } for s in sumber}
+    per_tingkat = defaultdict(int)
+    for r in records.values():
+        per_tingkat[(r["kekumuhan"] or {}).get("tingkat", "belum_dinilai")] += 1
+    data = {
+        "metadata": _metadata(request),
+        "kecamatan": {
+            "kode_kemendagri": kec.kode_wilayah, "kode_bps": kec.kode_bps, "nama": kec.nama,
+            "kabupaten": {"kode_kemendagri": kec.kabupaten.kode_wilayah,
+                          "nama": kec.kabupaten.nama},
+            "jumlah_desa": len(desa_list),
+            "desa_per_tingkat": dict(sorted(per_tingkat.items())),
+            "kekumuhan": agregat,
+            "pendanaan": {
+                "rencana_rp": sum(v["rencana_rp"] for v in per_sumber.values()),
+                "realisasi_rp": sum(v["realisasi_rp"] for v in per_sumber.values()),
+                "per_sumber": per_sumber,
+            },
+            "berisi_data_demo": any(r["berisi_data_demo"] for r in records.values()),
+        },
+        "desa": {records[d.pk]["kode_kemendagri"]: _bersih(records[d.pk]) for d in desa_list},
+    }
+    return _headers(_json(request, data, f"kecamatan-{kec.kode_wilayah}.json"))
