@@ -1,0 +1,164 @@
+"""In-process measurements for one benchmark phase (run by bench/run.py, not by hand).
+
+For every page: the SQL queries it runs with the dashboard cache off (the page's real query
+count, and the SQL itself), the queries it runs warm (cache on, second request), the bare
+time of that SQL replayed with psycopg2 on its own connection (median of 3 runs), and for the
+slowest query its EXPLAIN ANALYZE plan. Usage::
+
+    python bench/measure.py OUT.json NAME=URL [NAME=URL ...]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kotaku.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg2  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+
+EXPORT_SAMPLE_BYTES = 2_000_000  # in-process, read only the start of a streamed export
+DECLARE = re.compile(r"^DECLARE .*? CURSOR (?:WITH(?:OUT)? HOLD )?FOR (.*)$", re.S)
+SLOW_SQL_S = 5.0
+SLOW_PAGE_MS = 10_000
+
+
+def _raw_connection():
+    db = settings.DATABASES["default"]
+    return psycopg2.connect(dbname=db["NAME"], user=db.get("USER") or None,
+                            password=db.get("PASSWORD") or None, host=db.get("HOST") or None,
+                            port=db.get("PORT") or None)
+
+
+def _statement(sql: str) -> str | None:
+    sql = sql.strip()
+    m = DECLARE.match(sql)
+    if m:
+        return m.group(1)
+    if sql.upper().startswith(("SELECT", "WITH")):
+        return sql
+    return None  # SAVEPOINT, SET, ...
+
+
+def _time_sql(raw, statements: list[str]) -> tuple[float, list[float]]:
+    """Median wall time (ms) of each statement, executed and fully fetched."""
+    per = []
+    with raw.cursor() as cur:
+        for sql in statements:
+            runs = []
+            for _ in range(3):
+                t = time.perf_counter()
+                cur.execute(sql)
+                cur.fetchall()
+                runs.append((time.perf_counter() - t) * 1000)
+                if runs[-1] > SLOW_SQL_S * 1000:
+                    break
+            per.append(statistics.median(runs))
+    raw.rollback()
+    return sum(per), per
+
+
+def _time_export(raw, sql: str) -> tuple[float, int]:
+    """The export's SELECT streamed through a server-side cursor, as the view reads it."""
+    t = time.perf_counter()
+    n = 0
+    with raw.cursor(name="bench_export") as cur:
+        cur.itersize = 5000
+        cur.execute(sql)
+        for _row in cur:
+            n += 1
+    raw.rollback()
+    return (time.perf_counter() - t) * 1000, n
+
+
+def _explain(raw, sql: str) -> str:
+    with raw.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    raw.rollback()
+    return plan
+
+
+def _get(client, url):
+    """GET, reading a streamed body (at most EXPORT_SAMPLE_BYTES of it)."""
+    t = time.perf_counter()
+    response = client.get(url)
+    size = 0
+    if response.streaming:
+        for chunk in response.streaming_content:
+            size += len(chunk)
+            if size >= EXPORT_SAMPLE_BYTES:
+                break
+        response.close()
+    else:
+        size = len(response.content)
+    return response, (time.perf_counter() - t) * 1000, size
+
+
+def measure(pages: list[tuple[str, str]]) -> dict:
+    setup_test_environment()
+    client = Client()
+    raw = _raw_connection()
+    out = {}
+    for name, url in pages:
+        entry: dict = {"url": url}
+        with override_settings(DASHBOARD_CACHE=False), CaptureQueriesContext(connection) as ctx:
+            response, ms, size = _get(client, url)
+        entry.update(status=response.status_code, inprocess_uncached_ms=round(ms, 1),
+                     body_bytes_read=size, queries_uncached=len(ctx.captured_queries))
+        f = getattr(response, "context", None) and response.context.get("filter")
+        if "kabupaten=" in url:
+            entry["kabupaten_filter_applied"] = bool(getattr(f, "kabupaten", None))
+        statements = [s for s in (_statement(q["sql"]) for q in ctx.captured_queries) if s]
+        # Warm: the HTTP phase has just filled the shared cache for this data version. A page
+        # slower than 10 s uncached gets no second in-process run (keeps the bench bounded).
+        if entry["inprocess_uncached_ms"] < SLOW_PAGE_MS:
+            with CaptureQueriesContext(connection) as ctx:
+                _r, ms, _s = _get(client, url)
+            entry.update(inprocess_warm_ms=round(ms, 1), queries_warm=len(ctx.captured_queries))
+        else:
+            entry.update(inprocess_warm_ms=None, queries_warm=None)
+        if response.streaming:
+            sql_ms, rows = _time_export(raw, statements[-1])
+            entry.update(bare_sql_ms=round(sql_ms, 1), bare_sql_rows=rows,
+                         slowest_sql=statements[-1], plan=_explain(raw, statements[-1]))
+        else:
+            sql_ms, per = _time_sql(raw, statements)
+            entry["bare_sql_ms"] = round(sql_ms, 1)
+            entry["bare_sql_per_query_ms"] = [round(x, 1) for x in per]
+            if per:
+                slowest = statements[per.index(max(per))]
+                entry["slowest_sql"] = slowest
+                entry["plan"] = _explain(raw, slowest)
+        out[name] = entry
+        warm = entry["queries_warm"] if entry["queries_warm"] is not None else "-"
+        print(f"  {name:<16} {entry['status']} queries {entry['queries_uncached']:>3} "
+              f"(warm {warm:>2})  bare SQL {entry['bare_sql_ms']:>9.1f} ms  "
+              f"in-process {entry['inprocess_uncached_ms']:>9.1f} ms uncached, "
+              f"{entry['inprocess_warm_ms'] or 0:>8.1f} ms warm", file=sys.stderr)
+    raw.close()
+    return out
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    pages = [tuple(arg.split("=", 1)) for arg in sys.argv[2:]]
+    target.write_text(json.dumps(measure(pages), indent=1))
