@@ -1,0 +1,126 @@
+"""Shared data for the security tests (permission matrix, fuzzing, audit, concurrency).
+
+``buat_dunia`` seeds one object of every kind a URL can point at, all in desa A, so a URL's
+kwargs can be built from it and "another desa" is always fasilitator B's view of them.
+``snapshot`` captures every row of a set of models (history tables included) so a test can
+compare the database before and after a refused or failed write.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.db import models
+
+from anggaran.models import LaporanProgres
+from desa.models import Penilaian
+from kolaborasi.models import ForumKolaborasi, Komitmen
+from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, kriteria
+from tests.penilaian_helpers import buat_kawasan, buat_lokasi, buat_penilaian
+
+
+def buat_dunia(desa_a, fasilitator_a, desa_b=None) -> SimpleNamespace:
+    """One of each object in desa A (and an optional draft in desa B)."""
+    d = SimpleNamespace(desa=desa_a)
+    d.kawasan = buat_kawasan(desa_a)
+    d.lokasi = buat_lokasi(desa_a, kawasan=d.kawasan)
+    d.penilaian = buat_penilaian(d.lokasi, 2024, user=fasilitator_a)  # a draft
+    d.penilaian_verifikasi = buat_penilaian(d.lokasi, 2023, status="diverifikasi",
+                                            user=fasilitator_a)
+    d.pemangku = buat_pemangku("Dinas Perumahan dan Kawasan Permukiman Kab. Madiun", "opd",
+                               singkatan="Dinas PKP")
+    d.lkm = buat_pemangku("LKM Bibrik Sejahtera", "lkm", desa=desa_a)
+    d.kegiatan = buat_kegiatan(desa_a, lines=[(d.pemangku, "apbd-kab", 100_000_000, 40_000_000)],
+                               lokasi=d.lokasi, kawasan=d.kawasan, pelaksana=d.lkm,
+                               status="berjalan")
+    d.pendanaan = d.kegiatan.pendanaan.get()
+    d.laporan = LaporanProgres.objects.create(
+        kegiatan=d.kegiatan, tanggal=datetime.date(2018, 9, 1), persen_fisik=Decimal(40),
+        realisasi_rp=Decimal(40_000_000), catatan="Pengecoran tahap satu.",
+        dibuat_oleh=fasilitator_a)
+    d.forum = ForumKolaborasi.objects.create(
+        tanggal=datetime.date(2018, 3, 5), judul="Rembug warga Bibrik", tempat="Balai desa",
+        desa=desa_a, kesepakatan="Paving jalan RT 1.")
+    d.forum.peserta.add(d.pemangku, d.lkm)
+    d.komitmen = Komitmen.objects.create(
+        pemangku=d.pemangku, forum=d.forum, desa=desa_a, kriteria=kriteria("2b"), tahun=2018,
+        nilai_rp=Decimal(150_000_000), uraian="Paving")
+    if desa_b is not None:
+        d.penilaian_b = buat_penilaian(buat_lokasi(desa_b, nama="Dusun Kulon"), 2024)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Database snapshots
+# ---------------------------------------------------------------------------------------------
+
+
+def domain_models(*app_labels: str) -> list[type[models.Model]]:
+    """Every model of the given apps, history and m2m tables included."""
+    return [m for label in app_labels
+            for m in apps.get_app_config(label).get_models(include_auto_created=True)]
+
+
+def table_rows(model) -> list[tuple]:
+    """All rows of ``model`` as sorted tuples of every concrete column."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    rows = model._default_manager.order_by().values_list(*names)
+    return sorted(rows, key=repr)
+
+
+def snapshot(models_: list[type[models.Model]]) -> dict[str, list[tuple]]:
+    return {m._meta.label: table_rows(m) for m in models_}
+
+
+def diff_snapshots(before: dict, after: dict) -> list[str]:
+    """Human-readable differences (empty when equal)."""
+    out = []
+    for label in sorted(set(before) | set(after)):
+        a, b = before.get(label, []), after.get(label, [])
+        if a != b:
+            gone = [r for r in a if r not in b][:3]
+            new = [r for r in b if r not in a][:3]
+            out.append(f"{label}: {len(a)} → {len(b)} rows; removed {gone}; added {new}")
+    return out
+
+
+def penilaian_state(p: Penilaian) -> tuple:
+    p = Penilaian.objects.get(pk=p.pk)
+    return (p.versi, p.status, p.total_skor, p.header(),
+            sorted(p.volume.values_list("kriteria__kode", "volume")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Transactional tests
+# ---------------------------------------------------------------------------------------------
+
+PROJECT_APPS = ("kotaku", "desa", "anggaran", "kolaborasi")
+
+
+def data_migrasi_ulang() -> None:
+    """Run the project's data migrations again (they are idempotent).
+
+    A transactional test ends with a flush that also empties the rows data migrations made
+    (role groups, rule sets, funding sources, spam patterns). ``serialized_rollback`` cannot
+    be relied on to put them back once a browser test ran in the same worker (Playwright's
+    event loop gives the main thread a fresh connection object without the serialized
+    copy), so transactional tests call this first.
+    """
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = [node for leaf in loader.graph.leaf_nodes() if leaf[0] in PROJECT_APPS
+            for node in loader.graph.forwards_plan(leaf)]
+    done = set()
+    for key in plan:
+        if key in done or key[0] not in PROJECT_APPS:
+            continue
+        done.add(key)
+        for operation in loader.graph.nodes[key].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
