@@ -1,0 +1,76 @@
+/* Behaviour every page shares, without inline script (strict CSP).
+ *
+ * 1. A form shown again with errors: focus moves to the error summary at its top
+ *    (.form-error-summary, tabindex="-1"), or to the first invalid field when there is no
+ *    summary, so keyboard and screen-reader users start where the problem is. A link of the
+ *    summary moves focus into its field (opening a closed <details> around it).
+ * 2. A table or figure wider than its frame (.table-responsive, .gulir-x) scrolls inside it:
+ *    the frame becomes focusable and named (role="region") so the keyboard can scroll it too.
+ */
+(function () {
+  "use strict";
+
+  function focusField(field) {
+    var details = field.closest("details");
+    if (details && !details.open) { details.open = true; }
+    field.focus();
+    if (field.scrollIntoView) { field.scrollIntoView({block: "center"}); }
+  }
+
+  var summary = document.querySelector(".form-error-summary");
+  if (summary) {
+    summary.focus();
+  } else {
+    var invalid = document.querySelector(".is-invalid");
+    if (invalid) { focusField(invalid); }
+  }
+  document.querySelectorAll(".form-error-summary").forEach(function (box) {
+    box.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        focusField(field);
+      }
+    });
+  });
+
+  function nameOf(frame) {
+    var caption = frame.querySelector("caption");
+    if (caption && caption.textContent.trim()) { return caption.textContent.trim(); }
+    // Otherwise the heading the table sits under.
+    var name = "Tabel";
+    document.querySelectorAll("h1, h2, h3").forEach(function (h) {
+      if (h.compareDocumentPosition(frame) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        name = h.textContent.trim();
+      }
+    });
+    return name;
+  }
+
+  function markScrollableTables() {
+    document.querySelectorAll(".table-responsive, .gulir-x").forEach(function (frame) {
+      var scrolls = frame.scrollWidth > frame.clientWidth + 1;
+      var added = frame.getAttribute("data-gulir");
+      if (scrolls && added === null && !frame.hasAttribute("tabindex")) {
+        var set = {tabindex: "0", role: "region",
+                   "aria-label": nameOf(frame) + " (geser ke samping)"};
+        added = Object.keys(set).filter(function (a) { return !frame.hasAttribute(a); });
+        added.forEach(function (a) { frame.setAttribute(a, set[a]); });
+        frame.setAttribute("data-gulir", added.join(" "));
+      } else if (!scrolls && added !== null) {
+        added.split(" ").concat(["data-gulir"]).forEach(function (a) {
+          if (a) { frame.removeAttribute(a); }
+        });
+      }
+    });
+  }
+
+  markScrollableTables();
+  window.addEventListener("load", markScrollableTables);  // after web fonts and images
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (pending) { window.clearTimeout(pending); }
+    pending = window.setTimeout(markScrollableTables, 150);
+  });
+})();
