@@ -36,6 +36,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from kotaku.db_router import primary
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "kotaku:dasbor:versi-data"
@@ -137,7 +139,10 @@ def cached_aggregate(name: str, when=None):
                 return fn(*args, **kwargs)
             if hit is not None:
                 return hit
-            result = fn(*args, **kwargs)
+            # Computed on the primary: with a read replica (kotaku.db_router) a lagging
+            # replica could otherwise store old numbers under the new data version.
+            with primary():
+                result = fn(*args, **kwargs)
             try:
                 cache.set(key, result, timeout=_timeout())
             except Exception:  # noqa: BLE001

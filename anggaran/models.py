@@ -146,6 +146,8 @@ class Kegiatan(models.Model):
         indexes = [
             models.Index(fields=["tahun_anggaran", "desa"], name="kegiatan_tahun_desa"),
             models.Index(fields=["status"], name="kegiatan_status"),
+            # "Kegiatan terbaru" on the Beranda: the 8 newest of 330,000 without a sort.
+            models.Index(fields=["dibuat_pada", "id"], name="kegiatan_dibuat_pada"),
         ]
 
     def __str__(self) -> str:

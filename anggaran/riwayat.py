@@ -15,10 +15,14 @@ from django.utils.translation import gettext as _
 
 from kotaku.numbers import format_decimal_id, format_rupiah
 
-from .models import Kegiatan, Pendanaan
+from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan
 
 # Bookkeeping, not content: never listed as a change.
-HIDDEN_FIELDS = {"id", "kegiatan", "dibuat_oleh", "dibuat_pada", "diubah_pada", "versi"}
+HIDDEN_FIELDS = {"id", "kegiatan", "laporan", "dibuat_oleh", "dibuat_pada", "diubah_pada",
+                 "versi", "penulis",
+                 # A stakeholder's contact details are never shown on the portal's pages (the
+                 # admin's own history keeps their changes).
+                 "kontak_nama", "kontak_telepon", "kontak_email"}
 MAX_ENTRIES = 100
 
 
@@ -60,7 +64,9 @@ class _Names:
                 rows = ((pk, f"{kode} – {nama}") for pk, kode, nama in
                         model.objects.filter(pk__in=pks).values_list("pk", "kode", "nama"))
             else:
-                rows = model.objects.filter(pk__in=pks).values_list("pk", "nama")
+                field_names = {f.name for f in model._meta.concrete_fields}
+                title = next((n for n in ("nama", "judul") if n in field_names), "pk")
+                rows = model.objects.filter(pk__in=pks).values_list("pk", title)
             for pk, name in rows:
                 self.names[(model, pk)] = name
 
@@ -94,8 +100,12 @@ def _user(record) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _entries(records, model, names: _Names, label) -> list[Entri]:
-    """Turn one model's history rows (ordered by object, then time) into entries."""
+def _entries(records, model, names: _Names, label, extra=None) -> list[Entri]:
+    """Turn one model's history rows (ordered by object, then time) into entries.
+
+    ``extra(before, rec)`` may add changes the columns do not show (an m2m field), as
+    ``Perubahan`` objects.
+    """
     fields = _fields(model)
     entries, previous = [], {}
     for rec in records:
@@ -105,36 +115,52 @@ def _entries(records, model, names: _Names, label) -> list[Entri]:
             aksi = _("dibuat")
             changes = [(f, None, getattr(rec, f.attname)) for f in fields
                        if getattr(rec, f.attname) not in (None, "", False)]
+            more = extra(None, rec) if extra else []
         elif rec.history_type == "-":
-            aksi, changes = _("dihapus"), []
+            aksi, changes, more = _("dihapus"), [], []
         else:
             aksi = _("diubah")
             changes = [(f, getattr(before, f.attname), getattr(rec, f.attname)) for f in fields
                        if getattr(before, f.attname) != getattr(rec, f.attname)]
-            if not changes:
+            more = extra(before, rec) if extra else []
+            if not changes and not more:
                 continue
-        entries.append((rec, aksi, changes))
+        entries.append((rec, aksi, changes, more))
     return [
         Entri(waktu=rec.history_date, pengguna=_user(rec), aksi=aksi, objek=label(rec),
               perubahan=[Perubahan(str(f.verbose_name), _display(f, old, names),
-                                   _display(f, new, names)) for f, old, new in changes])
-        for rec, aksi, changes in entries
+                                   _display(f, new, names)) for f, old, new in changes] + more)
+        for rec, aksi, changes, more in entries
     ]
 
 
+def _want_names(names: _Names, model, rows) -> None:
+    for f in _fields(model):
+        if f.is_relation:
+            for rec in rows:
+                names.want(f.related_model, getattr(rec, f.attname))
+
+
+def _history(model, **lookup) -> list:
+    return list(model.history.filter(**lookup).select_related("history_user")
+                .order_by("id", "history_date", "history_id"))
+
+
+def _newest_first(entries: list[Entri]) -> list[Entri]:
+    entries.sort(key=lambda e: e.waktu, reverse=True)
+    return entries[:MAX_ENTRIES]
+
+
 def riwayat_kegiatan(kegiatan: Kegiatan) -> list[Entri]:
-    """The activity's history and its funding lines' history, newest first."""
-    keg_rows = list(Kegiatan.history.filter(id=kegiatan.pk).select_related("history_user")
-                    .order_by("history_date", "history_id"))
-    dana_rows = list(Pendanaan.history.filter(kegiatan_id=kegiatan.pk)
-                     .select_related("history_user").order_by("id", "history_date",
-                                                               "history_id"))
+    """The activity's history with its funding lines, progress reports and their photos,
+    newest first (one query per history table and per kind of name)."""
+    keg_rows = _history(Kegiatan, id=kegiatan.pk)
+    dana_rows = _history(Pendanaan, kegiatan_id=kegiatan.pk)
+    laporan_rows = _history(LaporanProgres, kegiatan_id=kegiatan.pk)
+    foto_rows = _history(FotoProgres, laporan_id__in={r.id for r in laporan_rows})
     names = _Names()
     for model, rows in ((Kegiatan, keg_rows), (Pendanaan, dana_rows)):
-        for f in _fields(model):
-            if f.is_relation:
-                for rec in rows:
-                    names.want(f.related_model, getattr(rec, f.attname))
+        _want_names(names, model, rows)
     names.load()
 
     def label_dana(rec):
@@ -142,7 +168,106 @@ def riwayat_kegiatan(kegiatan: Kegiatan) -> list[Entri]:
             "p": names.get(Pendanaan._meta.get_field("pemangku").related_model, rec.pemangku_id),
             "s": names.get(Pendanaan._meta.get_field("sumber").related_model, rec.sumber_id)}
 
-    entries = (_entries(keg_rows, Kegiatan, names, lambda rec: _("Kegiatan"))
-               + _entries(dana_rows, Pendanaan, names, label_dana))
-    entries.sort(key=lambda e: e.waktu, reverse=True)
-    return entries[:MAX_ENTRIES]
+    tanggal = {r.id: r.tanggal for r in laporan_rows}
+
+    def label_laporan(rec):
+        return _("Laporan progres %(t)s") % {"t": rec.tanggal.strftime("%d-%m-%Y")}
+
+    def label_foto(rec):
+        t = tanggal.get(rec.laporan_id)
+        return _("Foto laporan %(t)s") % {"t": t.strftime("%d-%m-%Y") if t else "–"}
+
+    return _newest_first(
+        _entries(keg_rows, Kegiatan, names, lambda rec: _("Kegiatan"))
+        + _entries(dana_rows, Pendanaan, names, label_dana)
+        + _entries(laporan_rows, LaporanProgres, names, label_laporan)
+        + _entries(foto_rows, FotoProgres, names, label_foto))
+
+
+class _M2M:
+    """The linked objects of each version of a record, for ``m2m_fields`` that
+    django-simple-history snapshots per version: shown as "field: A, B → A, B, C"."""
+
+    def __init__(self, model, rows, fields: tuple[str, ...], names: _Names):
+        self.model, self.names, self.sets = model, names, {}
+        history_model = model.history.model
+        ids = [r.history_id for r in rows]
+        for name in fields:
+            target = model._meta.get_field(name).related_model
+            through = history_model._meta.get_field(
+                f"historical{model._meta.model_name}_{name}").related_model
+            column = next(f.attname for f in through._meta.concrete_fields
+                          if f.is_relation and f.related_model is target)
+            found: dict[int, set] = {i: set() for i in ids}
+            for history_id, pk in through.objects.filter(history_id__in=ids).values_list(
+                    "history_id", column):
+                found[history_id].add(pk)
+                names.want(target, pk)
+            self.sets[name] = (target, found)
+
+    def changes(self, before, rec) -> list[Perubahan]:
+        out = []
+        for name, (target, found) in self.sets.items():
+            old = found[before.history_id] if before is not None else set()
+            new = found[rec.history_id]
+            if old != new:
+                out.append(Perubahan(str(self.model._meta.get_field(name).verbose_name),
+                                     self._list(target, old), self._list(target, new)))
+        return out
+
+    def _list(self, target, pks) -> str:
+        return ", ".join(sorted(self.names.get(target, pk) for pk in pks)) or "–"
+
+
+def riwayat_forum(forum) -> list[Entri]:
+    """A forum's history (its participants included) and that of the pledges made there."""
+    from kolaborasi.models import ForumKolaborasi, Komitmen, PemangkuKepentingan
+
+    forum_rows = _history(ForumKolaborasi, id=forum.pk)
+    janji_rows = _history(Komitmen, forum_id=forum.pk)
+    names = _Names()
+    peserta = _M2M(ForumKolaborasi, forum_rows, ("peserta",), names)
+    _want_names(names, ForumKolaborasi, forum_rows)
+    _want_names(names, Komitmen, janji_rows)
+    names.load()
+
+    def label_janji(rec):
+        return _("Komitmen: %(p)s") % {"p": names.get(PemangkuKepentingan, rec.pemangku_id)}
+
+    return _newest_first(
+        _entries(forum_rows, ForumKolaborasi, names, lambda rec: _("Forum"),
+                 extra=peserta.changes)
+        + _entries(janji_rows, Komitmen, names, label_janji))
+
+
+def riwayat_kabar(kabar) -> list[Entri]:
+    """A story's history: its text, status and the desa, activities, stakeholders and tags it
+    is linked to."""
+    from kolaborasi.models import Kabar
+
+    rows = _history(Kabar, id=kabar.pk)
+    names = _Names()
+    links = _M2M(Kabar, rows, ("desa", "kegiatan", "pemangku", "tag"), names)
+    _want_names(names, Kabar, rows)
+    names.load()
+    return _newest_first(_entries(rows, Kabar, names, lambda rec: _("Kabar"),
+                                  extra=links.changes))
+
+
+def riwayat_pemangku(pemangku) -> list[Entri]:
+    """A stakeholder's history and that of its pledges (wherever they were made)."""
+    from kolaborasi.models import Komitmen, PemangkuKepentingan
+
+    rows = _history(PemangkuKepentingan, id=pemangku.pk)
+    janji_rows = _history(Komitmen, pemangku_id=pemangku.pk)
+    names = _Names()
+    _want_names(names, PemangkuKepentingan, rows)
+    _want_names(names, Komitmen, janji_rows)
+    names.load()
+
+    def label_janji(rec):
+        return _("Komitmen %(t)s") % {"t": rec.tahun}
+
+    return _newest_first(
+        _entries(rows, PemangkuKepentingan, names, lambda rec: _("Pemangku kepentingan"))
+        + _entries(janji_rows, Komitmen, names, label_janji))

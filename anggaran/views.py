@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from desa.models import Desa
 from kotaku import exports, roles
+from kotaku.numbers import format_rupiah
 from kotaku.permissions import writer_required
 from kotaku.services import ServiceError, VersionConflict
 
@@ -143,6 +144,7 @@ def kegiatan_detail(request, pk):
 
 def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     FormSet = pendanaan_formset(extra)
+    konflik = None
     if request.method == "POST":
         form = KegiatanForm(request.POST, instance=kegiatan, user=request.user, desa=desa)
         formset = FormSet(request.POST, instance=kegiatan, prefix="dana")
@@ -155,6 +157,8 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
                     form.cleaned_data.get("versi"))
             except VersionConflict as exc:
                 messages.error(request, exc.message)
+                konflik = {"pesan": exc.message,
+                           "perbedaan": _perbedaan_kegiatan(form, formset, kegiatan.pk)}
                 # Keep what was typed; the next save knowingly overwrites the newer version.
                 data = request.POST.copy()
                 data["versi"] = str(Kegiatan.objects.filter(pk=kegiatan.pk)
@@ -175,8 +179,70 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
         formset = FormSet(instance=kegiatan, prefix="dana")
     return render(request, "anggaran/kegiatan_form.html", {
         "form": form, "formset": formset, "kegiatan": kegiatan if kegiatan.pk else None,
-        "desa": desa,
+        "desa": desa, "konflik": konflik,
     })
+
+
+def _tampil(field, value) -> str:
+    """A form value as the user reads it (for the version-conflict table)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if hasattr(field, "display"):
+        return field.display(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if hasattr(field, "label_from_instance") and hasattr(value, "pk"):
+        return str(field.label_from_instance(value))
+    return str(dict(getattr(field, "choices", ()) or ()).get(value, value))
+
+
+def _baris_dana(values: dict) -> str:
+    text = _("%(p)s / %(s)s: rencana %(r)s, realisasi %(z)s") % {
+        "p": values["pemangku"], "s": values["sumber"],
+        "r": format_rupiah(values["rencana_rp"]), "z": format_rupiah(values["realisasi_rp"])}
+    if values.get("natura"):
+        text += _(" (natura: %(u)s)") % {"u": values.get("uraian_natura", "")}
+    return text
+
+
+def _perbedaan_kegiatan(form, formset, pk) -> list[dict]:
+    """What the other user saved that differs from this user's input (a version conflict):
+    the activity's fields, then its funding lines matched by id."""
+    current = Kegiatan.objects.filter(pk=pk).first()
+    if current is None:
+        return []
+    rows = []
+    for name, field in form.fields.items():
+        if name == "versi" or name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data[name], getattr(current, name)
+        if mine != theirs:
+            rows.append({"label": field.label, "milik_anda": _tampil(field, mine),
+                         "tersimpan": _tampil(field, theirs)})
+    fields = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura")
+    tersimpan = {p.pk: _baris_dana({f: getattr(p, f) for f in fields})
+                 for p in current.pendanaan.select_related("pemangku", "sumber").order_by("pk")}
+    milik_anda, baru = {}, []
+    for f in formset.forms:
+        data = getattr(f, "cleaned_data", None) or {}
+        if not data or not (f.instance.pk or f.has_changed()):
+            continue
+        text = "–" if data.get("DELETE") else _baris_dana(data)
+        old = data.get("id")
+        if old is not None:
+            milik_anda[old.pk] = text
+        else:
+            baru.append(text)
+    for line_pk in sorted(set(tersimpan) | set(milik_anda)):
+        mine, theirs = milik_anda.get(line_pk, "–"), tersimpan.get(line_pk, "–")
+        if mine != theirs:
+            rows.append({"label": _("Pendanaan #%(n)s") % {"n": line_pk},
+                         "milik_anda": mine, "tersimpan": theirs})
+    for text in baru:
+        rows.append({"label": _("Pendanaan baru"), "milik_anda": text, "tersimpan": "–"})
+    return rows
 
 
 @writer_required

@@ -18,6 +18,8 @@ from anggaran.dashboard_forms import DashboardFilterForm
 from anggaran.models import Kegiatan
 from desa.models import Desa, Tingkat
 from desa.services import peta_geojson
+from kolaborasi.masukan import suara_warga_per_desa
+from kolaborasi.models import Kabar, Masukan
 from kotaku.exports import Column, export_response, requested_format
 
 
@@ -101,7 +103,14 @@ def beranda(request):
         }
     terbaru = (Kegiatan.objects.with_totals().select_related("desa", "kriteria")
                .order_by("-dibuat_pada", "-pk")[:8])
+    suara = suara_warga_per_desa()
     return render(request, "dashboard/beranda.html", {
+        # Public feedback (approved only) per desa, and the latest stories.
+        "suara_warga": [(row["desa"], suara[row["desa"].pk]) for row in desa_rows
+                        if suara.get(row["desa"].pk)],
+        "suara_warga_total": Masukan.objects.disetujui().count(),
+        "kabar_terbaru": list(Kabar.objects.terbit().prefetch_related("desa")
+                              .order_by("-tanggal_terbit", "-pk")[:3]),
         "form": form, "filter": f, "r": ringkasan, "desa_rows": desa_rows,
         "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
         "peta": peta_geojson([row["desa"] for row in desa_rows], warna),

@@ -72,3 +72,26 @@ class RupiahField(_IndonesianNumberField):
 
     def display(self, value) -> str:
         return format_decimal_id(value, 0)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """``ModelMultipleChoiceField`` that refuses ids no row can have before querying.
+
+    Django looks the posted ids up with ``pk__in``; on SQLite an id beyond 64 bits raises
+    ``OverflowError`` there (a 500, found by the fuzz tests), so such values, like any id that
+    is not a plain positive integer, are a field error instead.
+    """
+
+    _MAX_ID = 2**63 - 1
+
+    def _check_values(self, value):
+        from django.db import models
+
+        pk = self.queryset.model._meta.pk
+        if self.to_field_name is None and isinstance(pk, models.IntegerField):
+            for v in value:
+                text = str(v)
+                if not (text.isascii() and text.isdigit()) or int(text) > self._MAX_ID:
+                    raise ValidationError(self.error_messages["invalid_pk_value"],
+                                          code="invalid_pk_value", params={"pk": text[:20]})
+        return super()._check_values(value)

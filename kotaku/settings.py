@@ -155,8 +155,18 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="Portal KOTAKU Jiwan")
+# Where security problems are reported (docs/SECURITY.md; served as /.well-known/security.txt).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="keamanan@kotaku-jiwan.example")
 # Show the "demo data" banner while the seeded demo set is in the database.
 SHOW_DEMO_BANNER = env.bool("SHOW_DEMO_BANNER", default=True)
+
+# Public feedback (kolaborasi/masukan.py): attempts per address per window (counted in the
+# cache: use a shared cache such as Redis when several processes serve), and how long a
+# person takes at least / at most to fill in the form.
+MASUKAN_BATAS = env.int("MASUKAN_BATAS", default=5)
+MASUKAN_JENDELA_DETIK = env.int("MASUKAN_JENDELA_DETIK", default=600)
+MASUKAN_MIN_DETIK = env.float("MASUKAN_MIN_DETIK", default=3.0)
+MASUKAN_MAKS_JAM = env.float("MASUKAN_MAKS_JAM", default=24.0)
 
 LOGGING = {
     "version": 1,
@@ -216,3 +226,44 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx/fetch read the token from the form, not the cookie
+
+# --- Scale (issue 8): dashboard cache; see anggaran/cache.py and docs/DEPLOYMENT.md ---------
+# Unset: dashboard aggregates are cached only when CACHE_URL is a shared cache (Redis, ...),
+# so an invalidation reaches every app server. True/False forces it on or off.
+DASHBOARD_CACHE = env.bool("DASHBOARD_CACHE", default=None)
+DASHBOARD_CACHE_TIMEOUT = env.int("DASHBOARD_CACHE_TIMEOUT", default=6 * 60 * 60)
+
+# --- Scale-out (issue 8; docs/DEPLOYMENT.md): each is a configuration change ----------------
+# A read replica for the public pages (anonymous GET/HEAD reads; see kotaku/db_router.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kotaku.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "kotaku.db_router.ReplicaMiddleware")
+
+# Uploaded media on S3-compatible object storage (AWS S3, MinIO, Ceph, ...) via django-storages,
+# so several app servers share them. Credentials from the environment.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env.str("AWS_LOCATION", default="media"),
+            # Private bucket: photos are served through signed, expiring URLs.
+            "default_acl": None,
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from anggaran import views_dashboard
-from kotaku import views
+from anggaran import views_dashboard, views_ekspor
+from kotaku import views, views_impor, views_laporan, views_opendata
 from kotaku.forms import LoginForm
 
 urlpatterns = [
@@ -12,7 +12,9 @@ urlpatterns = [
     path("siapa-mendanai/", views_dashboard.matriks, name="matriks"),
     path("siapa-mendanai/duplikasi/", views_dashboard.duplikasi, name="duplikasi"),
     path("dampak/", views_dashboard.dampak, name="dampak"),
+    path("ekspor/pendanaan.csv", views_ekspor.pendanaan_csv, name="ekspor_pendanaan"),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
     path(
         "masuk/",
@@ -23,6 +25,23 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # Spreadsheet import (dry run → confirm), templates, exports in the import layout.
+    path("impor/", views_impor.unggah, name="impor"),
+    path("impor/konfirmasi/", views_impor.konfirmasi, name="impor_konfirmasi"),
+    re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
+            views_impor.templat_berkas, name="impor_templat"),
+    re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
+            views_impor.ekspor, name="impor_ekspor"),
+    # Printable reports (PDF) and open data.
+    re_path(r"^laporan/desa/(?P<kode>[0-9.]{1,20})\.pdf$", views_laporan.laporan_desa,
+            name="laporan_desa"),
+    re_path(r"^laporan/kecamatan/(?P<kode>[0-9.]{1,20})\.pdf$",
+            views_laporan.laporan_kecamatan, name="laporan_kecamatan"),
+    path("data-terbuka/", views_opendata.indeks, name="data_terbuka"),
+    re_path(r"^data-terbuka/desa/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
+            views_opendata.desa, name="data_terbuka_desa"),
+    re_path(r"^data-terbuka/kecamatan/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
+            views_opendata.kecamatan, name="data_terbuka_kecamatan"),
     path("desa/", include("desa.urls")),
     path("kolaborasi/", include("kolaborasi.urls")),
     path("anggaran/", include("anggaran.urls")),

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
@@ -20,6 +23,22 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return HttpResponse("db error\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: where to report a security problem (``SECURITY_CONTACT``)."""
+    contact = settings.SECURITY_CONTACT
+    if "://" not in contact:
+        contact = f"mailto:{contact}"
+    expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: id, en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @login_required

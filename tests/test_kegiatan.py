@@ -494,8 +494,9 @@ def _many(desa, pemangku, n):
 
 
 LIST_QUERIES = 10  # filter choices (desa, years, sources, funders, criteria, aspects) + rows
-DETAIL_QUERIES_PUBLIC = 4
-DETAIL_QUERIES_STAFF = 14  # + session, user, roles, 2 history tables, 4 kinds of names, desa check
+DETAIL_QUERIES_PUBLIC = 5  # activity, lines, reports, photos, approved feedback
+DETAIL_QUERIES_STAFF = 17  # + session, user, roles, 4 history tables (activity, lines,
+#                            reports, photos), 4 kinds of names, desa check
 
 
 @pytest.mark.parametrize("n", [2, 20])

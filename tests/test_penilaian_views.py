@@ -553,7 +553,7 @@ def _count(client, url, django_assert_num_queries, n):
 
 # 12 for the slum condition + 7 for the funding section (sums, per source, per stakeholder,
 # activities, bodies, funding gap; prefetches of lines/progress only when activities exist).
-DESA_DETAIL_QUERIES = 19
+DESA_DETAIL_QUERIES = 20  # incl. the approved feedback (kabar/_masukan.html)
 DESA_LIST_QUERIES = 8
 
 
