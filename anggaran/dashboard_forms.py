@@ -16,8 +16,15 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     sumber = forms.ChoiceField(label=_("Sumber dana"), required=False)
     jenis = forms.ChoiceField(label=_("Jenis pemangku"), required=False)
     aspek = forms.ChoiceField(label=_("Aspek"), required=False)
+    # A kabupaten scope (Kemendagri code); a free code field so it works at national scale
+    # without listing 514 options.
+    kabupaten = forms.RegexField(label=_("Kode kabupaten"), required=False,
+                                 regex=r"^\d{2}\.\d{2}$", max_length=5,
+                                 widget=forms.TextInput(attrs={"placeholder": "35.19",
+                                                               "inputmode": "decimal"}))
 
     def __init__(self, *args, fields=("tahun", "sumber", "jenis", "aspek"), **kwargs):
+        # The kabupaten scope matters only where more than one kabupaten is loaded.
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in fields:
@@ -40,4 +47,5 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         return Filter(
             tahun=data.get("tahun") or None, sumber=data.get("sumber") or None,
             jenis=data.get("jenis") or None, aspek=data.get("aspek") or None,
+            kabupaten=data.get("kabupaten") or None,
         )

@@ -130,7 +130,12 @@ def beranda(request):
 
 @require_GET
 def matriks(request):
-    form, f = _filter(request)
+    from desa.models import Kabupaten
+
+    fields = ["tahun", "sumber", "jenis", "aspek"]
+    if Kabupaten.objects.count() > 1:
+        fields.append("kabupaten")
+    form, f = _filter(request, fields=fields)
     baris = request.GET.get("baris") if request.GET.get("baris") in dash.ROW_KEYS else "pemangku"
     kolom = request.GET.get("kolom") if request.GET.get("kolom") in dash.COL_KEYS else "desa"
     nilai = "realisasi" if request.GET.get("nilai") == "realisasi" else "rencana"
@@ -147,8 +152,15 @@ def matriks(request):
         sumber_kode = dict(SumberDana.objects.values_list("pk", "kode"))
 
     def link(row_key, col_key=None):
+        if row_key is None:  # the pooled "other stakeholders" row
+            return None
         extra = {row_param: sumber_kode.get(row_key, row_key) if baris == "sumber" else row_key}
         if col_key is not None:
+            if m.kolom == "kabupaten":
+                # Rolled-up region columns drill down into that kabupaten's own matrix.
+                return f"{reverse('matriks')}?{urlencode({'kabupaten': m.kolom_kode[col_key]})}"
+            if m.kolom in ("kecamatan", "provinsi"):
+                return None
             extra["desa" if kolom == "desa" else "aspek"] = col_keys.get(col_key, col_key)
         return _kegiatan_list_url(f, **extra)
 
