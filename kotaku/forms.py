@@ -1,4 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,11 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django sets only the widget's maxlength; without a validator a 10 KB name reaches
+        # authenticate() and django-axes' log, whose column PostgreSQL refuses (a 500).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
+        self.fields["password"].validators.append(MaxLengthValidator(4096))
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
         self.fields["username"].widget.attrs.update(
@@ -22,3 +28,12 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "class": "form-control"}
         )
+
+
+def axes_username(request, credentials) -> str:
+    """The username django-axes records: bounded, so a hostile 10 KB (or NFKC-expanding)
+    username cannot overflow its 255-character column and turn a failed login into a 500."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username", "")
+    return str(value or "").replace("\x00", "")[:150]

@@ -157,3 +157,15 @@ def test_security_txt_names_the_configured_contact(client, settings):
     body = response.content.decode()
     assert "Contact: mailto:keamanan@madiunkab.example.go.id" in body
     assert re.search(r"^Expires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", body, re.M)
+
+
+@pytest.mark.django_db
+def test_overlong_login_name_is_a_form_error_not_a_database_error(client, fasilitator_a):
+    """A 10 KB user name used to reach django-axes' 255-character column: a 500 on
+    PostgreSQL (found by the fuzz tests)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 10_000, "password": "salah"})
+    assert response.status_code == 200
+    assert "paling banyak 150 karakter" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
