@@ -212,6 +212,26 @@ def horizontal_overflow(page: Page) -> int:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+def wait_until(page: Page, script: str, *, timeout_ms: int = 10_000):
+    """Poll ``script`` (a JS expression or arrow function) until it returns a truthy value and
+    return it; fail with the script after ``timeout_ms``.
+
+    Playwright's ``wait_for_function`` compiles its argument inside the page with
+    ``new Function``, which the portal's CSP refuses; ``evaluate`` goes through the DevTools
+    protocol instead. Use this after a navigation, where a page's own scripts may not have run
+    yet when an element of its markup is already visible.
+    """
+    waited = 0
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {script} → {value!r}")
+        page.wait_for_timeout(50)
+        waited += 50
+
+
 def assert_fits(page: Page) -> None:
     over = horizontal_overflow(page)
     if over > 0:

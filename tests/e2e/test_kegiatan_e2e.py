@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from anggaran.models import FotoProgres, Kegiatan
 from tests.anggaran_helpers import buat_pemangku, image_bytes, kriteria
-from tests.e2e.conftest import assert_fits, login_as
+from tests.e2e.conftest import assert_fits, login_as, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,8 @@ def test_activity_with_three_funding_lines_then_progress_photo(
     # The chosen image and its size show before anything is sent.
     preview = page.locator('img[data-preview-for="id_foto-0-foto"]')
     expect(preview).to_be_visible()
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 800
+    assert wait_until(page, """() => { const i = document.querySelector(
+        'img[data-preview-for="id_foto-0-foto"]'); return i.complete && i.naturalWidth; }""") == 800
     info = page.locator('[data-preview-info-for="id_foto-0-foto"]')
     expect(info).to_contain_text("paving.png")
     expect(info).to_contain_text("KB")
@@ -105,11 +106,8 @@ def test_activity_with_three_funding_lines_then_progress_photo(
     thumb = page.locator("img.foto-thumb").first
     thumb.scroll_into_view_if_needed()
     expect(thumb).to_be_visible()
-    for _ in range(50):  # (wait_for_function needs eval, which the CSP forbids)
-        if thumb.evaluate("img => img.complete && img.naturalWidth > 0"):
-            break
-        page.wait_for_timeout(100)
-    assert thumb.evaluate("img => img.naturalWidth") > 0
+    wait_until(page, """() => { const i = document.querySelector('img.foto-thumb');
+                                return i.complete && i.naturalWidth > 0; }""")
     assert FotoProgres.objects.get().tahap == "50"
     assert_fits(page)
     axe(page)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from desa.models import Penilaian
-from tests.e2e.conftest import assert_fits, login_as
+from tests.e2e.conftest import assert_fits, login_as, wait_until
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian
 
 pytestmark = pytest.mark.e2e
@@ -37,8 +37,10 @@ def test_live_score_while_typing_then_save(page, page_errors, live_server, desa_
     expect(page.locator("#galat-v_1c .invalid-feedback")).to_have_count(0)
     page.get_by_role("button", name="Simpan draf").click()
     expect(page.locator(".messages")).to_contain_text("Draf tersimpan")
-    # Saved: the copy kept on the device is dropped, nothing is offered back.
+    # Saved: the copy kept on the device is dropped, nothing is offered back. (The message is
+    # visible as soon as the new page's markup is parsed; its deferred script may run later.)
     expect(page.locator("[data-draf-pulih]")).to_be_hidden()
+    wait_until(page, "document.readyState === 'complete'")
     assert page.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('kotaku:draf:'))") == []
     # Typed, not saved, page reopened: offered back; "discard" returns to the saved values.
@@ -67,6 +69,7 @@ def test_desa_page_draws_the_score_chart(page, page_errors, desa_a):
     canvas = page.locator("#grafik-riwayat-penilaian")
     expect(canvas).to_be_visible()
     # Chart.js sized the canvas (it stays 300x150 when no chart was drawn).
-    assert canvas.evaluate("c => [c.width, c.height]") != [300, 150]
+    wait_until(page, """() => { const c = document.getElementById('grafik-riwayat-penilaian');
+                                return c.width !== 300 || c.height !== 150; }""")
     assert_fits(page)
     page_errors.check()
