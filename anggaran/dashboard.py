@@ -55,15 +55,82 @@ class Filter:
     aspek: str | None = None  # Aspek.kode of the default rule set
     desa_id: int | None = None
     pemangku_id: int | None = None
-    # Kemendagri code of a kabupaten/kota ("35.19"): the scope of a district's own dashboards,
-    # and what keeps the national matrix at a readable size.
-    kabupaten: str | None = None
+    # Kemendagri code of a provinsi ("35"), kabupaten/kota ("35.19") or kecamatan ("35.19.09"):
+    # the scope of a region's own dashboards, and what keeps a national page readable.
+    wilayah: str | None = None
 
     def as_query(self) -> dict:
         """Query parameters for links (e.g. to the activity list)."""
         return {k: v for k, v in (
             ("tahun", self.tahun), ("sumber", self.sumber), ("jenis", self.jenis),
-            ("aspek", self.aspek), ("kabupaten", self.kabupaten)) if v not in (None, "")}
+            ("aspek", self.aspek), ("wilayah", self.wilayah)) if v not in (None, "")}
+
+
+# Region levels, finest first: (level, path from Desa to the region's pk, model).
+WILAYAH = [
+    ("desa", "pk", Desa),
+    ("kecamatan", "kecamatan_id", Kecamatan),
+    ("kabupaten", "kecamatan__kabupaten_id", Kabupaten),
+    ("provinsi", "kecamatan__kabupaten__provinsi_id", Provinsi),
+]
+# From Desa to the Kemendagri code of the region a code of n parts names (Kemendagri codes
+# nest: "35" ⊃ "35.19" ⊃ "35.19.09" ⊃ "35.19.09.2005").
+_KODE_PATH = {1: "kecamatan__kabupaten__provinsi__kode_wilayah",
+              2: "kecamatan__kabupaten__kode_wilayah", 3: "kecamatan__kode_wilayah",
+              4: "kode_wilayah"}
+
+
+def dalam_wilayah(kode: str, via: str = "") -> Q:
+    """Rows whose desa (reached through ``via``, e.g. ``"kegiatan__desa__"``) lie in the
+    region with Kemendagri code ``kode``; a join on foreign keys, so indexes serve it."""
+    return Q(**{via + _KODE_PATH[kode.count(".") + 1]: kode})
+
+
+def desa_dalam(f: Filter):
+    """The desa in the filter's region scope."""
+    qs = Desa.objects.all()
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah))
+    if f.desa_id:
+        qs = qs.filter(pk=f.desa_id)
+    return qs
+
+
+_MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
+
+
+def jejak_wilayah(kode: str | None) -> list[dict]:
+    """The region with Kemendagri code ``kode`` and those containing it, widest first, as
+    ``{"kode", "nama", "judul"}`` ("Provinsi Jawa Timur", "Kabupaten Madiun", "Kecamatan
+    Jiwan"); empty when the code is empty or names no loaded region. One query."""
+    model = _MODEL_KODE.get(kode.count(".") + 1) if kode else None
+    if model is None:
+        return []
+    chain = {Provinsi: [], Kabupaten: ["provinsi"], Kecamatan: ["kabupaten__provinsi"]}[model]
+    region = model.objects.select_related(*chain).filter(kode_wilayah=kode).first()
+    trail = []
+    while region is not None:
+        if isinstance(region, Kecamatan):
+            judul, parent = f"Kecamatan {region.nama}", region.kabupaten
+        elif isinstance(region, Kabupaten):
+            judul, parent = region.nama, region.provinsi  # "Kabupaten Madiun", "Kota Madiun"
+        else:
+            judul, parent = f"Provinsi {region.nama}", None
+        trail.insert(0, {"kode": region.kode_wilayah, "nama": region.nama, "judul": judul})
+        region = parent
+    return trail
+
+
+@cached_aggregate("cakupan_bawaan")
+def cakupan_bawaan() -> str | None:
+    """Kemendagri code of the smallest region holding every loaded desa (Jiwan's kecamatan
+    for this portal), or None for several provinces (the nation)."""
+    for path in ("kecamatan__kode_wilayah", "kecamatan__kabupaten__kode_wilayah",
+                 "kecamatan__kabupaten__provinsi__kode_wilayah"):
+        codes = list(Desa.objects.order_by().values_list(path, flat=True).distinct()[:2])
+        if len(codes) == 1:
+            return codes[0]
+    return None
 
 
 def pendanaan(f: Filter = Filter()):
@@ -81,8 +148,8 @@ def pendanaan(f: Filter = Filter()):
         qs = qs.filter(kegiatan__desa_id=f.desa_id)
     if f.pemangku_id:
         qs = qs.filter(pemangku_id=f.pemangku_id)
-    if f.kabupaten:
-        qs = qs.filter(kegiatan__desa__kecamatan__kabupaten__kode_wilayah=f.kabupaten)
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, "kegiatan__desa__"))
     return qs.order_by()
 
 
@@ -95,8 +162,8 @@ def kegiatan(f: Filter = Filter()):
         qs = qs.filter(kriteria__aspek__kode=f.aspek)
     if f.desa_id:
         qs = qs.filter(desa_id=f.desa_id)
-    if f.kabupaten:
-        qs = qs.filter(desa__kecamatan__kabupaten__kode_wilayah=f.kabupaten)
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, "desa__"))
     if f.sumber or f.jenis or f.pemangku_id:
         qs = qs.filter(pk__in=pendanaan(f).values("kegiatan_id"))
     return qs
@@ -164,6 +231,68 @@ NOT_ASSESSED_COLOUR = "#d9d9d9"
 # ---------------------------------------------------------------------------------------------
 
 
+@cached_aggregate("skor_desa")
+def skor_desa() -> dict[int, tuple[int, str]]:
+    """``{desa pk: (total score, level)}`` of the latest verified aggregate of every assessed
+    desa. Cached on its own: scoring 11,000 desa nationally takes seconds, while the pairs
+    pickle small (full results would not: 19 MB, 3 s to unpickle)."""
+    return {pk: (r.total, r.level) for pk, r in tingkat_per_desa().items()}
+
+
+TINGKAT_LABEL = dict(Tingkat.choices)
+
+
+@cached_aggregate("per_wilayah")
+def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
+    """The per-region table of Beranda and the district report, at the level of
+    ``tingkat_rincian`` (or the named level ``tingkat``): per region its desa, desa per slum
+    level, and funding (distinct sources and funders, planned and realised Rp); per desa also
+    its score and level.
+
+    Three queries (desa → region, funding per region, region names) plus the cached scores,
+    whatever the size of the scope. ``totals`` sums the regions (slum levels included).
+    """
+    level = (next(w for w in WILAYAH if w[0] == tingkat) if tingkat
+             else tingkat_rincian(f))
+    name, path, model = level
+    scores = skor_desa()
+    regions: dict = {}
+    for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
+        row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
+        row["jumlah_desa"] += 1
+        score = scores.get(desa_pk)
+        row["_levels"][score[1] if score else "belum"] += 1
+        if name == "desa":
+            row["skor"], row["tingkat"] = score or (None, "")
+            row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
+    money = {
+        r["region"]: r for r in pendanaan(f).values(
+            region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
+            sumber=Count("sumber", distinct=True), pendana=Count("pemangku", distinct=True),
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+    }
+    rows = []
+    for pk, kode, nama in (model.objects.filter(pk__in=list(regions)).order_by("kode_wilayah")
+                           .values_list("pk", "kode_wilayah", "nama")):
+        r, m = regions[pk], money.get(pk, {})
+        levels = r.pop("_levels")
+        rows.append({
+            "pk": pk, "kode": kode, "nama": nama, **r,
+            "per_tingkat": [levels.get(code, 0) for code, _label in Tingkat.choices],
+            "belum": levels.get("belum", 0),
+            "sumber": m.get("sumber", 0), "pendana": m.get("pendana", 0),
+            "rencana": m.get("rencana") or Decimal(0),
+            "realisasi": m.get("realisasi") or Decimal(0),
+        })
+    totals = {
+        "jumlah_desa": sum(r["jumlah_desa"] for r in rows),
+        "per_tingkat": [sum(r["per_tingkat"][i] for r in rows)
+                        for i in range(len(Tingkat.choices))],
+        "belum": sum(r["belum"] for r in rows),
+    }
+    return {"tingkat": name, "rows": rows, "totals": totals}
+
+
 @dataclass
 class Ringkasan:
     jumlah_desa: int
@@ -177,40 +306,40 @@ class Ringkasan:
     jumlah_sumber: int
     kegiatan_per_status: list[tuple[str, str, int]]
     jumlah_kegiatan: int
-    tingkat: dict = field(default_factory=dict)
 
 
 @cached_aggregate("ringkasan_dana")
 def _ringkasan_dana(f: Filter) -> dict:
     """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
     status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
+    kawasan = Kawasan.objects.all()
+    if f.wilayah:
+        kawasan = kawasan.filter(dalam_wilayah(f.wilayah, "desa__"))
     return {
-        "jumlah_desa": Desa.objects.count(),
-        "luas": Kawasan.objects.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
+        "luas": kawasan.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
         "sums": _sums(pendanaan(f)),
         "status": status_counts,
     }
 
 
 def ringkasan(f: Filter = Filter()) -> Ringkasan:
-    levels = tingkat_per_desa()
+    """Beranda's headline numbers for the filter's scope."""
+    wilayah = per_wilayah(f)["totals"]
     dana = _ringkasan_dana(f)
-    counter = Counter(r.level for r in levels.values())
-    per_tingkat = [(code, label, counter.get(code, 0)) for code, label in Tingkat.choices]
-    # Every key of ``levels`` is a desa (foreign keys), so the rest were never assessed.
-    per_tingkat.append(("belum", "Belum dinilai", dana["jumlah_desa"] - len(levels)))
+    per_tingkat = [(code, label, n) for (code, label), n
+                   in zip(Tingkat.choices, wilayah["per_tingkat"], strict=True)]
+    per_tingkat.append(("belum", "Belum dinilai", wilayah["belum"]))
     sums = dana["sums"]
     status_counts = dana["status"]
     per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
     return Ringkasan(
-        jumlah_desa=dana["jumlah_desa"],
+        jumlah_desa=wilayah["jumlah_desa"],
         luas_kumuh_ha=dana["luas"],
         desa_per_tingkat=per_tingkat,
         rencana=sums["rencana"], realisasi=sums["realisasi"], non_apbn=sums["non_apbn"],
         porsi_non_apbn=share(sums["non_apbn"], sums["rencana"]),
         jumlah_pendana=sums["pendana"], jumlah_sumber=sums["sumber"],
         kegiatan_per_status=per_status, jumlah_kegiatan=sum(status_counts.values()),
-        tingkat=levels,
     )
 
 
@@ -274,13 +403,6 @@ COL_KEYS = {
 MAKS_KOLOM = 50
 MAKS_BARIS = 50
 
-# Column levels for kolom="desa": (name, path from Pendanaan to the region pk, model).
-TINGKAT_WILAYAH = [
-    ("desa", "kegiatan__desa_id", Desa),
-    ("kecamatan", "kegiatan__desa__kecamatan_id", Kecamatan),
-    ("kabupaten", "kegiatan__desa__kecamatan__kabupaten_id", Kabupaten),
-    ("provinsi", "kegiatan__desa__kecamatan__kabupaten__provinsi_id", Provinsi),
-]
 LAINNYA = {"pemangku": "Pemangku lainnya", "sumber": "Sumber dana lainnya"}
 
 
@@ -299,28 +421,38 @@ class Matriks:
     kolom_kode: dict = field(default_factory=dict)
 
 
-def _jumlah_wilayah() -> tuple[int, int, int]:
-    """Numbers of desa, kecamatan and kabupaten (one query of three index-only counts)."""
+def _jumlah_wilayah(f: Filter) -> tuple[int, int, int]:
+    """Numbers of desa, kecamatan and kabupaten in the filter's scope (one query)."""
+    if f.wilayah or f.desa_id:
+        return tuple(desa_dalam(f).aggregate(
+            desa=Count("pk"), kec=Count("kecamatan", distinct=True),
+            kab=Count("kecamatan__kabupaten", distinct=True)).values())
+    # The whole database: three index-only counts.
     tables = [connection.ops.quote_name(m._meta.db_table) for m in (Desa, Kecamatan, Kabupaten)]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
         return tuple(cursor.fetchone())
 
 
-def _tingkat_kolom(f: Filter):
-    """The finest region level whose columns stay within MAKS_KOLOM.
+def tingkat_rincian(f: Filter) -> tuple:
+    """The finest region level (an entry of WILAYAH) with at most MAKS_KOLOM regions in the
+    filter's scope: the level of a dashboard's per-region columns and tables.
 
-    Inside one kabupaten (or one desa) the columns stay desa: a district wants its own desa.
-    Otherwise the size of the loaded geography decides, so a page does not change shape
-    with the filters: Jiwan (14 desa) shows desa, one kabupaten's portal its kecamatan, a
-    province its kabupaten, the nation its provinsi.
+    The size of the scope decides, not the filters on money, so a page does not change shape
+    with the year: Jiwan (14 desa) shows desa, a kabupaten of 206 desa its kecamatan, a
+    province its kabupaten, the nation its provinsi; each region links to its own scope.
     """
-    if f.kabupaten or f.desa_id:
-        return TINGKAT_WILAYAH[0]
-    for level, n in zip(TINGKAT_WILAYAH, _jumlah_wilayah(), strict=False):
+    for level, n in zip(WILAYAH, _jumlah_wilayah(f), strict=False):
         if n <= MAKS_KOLOM:
             return level
-    return TINGKAT_WILAYAH[-1]
+    return WILAYAH[-1]
+
+
+def jalur_wilayah(level: tuple, via: str) -> str:
+    """Path to a region level's pk from a model that reaches Desa through ``via``
+    (``"kegiatan__desa"`` from Pendanaan)."""
+    name, path, _model = level
+    return f"{via}_id" if name == "desa" else f"{via}__{path}"
 
 
 @cached_aggregate("matriks")
@@ -347,7 +479,8 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
     else:
         row_key = F(row_id)
     if kolom == "desa":
-        level, col_path, model = _tingkat_kolom(f)
+        region = tingkat_rincian(f)
+        level, col_path, model = region[0], jalur_wilayah(region, "kegiatan__desa"), region[2]
     else:
         level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
     data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anggaran.dashboard import Filter
+from anggaran.dashboard import Filter, jejak_wilayah
 from anggaran.filters import aspek_bawaan, tahun_choices
 from anggaran.models import SumberDana
 from kolaborasi.models import JenisPemangku
@@ -16,16 +16,22 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     sumber = forms.ChoiceField(label=_("Sumber dana"), required=False)
     jenis = forms.ChoiceField(label=_("Jenis pemangku"), required=False)
     aspek = forms.ChoiceField(label=_("Aspek"), required=False)
-    # A kabupaten scope (Kemendagri code); a free code field so it works at national scale
-    # without listing 514 options.
-    kabupaten = forms.RegexField(label=_("Kode kabupaten"), required=False,
-                                 regex=r"^\d{2}\.\d{2}$", max_length=5,
-                                 widget=forms.TextInput(attrs={"placeholder": "35.19",
-                                                               "inputmode": "decimal"}))
+    # A region scope: the Kemendagri code of a provinsi, kabupaten/kota or kecamatan; a free
+    # code field so it works at national scale without listing 7,000 options (the pages link
+    # every region to its scope, so nobody has to type one).
+    wilayah = forms.RegexField(
+        label=_("Kode wilayah"), required=False, regex=r"^\d{2}(\.\d{2}(\.\d{2})?)?$",
+        max_length=8, error_messages={"invalid": _(
+            "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")},
+        widget=forms.TextInput(attrs={"placeholder": "35.19", "inputmode": "decimal"}))
 
-    def __init__(self, *args, fields=("tahun", "sumber", "jenis", "aspek"), **kwargs):
-        # The kabupaten scope matters only where more than one kabupaten is loaded.
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, fields=("tahun", "sumber", "jenis", "aspek"),
+                 **kwargs):
+        if data is not None and data.get("kabupaten") and not data.get("wilayah"):
+            data = data.copy()  # the old ?kabupaten=35.19 links keep working
+            data["wilayah"] = data["kabupaten"]
+        super().__init__(data, *args, **kwargs)
+        self.jejak: list[dict] = []
         for name in list(self.fields):
             if name not in fields:
                 del self.fields[name]
@@ -40,6 +46,15 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
             self.fields["aspek"].choices = [("", _("Semua aspek"))] + [
                 (a.kode, f"{a.kode}. {a.nama}") for a in aspek_bawaan()]
 
+    def clean_wilayah(self):
+        kode = self.cleaned_data.get("wilayah")
+        if kode:
+            self.jejak = jejak_wilayah(kode)
+            if not self.jejak:
+                raise forms.ValidationError(
+                    _("Tidak ada wilayah dengan kode %(kode)s."), params={"kode": kode})
+        return kode
+
     def to_filter(self) -> Filter:
         """The valid part of the input as a Filter (an invalid field counts as "all")."""
         self.is_valid()
@@ -47,5 +62,5 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         return Filter(
             tahun=data.get("tahun") or None, sumber=data.get("sumber") or None,
             jenis=data.get("jenis") or None, aspek=data.get("aspek") or None,
-            kabupaten=data.get("kabupaten") or None,
+            wilayah=data.get("wilayah") or None,
         )

@@ -4,7 +4,6 @@ Each view asks ``anggaran.dashboard`` for its numbers and renders them or export
 page and its CSV/XLSX come from the same function, so they always agree.
 """
 
-from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import render
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
 from anggaran.dashboard_forms import DashboardFilterForm
-from anggaran.models import Kegiatan
 from desa.models import Desa, Tingkat
 from desa.services import peta_geojson
 from kolaborasi.masukan import suara_warga_per_desa
@@ -24,8 +22,32 @@ from kotaku.exports import Column, export_response, requested_format
 
 
 def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):
+    """The page's filter form and Filter; the region scope (``wilayah``) is offered where more
+    than one kecamatan is loaded (a one-kecamatan portal has nothing to narrow)."""
+    fields = list(fields)
+    if "wilayah" in fields and dash.cakupan_bawaan() and dash.cakupan_bawaan().count(".") == 2:
+        fields.remove("wilayah")
     form = DashboardFilterForm(request.GET or None, fields=fields)
     return form, form.to_filter()
+
+
+def _cakupan(form, f: dash.Filter) -> dict:
+    """Where the page looks: the title ("Kecamatan Jiwan") and the trail of wider regions,
+    each linking to its own scope (with the other filters kept)."""
+    bawaan = dash.cakupan_bawaan()
+    jejak = form.jejak if f.wilayah else dash.jejak_wilayah(bawaan)
+    if bawaan:  # regions wider than the loaded data add nothing to the trail
+        jejak = [j for j in jejak if len(j["kode"]) >= len(bawaan)]
+    params = {k: v for k, v in f.as_query().items() if k != "wilayah"}
+    trail = [] if bawaan else [{"judul": _("Indonesia"), "kode": None}]
+    trail += jejak
+    for item in trail:
+        query = {**params, **({"wilayah": item["kode"]} if item["kode"] else {})}
+        item["query"] = urlencode(query)
+    kode = f.wilayah or bawaan
+    kecamatan = jejak[-1] if kode and kode.count(".") == 2 and jejak else None
+    return {"judul": trail[-1]["judul"] if trail else _("Indonesia"),
+            "jejak": trail if len(trail) > 1 else [], "kecamatan": kecamatan}
 
 
 def _kegiatan_list_url(f: dash.Filter, **extra) -> str:
@@ -49,71 +71,99 @@ JENIS_COLUMNS = [
 ]
 
 
-def _desa_rows(ringkasan, kolab):
-    rows = []
-    for d in Desa.objects.order_by("kode_wilayah"):
-        hasil = ringkasan.tingkat.get(d.pk)
-        k = kolab.get(d.pk, {})
-        rows.append({
-            "desa": d, "kode": d.kode_wilayah, "nama": d.nama,
-            "skor": hasil.total if hasil else None,
-            "tingkat": hasil.level if hasil else "",
-            "tingkat_label": hasil.level_label if hasil else _("Belum dinilai"),
-            "sumber": k.get("sumber", 0), "pendana": k.get("pendana", 0),
-            "rencana": k.get("rencana") or Decimal(0),
-        })
-    return rows
-
-
 DESA_COLUMNS = [
     Column(_("Kode Kemendagri"), "kode"), Column(_("Desa"), "nama"),
     Column(_("Skor kekumuhan"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
     Column(_("Jumlah sumber dana"), "sumber", "int"),
     Column(_("Jumlah pemberi dana"), "pendana", "int"),
     Column(_("Rencana dana (Rp)"), "rencana", "rupiah"),
+    Column(_("Realisasi dana (Rp)"), "realisasi", "rupiah"),
 ]
+
+
+def wilayah_columns(tingkat: str) -> list[Column]:
+    """Columns of the per-region table: per desa its score, per wider region its desa counted
+    by slum level."""
+    if tingkat == "desa":
+        return DESA_COLUMNS
+    return [
+        Column(_("Kode Kemendagri"), "kode"), Column(str(TINGKAT_NAMA[tingkat]), "nama"),
+        Column(_("Jumlah desa"), "jumlah_desa", "int"),
+        *[Column(str(label), (lambda r, i=i: r["per_tingkat"][i]), "int")
+          for i, (_code, label) in enumerate(Tingkat.choices)],
+        Column(_("Belum dinilai"), "belum", "int"),
+        *DESA_COLUMNS[4:],
+    ]
+
+
+TINGKAT_NAMA = {"desa": _("Desa"), "kecamatan": _("Kecamatan"),
+                "kabupaten": _("Kabupaten/kota"), "provinsi": _("Provinsi")}
+# Above this many desa in scope the map is not drawn (83,000 boundaries are no map).
+MAKS_PETA = 500
+SUARA_WARGA_BARIS = 10
 
 
 @require_GET
 def beranda(request):
-    form, f = _filter(request, fields=("tahun",))
+    form, f = _filter(request, fields=("tahun", "wilayah"))
     ringkasan = dash.ringkasan(f)
-    kolab = dash.kolaborasi_per_desa(f)
-    desa_rows = _desa_rows(ringkasan, kolab)
+    wilayah = dash.per_wilayah(f)
     tabel = request.GET.get("tabel")
     fmt = requested_format(request)
     if fmt or tabel:
         tables = {
             "sumber": (SUMBER_COLUMNS, lambda: dash.per_sumber(f)),
             "jenis": (JENIS_COLUMNS, lambda: dash.per_jenis_pemangku(f)),
-            "desa": (DESA_COLUMNS, lambda: desa_rows),
+            "desa": (wilayah_columns(wilayah["tingkat"]), lambda: wilayah["rows"]),
         }
         if tabel not in tables:
             raise Http404
         columns, rows = tables[tabel]
-        return export_response(fmt, f"dana-per-{tabel}", columns, rows())
+        name = f"dana-per-{tabel if tabel != 'desa' else wilayah['tingkat']}"
+        return export_response(fmt, name, columns, rows())
     per_sumber = dash.per_sumber(f)
     per_jenis = dash.per_jenis_pemangku(f)
-    warna = {}
-    for row in desa_rows:
-        warna[row["desa"].pk] = {
-            "warna": dash.LEVEL_COLOURS.get(row["tingkat"], dash.NOT_ASSESSED_COLOUR),
-            "keterangan": f"{row['tingkat_label']}"
-                          + (f" (skor {row['skor']})" if row["skor"] is not None else ""),
-        }
-    terbaru = (Kegiatan.objects.with_totals().select_related("desa", "kriteria")
+    keep = {k: v for k, v in f.as_query().items() if k != "wilayah"}
+    for row in wilayah["rows"]:
+        if wilayah["tingkat"] == "desa":
+            row["url"] = reverse("desa:detail", args=[row["kode"]])
+        else:
+            row["url"] = f"{reverse('beranda')}?{urlencode({**keep, 'wilayah': row['kode']})}"
+    peta = None
+    if ringkasan.jumlah_desa <= MAKS_PETA:
+        scores = dash.skor_desa()
+        warna = {}
+        peta_desa = list(dash.desa_dalam(f).order_by("kode_wilayah").only(
+            "kode_wilayah", "nama", "batas", "titik_lat", "titik_lng"))
+        for d in peta_desa:
+            skor, tingkat = scores.get(d.pk, (None, ""))
+            label = dash.TINGKAT_LABEL.get(tingkat, _("Belum dinilai"))
+            warna[d.pk] = {
+                "warna": dash.LEVEL_COLOURS.get(tingkat, dash.NOT_ASSESSED_COLOUR),
+                "keterangan": f"{label}" + (f" (skor {skor})" if skor is not None else ""),
+            }
+        peta = peta_geojson(peta_desa, warna)
+    terbaru = (dash.kegiatan(f).with_totals().select_related("desa", "kriteria")
                .order_by("-dibuat_pada", "-pk")[:8])
     suara = suara_warga_per_desa()
+    suara_rows = sorted(
+        ({"nama": nama, "url": reverse("desa:detail", args=[kode]), "n": suara[pk]}
+         for pk, nama, kode in dash.desa_dalam(f).filter(pk__in=list(suara))
+         .values_list("pk", "nama", "kode_wilayah")),
+        key=lambda r: (-r["n"], r["nama"]))[:SUARA_WARGA_BARIS]
+    cakupan = _cakupan(form, f)
     return render(request, "dashboard/beranda.html", {
-        # Public feedback (approved only) per desa, and the latest stories.
-        "suara_warga": [(row["desa"], suara[row["desa"].pk]) for row in desa_rows
-                        if suara.get(row["desa"].pk)],
+        # Public feedback (approved only): the desa with the most, in scope.
+        "suara_warga": suara_rows,
         "suara_warga_total": Masukan.objects.disetujui().count(),
         "kabar_terbaru": list(Kabar.objects.terbit().prefetch_related("desa")
                               .order_by("-tanggal_terbit", "-pk")[:3]),
-        "form": form, "filter": f, "r": ringkasan, "desa_rows": desa_rows,
+        "form": form, "filter": f, "r": ringkasan, "wilayah": wilayah,
+        "wilayah_nama": TINGKAT_NAMA[wilayah["tingkat"]], "cakupan": cakupan,
+        "laporan_kecamatan": cakupan["kecamatan"], "maks_peta": MAKS_PETA,
+        "tingkat_choices": Tingkat.choices,
         "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
-        "peta": peta_geojson([row["desa"] for row in desa_rows], warna),
+        "peta": peta,
         "legenda": [{"warna": dash.LEVEL_COLOURS[c], "label": str(lbl)}
                     for c, lbl in Tingkat.choices]
         + [{"warna": dash.NOT_ASSESSED_COLOUR, "label": _("Belum dinilai")}],
@@ -130,12 +180,7 @@ def beranda(request):
 
 @require_GET
 def matriks(request):
-    from desa.models import Kabupaten
-
-    fields = ["tahun", "sumber", "jenis", "aspek"]
-    if Kabupaten.objects.count() > 1:
-        fields.append("kabupaten")
-    form, f = _filter(request, fields=fields)
+    form, f = _filter(request, fields=("tahun", "sumber", "jenis", "aspek", "wilayah"))
     baris = request.GET.get("baris") if request.GET.get("baris") in dash.ROW_KEYS else "pemangku"
     kolom = request.GET.get("kolom") if request.GET.get("kolom") in dash.COL_KEYS else "desa"
     nilai = "realisasi" if request.GET.get("nilai") == "realisasi" else "rencana"
@@ -156,11 +201,11 @@ def matriks(request):
             return None
         extra = {row_param: sumber_kode.get(row_key, row_key) if baris == "sumber" else row_key}
         if col_key is not None:
-            if m.kolom == "kabupaten":
-                # Rolled-up region columns drill down into that kabupaten's own matrix.
-                return f"{reverse('matriks')}?{urlencode({'kabupaten': m.kolom_kode[col_key]})}"
-            if m.kolom in ("kecamatan", "provinsi"):
-                return None
+            if m.kolom in ("kecamatan", "kabupaten", "provinsi"):
+                # Rolled-up region columns drill down into that region's own matrix.
+                query = {**f.as_query(), "baris": baris, "kolom": kolom, "nilai": nilai,
+                         "wilayah": m.kolom_kode[col_key]}
+                return f"{reverse('matriks')}?{urlencode(query)}"
             extra["desa" if kolom == "desa" else "aspek"] = col_keys.get(col_key, col_key)
         return _kegiatan_list_url(f, **extra)
 
@@ -180,6 +225,7 @@ def matriks(request):
     return render(request, "dashboard/matriks.html", {
         "form": form, "filter": f, "m": m, "rows": rows, "baris": baris, "kolom": kolom,
         "nilai": nilai, "aliran": dash.aliran(f), "query": f.as_query(),
+        "cakupan": _cakupan(form, f),
         "keep": {"baris": baris, "kolom": kolom, "nilai": nilai},
     })
 

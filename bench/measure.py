@@ -125,8 +125,8 @@ def measure(pages: list[tuple[str, str]]) -> dict:
         entry.update(status=response.status_code, inprocess_uncached_ms=round(ms, 1),
                      body_bytes_read=size, queries_uncached=len(ctx.captured_queries))
         f = getattr(response, "context", None) and response.context.get("filter")
-        if "kabupaten=" in url:
-            entry["kabupaten_filter_applied"] = bool(getattr(f, "kabupaten", None))
+        if "wilayah=" in url:
+            entry["wilayah_filter_applied"] = bool(getattr(f, "wilayah", None))
         statements = [s for s in (_statement(q["sql"]) for q in ctx.captured_queries) if s]
         # Warm: the HTTP phase has just filled the shared cache for this data version. A page
         # slower than 10 s uncached gets no second in-process run (keeps the bench bounded).

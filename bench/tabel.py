@@ -61,8 +61,8 @@ def markdown(r: dict) -> str:
             if scale == "nasional" and page != "healthz":
                 target = _targets(page, http, inproc, floor,
                                   r["jiwan"]["inprocess"].get(page) if "jiwan" in r else None)
-                if inproc.get("kabupaten_filter_applied") is False:
-                    target += "; **kabupaten filter not wired in the view yet: national page**"
+                if inproc.get("wilayah_filter_applied") is False:
+                    target += "; **region filter not applied: national page**"
             lines.append(
                 f"| `{r['pages'][page]}` | {scale} | {_fmt(http['p50_ms'])} | "
                 f"{_fmt(http['p95_ms'])} | {_fmt(http['req_s'], 1 if http['req_s'] >= 1 else 2)} | "

@@ -14,7 +14,6 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from anggaran import dashboard as dash
 from anggaran.models import FotoProgres, Kegiatan, Pendanaan
@@ -154,37 +153,15 @@ def data_desa(desa: Desa) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def cakupan_portal(kecamatan: Kecamatan) -> bool:
-    """Whether ``kecamatan`` is the portal's whole scope (the dashboards aggregate every desa
-    in the database, so a district report is only exact for a one-kecamatan portal)."""
-    return (Desa.objects.filter(kecamatan=kecamatan).exists()
-            and not Desa.objects.exclude(kecamatan=kecamatan).exists())
-
-
-def baris_desa(ringkasan: dash.Ringkasan, kolab: dict) -> list[dict]:
-    """The Beranda's desa table (same fields as ``views_dashboard.DESA_COLUMNS``)."""
-    rows = []
-    for d in Desa.objects.order_by("kode_wilayah"):
-        hasil = ringkasan.tingkat.get(d.pk)
-        k = kolab.get(d.pk, {})
-        rows.append({
-            "desa": d, "kode": d.kode_wilayah, "nama": d.nama,
-            "skor": hasil.total if hasil else None, "tingkat": hasil.level if hasil else "",
-            "tingkat_label": hasil.level_label if hasil else _("Belum dinilai"),
-            "sumber": k.get("sumber", 0), "pendana": k.get("pendana", 0),
-            "rencana": k.get("rencana") or Decimal(0),
-        })
-    return rows
-
-
 def data_kecamatan(kecamatan: Kecamatan) -> dict:
-    f = dash.Filter()
+    """Beranda, the matrix and the impact table scoped to one kecamatan (any kecamatan)."""
+    f = dash.Filter(wilayah=kecamatan.kode_wilayah)
     ringkasan = dash.ringkasan(f)
-    kolab = dash.kolaborasi_per_desa(f)
+    desa_rows = dash.per_wilayah(f, tingkat="desa")["rows"]
     m = dash.matriks(f, "pemangku", "desa", "rencana")
-    dampak_rows, dampak_total = dash.dampak()
+    dampak_rows, dampak_total = dash.dampak(desa_ids=[row["pk"] for row in desa_rows])
     return {
-        "kecamatan": kecamatan, "r": ringkasan, "desa_rows": baris_desa(ringkasan, kolab),
+        "kecamatan": kecamatan, "r": ringkasan, "desa_rows": desa_rows,
         "per_sumber": [s for s in dash.per_sumber(f) if s["rencana"] or s["realisasi"]],
         "per_jenis": dash.per_jenis_pemangku(f), "m": m,
         "m_juta": {

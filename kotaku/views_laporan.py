@@ -12,7 +12,7 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
@@ -64,10 +64,6 @@ def laporan_desa(request, kode: str):
 def laporan_kecamatan(request, kode: str):
     kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"),
                                   kode_wilayah=kode)
-    if not laporan.cakupan_portal(kecamatan):
-        # The dashboard aggregates cover every desa of the portal; for a portal spanning
-        # several kecamatan they would not be this kecamatan's numbers.
-        raise Http404("Laporan kecamatan hanya tersedia untuk kecamatan cakupan portal.")
     return _pdf(request, f"kecamatan:{kecamatan.kode_wilayah}",
                 f"laporan-kecamatan-{kecamatan.kode_wilayah}.pdf",
                 lambda: render_pdf("laporan/kecamatan.html",

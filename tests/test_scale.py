@@ -220,14 +220,26 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
         assert dash.matriks(dash.Filter(), "sumber", "desa").kolom == "provinsi"
     monkeypatch.setattr(dash, "MAKS_KOLOM", 50)
 
-    # Inside one kabupaten the columns are its desa.
+    # Inside one region the columns are its desa where they fit, else its kecamatan; the
+    # total is the region's own.
     per_kab = dict(lines.values_list("kegiatan__desa__kecamatan__kabupaten__kode_wilayah")
                    .annotate(s=Sum("rencana_rp")))
     kab = next(iter(per_kab))
-    m = dash.matriks(dash.Filter(kabupaten=kab), "pemangku", "desa")
-    assert m.kolom == "desa" and m.total == per_kab[kab]
-    assert {k for k, _l in m.columns} <= set(
-        Desa.objects.filter(kecamatan__kabupaten__kode_wilayah=kab).values_list("pk", flat=True))
+    desa_kab = set(Desa.objects.filter(kecamatan__kabupaten__kode_wilayah=kab)
+                   .values_list("pk", flat=True))
+    m = dash.matriks(dash.Filter(wilayah=kab), "pemangku", "desa")
+    assert m.total == per_kab[kab]
+    if len(desa_kab) <= dash.MAKS_KOLOM:
+        assert m.kolom == "desa" and {k for k, _l in m.columns} <= desa_kab
+    monkeypatch.setattr(dash, "MAKS_KOLOM", 2)
+    m = dash.matriks(dash.Filter(wilayah=kab), "pemangku", "desa")
+    assert m.kolom in ("kecamatan", "kabupaten") and m.total == per_kab[kab]
+    kec = Desa.objects.get(pk=next(iter(desa_kab))).kecamatan
+    m = dash.matriks(dash.Filter(wilayah=kec.kode_wilayah), "pemangku", "desa")
+    assert m.total == sum(
+        lines.filter(kegiatan__desa__kecamatan=kec).values_list("rencana_rp", flat=True),
+        Decimal(0))
+    monkeypatch.setattr(dash, "MAKS_KOLOM", 50)
 
     # Rows beyond the limit are pooled into one last row (key None), totals unchanged.
     monkeypatch.setattr(dash, "MAKS_BARIS", 3)
@@ -353,7 +365,7 @@ BENCH_PAGES = [
     ("beranda", {}),
     ("matriks", {}),
     ("matriks", {"kolom": "aspek"}),
-    ("matriks", {"kabupaten": KABUPATEN}),
+    ("matriks", {"wilayah": KABUPATEN}),
     ("anggaran:kegiatan_list", {"tahun_anggaran": 2022, "sumber": "apbd-kab"}),
     ("ekspor_pendanaan", {}),
 ]

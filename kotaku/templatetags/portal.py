@@ -34,12 +34,15 @@ def query_replace(context, **kwargs):
 
 @register.filter
 def rupiah_singkat(value):
-    """Short rupiah for headline numbers: ``Rp 7,9 M`` (miliar), ``Rp 120 jt`` (juta)."""
+    """Short rupiah for headline numbers: ``Rp 203,8 T`` (triliun), ``Rp 7,9 M`` (miliar),
+    ``Rp 120 jt`` (juta)."""
     if value in (None, ""):
         return "–"
     from decimal import Decimal
 
     value = Decimal(value)
+    if abs(value) >= Decimal(10) ** 12:
+        return f"Rp {format_decimal_id(value / Decimal(10) ** 12, 1)} T"
     if abs(value) >= Decimal(10) ** 9:
         return f"Rp {format_decimal_id(value / Decimal(10) ** 9, 1)} M"
     if abs(value) >= Decimal(10) ** 6:
