@@ -118,11 +118,12 @@ def _key(name: str, version, args, kwargs) -> str:
     return f"{KEY_PREFIX}:{name}:{version}:{digest.hexdigest()}"
 
 
-def cached_aggregate(name: str, when=None):
+def cached_aggregate(name: str, when=None, key=None):
     """Cache a dashboard function's result under (name, arguments, data version).
 
     ``when(*args, **kwargs)`` may veto caching for some calls (e.g. a per-page list of ids).
-    Arguments must have a stable ``repr`` (the frozen ``Filter`` dataclass, str, int, None).
+    Arguments must have a stable ``repr`` (the frozen ``Filter`` dataclass, str, int, None),
+    or ``key(*args, **kwargs)`` says what identifies the call (e.g. a model instance's pk).
     The undecorated function stays available as ``fn.uncached``.
     """
 
@@ -132,8 +133,9 @@ def cached_aggregate(name: str, when=None):
             if not enabled() or (when is not None and not when(*args, **kwargs)):
                 return fn(*args, **kwargs)
             try:
-                key = _key(name, data_version(), args, kwargs)
-                hit = cache.get(key)
+                ident = (key(*args, **kwargs),) if key is not None else args
+                cache_key = _key(name, data_version(), ident, {} if key else kwargs)
+                hit = cache.get(cache_key)
             except Exception:  # noqa: BLE001 - cache down: compute, stay correct
                 logger.warning("Cache unavailable: computing %s", name, exc_info=True)
                 return fn(*args, **kwargs)
@@ -144,7 +146,7 @@ def cached_aggregate(name: str, when=None):
             with primary():
                 result = fn(*args, **kwargs)
             try:
-                cache.set(key, result, timeout=_timeout())
+                cache.set(cache_key, result, timeout=_timeout())
             except Exception:  # noqa: BLE001
                 logger.warning("Cache unavailable: %s not stored", name, exc_info=True)
             return result

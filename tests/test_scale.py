@@ -403,3 +403,29 @@ def test_export_streams_every_funding_line(client):
     assert len(body) == 1 + Pendanaan.objects.count()
     assert body[0].startswith("ID pendanaan,Tahun anggaran,Kode desa")
     assert "kontak" not in body[0].lower()
+
+
+@pytest.mark.django_db
+def test_desa_page_data_is_cached_per_version_and_per_write_right(
+        shared_cache, client, desa_a, fasilitator_a, django_capture_on_commit_callbacks):
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+    url = desa_a.get_absolute_url()
+    with override_settings(DASHBOARD_CACHE=False):
+        fresh = client.get(url)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:  # (the feedback form's tokens differ)
+        assert client.get(url).context["bagian"] == fresh.context["bagian"]
+    assert len(ctx.captured_queries) <= 5  # the desa, the feedback; no assessment or money
+    fresh = fresh.content
+    # The facilitator's "add assessment" button is not served to the public, nor the reverse.
+    add = reverse("desa:penilaian_baru", args=[desa_a.kode_wilayah]).encode()
+    assert add not in fresh
+    staff = type(client)()
+    staff.force_login(fasilitator_a)
+    assert add in staff.get(url).content
+    assert add not in client.get(url).content
+    # A committed change shows at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        buat_kegiatan(desa_a, nama="Drainase baru tersimpan",
+                      lines=[(buat_pemangku("Dinas PKP"), "apbd-kab", 5_000_000)])
+    assert b"Drainase baru tersimpan" in client.get(url).content
