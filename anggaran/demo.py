@@ -12,7 +12,15 @@ import random
 from collections import Counter
 from decimal import Decimal
 
-from anggaran.models import Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.demo_foto import ilustrasi_progres
+from anggaran.models import (
+    FotoProgres,
+    Kegiatan,
+    LaporanProgres,
+    Pendanaan,
+    StatusKegiatan,
+    SumberDana,
+)
 from desa.models import AturanPenilaian, Desa, Kriteria, Lokasi, Penilaian, VolumePenilaian
 from kolaborasi.models import ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan
 
@@ -35,6 +43,10 @@ KEGIATAN_NAMA = {
     "6a": "Pengadaan sarana persampahan", "6b": "Pembentukan bank sampah",
     "7a": "Pembangunan hidran kebakaran", "7b": "Pengadaan APAR",
 }
+
+
+# Demo activities with illustrated progress photos (the first ones seeded).
+FOTO_DEMO_KEGIATAN = 6
 
 
 def _get(model, **lookup):
@@ -82,11 +94,20 @@ def _activity(counts, *, desa, kode, tahun, volume, status, lines, nama=None, sa
             uraian_natura="Tenaga kerja gotong royong warga (dinilai Rp)" if natura else "")
     total = sum(Decimal(rp) for _p, _s, rp, _n in lines)
     steps = {StatusKegiatan.SELESAI: (0, 50, 100), StatusKegiatan.BERJALAN: (0, 45)}.get(status, ())
+    # A few demo activities get illustrated progress photos (labelled as such on the image).
+    berfoto = is_demo and steps and counts["kegiatan berfoto"] < FOTO_DEMO_KEGIATAN
+    counts["kegiatan berfoto"] += bool(berfoto)
     for i, pct in enumerate(steps):
-        LaporanProgres.objects.create(
+        laporan = LaporanProgres.objects.create(
             kegiatan=k, tanggal=start + dt.timedelta(days=60 * i), persen_fisik=Decimal(pct),
             realisasi_rp=(total * Decimal(pct) / 100).quantize(Decimal(1)),
             catatan="Laporan progres demo.")
+        if berfoto:
+            tahap = str(pct) if pct in (0, 50, 100) else FotoProgres.Tahap.LAIN
+            FotoProgres.objects.create(
+                laporan=laporan, foto=ilustrasi_progres(nama, pct), tahap=tahap,
+                keterangan="Ilustrasi demo, bukan foto lapangan")
+            counts["foto demo"] += 1
     counts["kegiatan" + (" demo" if is_demo else " nyata")] += 1
     return k
 

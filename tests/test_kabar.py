@@ -353,9 +353,9 @@ def test_beranda_shows_latest_three_stories_and_suara_warga(client, desa_a, desa
     assert [k.judul for k in response.context["kabar_terbaru"]] == [
         "Kabar ke-3", "Kabar ke-2", "Kabar ke-1"]
     assert "Kabar ke-0" not in body and "Draf tidak tampil" not in body
-    # In desa-code order (Sukolilo 35.19.09.2005, Bibrik 2014); spam and waiting never count.
-    assert [(d.nama, n) for d, n in response.context["suara_warga"]] == [
-        ("Sukolilo", 1), ("Bibrik", 1)]
+    # Most feedback first, then by name; spam and waiting never count.
+    assert [(s["nama"], s["n"]) for s in response.context["suara_warga"]] == [
+        ("Bibrik", 1), ("Sukolilo", 1)]
     assert response.context["suara_warga_total"] == 2
     assert "Suara warga" in body
     no_inline_script_or_style(body)
