@@ -48,7 +48,8 @@ class KegiatanAdmin(HistoryAdmin):
     readonly_fields = ["dibuat_oleh", "dibuat_pada", "diubah_pada", "versi"]
     inlines = [PendanaanInline, LaporanProgresInline]
     fieldsets = [
-        (None, {"fields": ["desa", "kriteria", "nama", ("volume", "satuan"), "tahun_anggaran",
+        (None, {"fields": ["desa", "kriteria", "nama", ("volume", "satuan", "volume_kriteria"),
+                           "tahun_anggaran",
                            "status", "pelaksana", "is_demo"]}),
         (_("Lokasi"), {"fields": ["kawasan", "lokasi", ("rt", "rw"), ("lat", "lng")]}),
         (_("Waktu dan catatan"), {"fields": [("tanggal_mulai", "tanggal_selesai"),

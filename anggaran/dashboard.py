@@ -15,6 +15,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    DecimalField,
     Exists,
     F,
     OuterRef,
@@ -631,6 +632,13 @@ class Dampak:
         return self.sebelum.is_kumuh and not self.sesudah.is_kumuh
 
 
+# Kegiatan.volume_tertangani in SQL (NULL when it cannot be said; SUM skips it).
+VOLUME_TERTANGANI = Coalesce(
+    "volume_kriteria",
+    Case(When(satuan=F("kriteria__satuan"), then=F("volume")), default=Value(None),
+         output_field=DecimalField(max_digits=14, decimal_places=2)))
+
+
 def baseline_qs():
     """Per location, its earliest verified assessment (the baseline)."""
     return _terverifikasi_tanpa("lt")
@@ -639,9 +647,10 @@ def baseline_qs():
 def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
     """Impact per desa and for all of them together.
 
-    Handled volume per criterion = the volumes of completed activities addressing it, counted
-    only where the activity's unit is the criterion's unit (4 waste carts do not reduce a
-    volume counted in households). Fixed number of queries.
+    Handled volume per criterion = what completed activities addressing it handled in the
+    criterion's unit (``Kegiatan.volume_tertangani``): the stated ``volume_kriteria``, else the
+    activity's volume where its unit is the criterion's (4 waste carts with no number of
+    households served do not reduce a volume counted in households). Fixed number of queries.
     """
     aturan = AturanPenilaian.objects.bawaan()
     rules = ruleset_of(aturan)
@@ -653,9 +662,9 @@ def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
     if desa_ids is not None:
         done = done.filter(desa_id__in=desa_ids)
     handled: dict = defaultdict(dict)
-    for r in done.filter(satuan=F("kriteria__satuan")).order_by().values(
-            "desa_id", "kriteria__kode").annotate(v=Sum("volume")):
-        handled[r["desa_id"]][r["kriteria__kode"]] = r["v"]
+    for r in done.order_by().values("desa_id", "kriteria__kode").annotate(v=Sum(VOLUME_TERTANGANI)):
+        if r["v"] is not None:
+            handled[r["desa_id"]][r["kriteria__kode"]] = r["v"]
     spent = dict(
         Pendanaan.objects.filter(kegiatan__in=done).order_by().values("kegiatan__desa_id")
         .annotate(v=Sum("realisasi_rp")).values_list("kegiatan__desa_id", "v"))

@@ -101,6 +101,14 @@ class Kegiatan(models.Model):
     nama = models.CharField(_("nama kegiatan"), max_length=200)
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=2)
     satuan = models.CharField(_("satuan"), max_length=20)
+    # What the activity removes from the criterion's volume, in the criterion's unit, where the
+    # two units differ (4 waste carts serve n households of criterion 6a, counted in KK).
+    volume_kriteria = models.DecimalField(
+        _("volume tertangani (satuan kriteria)"), max_digits=14, decimal_places=2, null=True,
+        blank=True, help_text=_(
+            "Bagian volume kriteria yang ditangani, dalam satuan kriteria (mis. KK terlayani "
+            "untuk 6a). Kosongkan bila satuan kegiatan sama dengan satuan kriteria: volume "
+            "kegiatan yang dihitung."))
     tahun_anggaran = models.PositiveSmallIntegerField(_("tahun anggaran"))
     status = models.CharField(_("status"), max_length=10, choices=StatusKegiatan,
                               default=StatusKegiatan.RENCANA)
@@ -134,6 +142,10 @@ class Kegiatan(models.Model):
             models.CheckConstraint(condition=Q(volume__gt=0), name="kegiatan_volume_positive",
                                    violation_error_message=_("Volume harus lebih dari nol.")),
             models.CheckConstraint(
+                condition=Q(volume_kriteria__isnull=True) | Q(volume_kriteria__gte=0),
+                name="kegiatan_volume_kriteria_nonneg",
+                violation_error_message=_("Volume tertangani tidak boleh negatif.")),
+            models.CheckConstraint(
                 condition=Q(tahun_anggaran__gte=2000) & Q(tahun_anggaran__lte=2100),
                 name="kegiatan_tahun_wajar",
                 violation_error_message=_("Tahun anggaran harus antara 2000 dan 2100.")),
@@ -155,6 +167,14 @@ class Kegiatan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("anggaran:kegiatan_detail", args=[self.pk])
+
+    @property
+    def volume_tertangani(self):
+        """What counts against the criterion's volume once the activity is done (criterion
+        unit), or None when it cannot be said (different units, no conversion given)."""
+        if self.volume_kriteria is not None:
+            return self.volume_kriteria
+        return self.volume if self.satuan == self.kriteria.satuan else None
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -159,8 +159,8 @@ def test_impact_follows_the_scoring_engine(demo):
     header, volumes = jumlah_masukan(dash.baseline_qs(), "lokasi__desa", rules.code)[bibrik.pk]
     handled: dict = {}
     for k in Kegiatan.objects.filter(desa=bibrik, status=StatusKegiatan.SELESAI):
-        if k.satuan == k.kriteria.satuan:
-            handled[k.kriteria.kode] = handled.get(k.kriteria.kode, 0) + k.volume
+        if k.volume_tertangani is not None:
+            handled[k.kriteria.kode] = handled.get(k.kriteria.kode, 0) + k.volume_tertangani
     assert handled["2b"] >= 170 + 230  # the paving road and its Dana Desa continuation
     expected = scoring.score_assessment(header, scoring.kumuh_akhir(volumes, handled), rules)
     assert row.sesudah.total == expected.total and row.sesudah.level == expected.level
@@ -179,6 +179,28 @@ def test_impact_follows_the_scoring_engine(demo):
     assert row.sesudah.total == expected.total
     if row.sebelum.total:
         assert row.kontribusi == dash.share(row.penurunan, row.sebelum.total)
+
+
+@pytest.mark.django_db
+def test_impact_counts_an_activity_in_another_unit_only_with_its_criterion_volume(demo):
+    """4 waste carts (unit) for criterion 6a (households): no reduction until the facilitator
+    says how many households they serve; then exactly that many."""
+    rules = ruleset_of(AturanPenilaian.objects.bawaan())
+    target = next(d for d in dash.dampak()[0] if d.sebelum.criteria["6a"].score)
+    header, volumes = jumlah_masukan(dash.baseline_qs(), "lokasi__desa", rules.code)[target.key]
+    before = next(d for d in dash.dampak()[0] if d.key == target.key).sesudah
+    gerobak = Kegiatan.objects.create(
+        desa_id=target.key, kriteria=Kriteria.objects.get(aturan__bawaan=True, kode="6a"),
+        nama="Gerobak sampah uji", volume=4, satuan="unit", tahun_anggaran=2025,
+        status=StatusKegiatan.SELESAI)
+    assert gerobak.volume_tertangani is None
+    row = next(d for d in dash.dampak()[0] if d.key == target.key)
+    assert row.sesudah == before  # carts counted in units say nothing about households
+    gerobak.volume_kriteria = volumes["6a"]
+    gerobak.save()
+    row = next(d for d in dash.dampak()[0] if d.key == target.key)
+    assert row.sesudah.criteria["6a"].score == 0
+    assert row.tertangani["6a"] >= volumes["6a"]
 
 
 @pytest.mark.django_db

@@ -529,7 +529,19 @@ def kegiatan_row(**over) -> dict:
 
 
 def kegiatan_file(rows, columns=KEGIATAN_COLUMNS) -> bytes:
+    if any("volume_kriteria" in row for row in rows) and "volume_kriteria" not in columns:
+        columns = [*columns, "volume_kriteria"]
     return as_csv(rows, columns, delimiter=";")
+
+
+def test_activity_in_another_unit_imports_its_criterion_volume(client_for, fasilitator_a,
+                                                                pemangku):
+    client = client_for(fasilitator_a)
+    row = kegiatan_row(nama_kegiatan="Gerobak sampah", kriteria="6a", volume="4",
+                       satuan="unit", volume_kriteria="120")
+    confirm(client, upload(client, kegiatan_file([row]), "k.csv", jenis="kegiatan"))
+    k = Kegiatan.objects.get()
+    assert (k.volume, k.satuan, k.volume_kriteria, k.volume_tertangani) == (4, "unit", 120, 120)
 
 
 def test_activity_with_two_funding_lines_is_created_updated_and_lines_removed(
@@ -570,6 +582,7 @@ def test_activity_with_two_funding_lines_is_created_updated_and_lines_removed(
     ({"sumber": "apbx"}, "sumber", "tidak dikenal"),
     ({"kriteria": "9z"}, "kriteria", "tidak dikenal"),
     ({"volume": "0"}, "volume", "lebih dari nol"),
+    ({"volume_kriteria": "-3"}, "volume_kriteria", "tidak boleh negatif"),
     ({"status": "hampir"}, "status", "rencana, berjalan"),
     ({"natura": "ya"}, "uraian_natura", "perlu uraian"),
     ({"kode_desa": SUKOLILO}, "kode_desa", "tidak ditugaskan"),

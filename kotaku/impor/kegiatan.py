@@ -60,6 +60,8 @@ KOLOM_KEGIATAN = [
     Kolom("kriteria", _l("Kode kriteria yang ditangani, mis. 2b"), True, ("kode_kriteria",)),
     Kolom("volume", _l("Volume kegiatan"), True),
     Kolom("satuan", _l("Satuan volume (kosong = satuan kriteria)")),
+    Kolom("volume_kriteria", _l("Volume tertangani dalam satuan kriteria, bila satuannya lain "
+                                "(mis. KK terlayani 4 gerobak sampah)")),
     Kolom("status", _l("rencana / berjalan / selesai / batal (kosong = rencana)"),
           False, ("status_kegiatan",)),
     Kolom("kawasan", _l("Nama kawasan kumuh (harus sudah ada)")),
@@ -83,11 +85,12 @@ KOLOM_DANA = [
     Kolom("alasan_lebih", _l("Alasan bila realisasi melebihi rencana")),
 ]
 # Activity columns compared between the rows of one activity (the key columns excluded).
-FIELDS = ["kriteria", "volume", "satuan", "status", "kawasan", "lokasi", "rt", "rw",
+FIELDS = ["kriteria", "volume", "satuan", "volume_kriteria", "status", "kawasan", "lokasi", "rt", "rw",
           "pelaksana", "tanggal_mulai", "tanggal_selesai", "keterangan"]
 LINE_FIELDS = ["rencana_rp", "realisasi_rp", "natura", "uraian_natura", "alasan_lebih"]
 LABELS = {
     "kriteria": _l("Kriteria"), "volume": _l("Volume"), "satuan": _l("Satuan"),
+    "volume_kriteria": _l("Volume tertangani (satuan kriteria)"),
     "status": _l("Status"), "kawasan": _l("Kawasan"), "lokasi": _l("Lokasi"), "rt": _l("RT"),
     "rw": _l("RW"), "pelaksana": _l("Pelaksana"), "tanggal_mulai": _l("Tanggal mulai"),
     "tanggal_selesai": _l("Tanggal selesai"), "keterangan": _l("Keterangan"),
@@ -211,7 +214,7 @@ def _baca_baris(baris: Baris, ktx: _Konteks, locale: str) -> dict:
         if baris.ada(key) and nilai.kosong(baris.mentah(key)):
             values[key] = None if key in ("kawasan", "lokasi", "pelaksana", "tanggal_mulai",
                                           "tanggal_selesai", "kriteria", "volume",
-                                          "status") else ""
+                                          "volume_kriteria", "status") else ""
     for key in present:
         values[key] = _baca_nilai(baris, key, desa, ktx, locale)
     line = {}
@@ -264,10 +267,12 @@ def _baca_nilai(baris: Baris, key: str, desa, ktx: _Konteks, locale: str):
             baris.salah(key, _('Kriteria "%(kode)s" tidak dikenal: tulis kodenya, mis. 2b.')
                         % {"kode": code})
         return k
-    if key == "volume":
+    if key in ("volume", "volume_kriteria"):
         value = baris.ambil(key, partial(nilai.desimal, locale=locale, places=2, max_digits=14))
-        if value is not None and value <= 0:
+        if key == "volume" and value is not None and value <= 0:
             baris.salah(key, _("Volume harus lebih dari nol."))
+        if key == "volume_kriteria" and value is not None and value < 0:
+            baris.salah(key, _("Volume tertangani tidak boleh negatif."))
         return value
     if key == "status":
         text = (baris.ambil(key, partial(teks, max_length=20)) or "").lower()
