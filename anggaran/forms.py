@@ -18,6 +18,7 @@ from kotaku import roles
 from kotaku.fields import DecimalIDField, RupiahField
 from kotaku.forms_base import BootstrapFormMixin
 from kotaku.numbers import format_decimal_id
+from kotaku.pilihan import DesaPilihanField, PemangkuPilihanField, PilihanBesarFormMixin, contoh
 
 from . import images
 from .filters import KriteriaChoiceField, kriteria_bawaan
@@ -49,8 +50,15 @@ class KawasanChoiceField(forms.ModelChoiceField):
         return f"{obj.desa.nama}: {obj.nama}"
 
 
-class KegiatanForm(BootstrapFormMixin, forms.ModelForm):
-    """The activity itself. ``versi`` carries the version the form was opened at."""
+class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
+    """The activity itself. ``versi`` carries the version the form was opened at.
+
+    ``desa`` is a select for a facilitator's few desa and a text field with suggestions for
+    an admin at national scale (``kotaku.pilihan``). Kawasan, location and executing body
+    belong to one desa: with that many desa they are offered for the desa chosen (the one
+    asked for, the activity's, or the one posted), else ``pilih_desa_dulu`` is set and the
+    page asks for the desa first.
+    """
 
     volume = DecimalIDField(label=_("Volume"), min_value=Decimal("0.01"),
                             max_value=Decimal("999999999999.99"),
@@ -73,7 +81,7 @@ class KegiatanForm(BootstrapFormMixin, forms.ModelForm):
                   "kawasan", "lokasi", "rt", "rw", "pelaksana", "tanggal_mulai",
                   "tanggal_selesai", "keterangan"]
         field_classes = {"kriteria": KriteriaChoiceField, "lokasi": LokasiChoiceField,
-                         "kawasan": KawasanChoiceField}
+                         "kawasan": KawasanChoiceField, "desa": DesaPilihanField}
         widgets = {
             "tanggal_mulai": DateInput(), "tanggal_selesai": DateInput(),
             "keterangan": forms.Textarea(attrs={"rows": 3}),
@@ -93,11 +101,26 @@ class KegiatanForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         writable = roles.writable_desa(user)
-        self.fields["desa"].queryset = writable.order_by("nama")
-        self.fields["desa"].empty_label = _("– pilih desa –")
+        desa_field = self.fields["desa"]
+        desa_field.queryset = writable.order_by("nama")
+        desa_field.empty_label = _("– pilih desa –")
+        self.pilih_desa_dulu = False
         # Choices of the desa being edited (or the one asked for); the model's clean() still
         # checks that they belong to the activity's desa.
-        scope = [desa.pk] if desa is not None else writable.values("pk")
+        if desa is not None:
+            scope = [desa.pk]
+            desa_field.simpan_label([desa])
+        else:
+            scope = writable.values("pk")
+            desa_field.siapkan()  # the probe that also fills the select
+            if desa_field.besar:
+                chosen = self._desa_dikirim(desa_field)
+                scope = [chosen.pk] if chosen is not None else []
+                self.pilih_desa_dulu = chosen is None
+        if self.pilih_desa_dulu:
+            for name in ("kawasan", "lokasi", "pelaksana"):
+                self.fields[name].help_text = _("Pilihan muncul setelah desa dipilih (kotak "
+                                                "“Pilih desa dulu” di atas).")
         self.fields["kawasan"].queryset = (
             Kawasan.objects.filter(desa__in=scope).select_related("desa").order_by("desa__nama",
                                                                                    "nama"))
@@ -122,6 +145,16 @@ class KegiatanForm(BootstrapFormMixin, forms.ModelForm):
             if desa is not None and not self.instance.pk:
                 self.fields["desa"].initial = desa.pk
 
+    def _desa_dikirim(self, field):
+        """The desa posted in the form, if it resolves (validation reuses the lookup)."""
+        if not self.is_bound:
+            return None
+        try:
+            return field.clean(field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("desa")))
+        except ValidationError:
+            return None
+
     def clean(self):
         data = super().clean()
         mulai, selesai = data.get("tanggal_mulai"), data.get("tanggal_selesai")
@@ -140,6 +173,7 @@ class PendanaanForm(BootstrapFormMixin, forms.ModelForm):
         model = Pendanaan
         fields = ["pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura",
                   "uraian_natura", "alasan_lebih"]
+        field_classes = {"pemangku": PemangkuPilihanField}
         error_messages = {
             "pemangku": {"required": _("Pilih pemberi dana."),
                          "invalid_choice": _("Pilih pemberi dana dari daftar.")},
@@ -170,14 +204,21 @@ class PendanaanForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class BasePendanaanFormSet(forms.BaseInlineFormSet):
-    """Funding lines of one activity: at least one, choices read once for every row."""
+    """Funding lines of one activity: at least one, choices read once for every row.
+
+    The funder is a select while there are few stakeholders and a text field with
+    suggestions at national scale (``kotaku.pilihan``); one probe decides for every row.
+    """
 
     def __init__(self, *args, **kwargs):
+        # The saved lines come with their funder: its label in a text field costs no query.
+        kwargs.setdefault("queryset", Pendanaan.objects.select_related("pemangku"))
         super().__init__(*args, **kwargs)
         # One query per choice list for the whole formset, not one per row.
-        pemangku = list(PemangkuKepentingan.objects.order_by("nama").values_list("pk", "nama"))
+        self._pemangku_baris = contoh(PemangkuKepentingan.objects.all(),
+                                      PemangkuPilihanField.kolom)
         sumber = list(SumberDana.objects.values_list("pk", "nama"))
-        self._choices = {"pemangku": pemangku, "sumber": sumber}
+        self._choices = {"sumber": sumber}
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -194,6 +235,10 @@ class BasePendanaanFormSet(forms.BaseInlineFormSet):
         for name, choices in self._choices.items():
             field = form.fields[name]
             field.choices = [("", field.empty_label), *choices]
+        field = form.fields["pemangku"]
+        field.pakai_baris(self._pemangku_baris)
+        if field.besar and form.instance.pk and form.instance.pemangku_id:
+            field.simpan_label([form.instance.pemangku])
 
     def clean(self):
         super().clean()

@@ -1,5 +1,8 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from kotaku.pilihan import DesaPilihanFilter, PilihanBesarFormMixin
 
 from .models import Desa, Kecamatan, Penilaian, Tingkat
 
@@ -25,10 +28,15 @@ class DesaFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+class PenilaianFilterForm(PilihanBesarFormMixin, forms.Form):
+    """``form.media``: the suggestion script when the desa filter is a text field."""
+
+
 class PenilaianFilter(django_filters.FilterSet):
     """Assessment list filters; the view hands in the queryset the user may see."""
 
-    desa = django_filters.ModelChoiceFilter(
+    # A select while few desa are loaded, a text field with suggestions at national scale.
+    desa = DesaPilihanFilter(
         field_name="lokasi__desa", queryset=Desa.objects.order_by("nama"), label=_("Desa"),
         empty_label=_("Semua desa"),
     )
@@ -49,6 +57,7 @@ class PenilaianFilter(django_filters.FilterSet):
     class Meta:
         model = Penilaian
         fields = ["desa", "tahun", "status", "tingkat"]
+        form = PenilaianFilterForm
 
     def __init__(self, *args, lihat_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.filters import FilterForm, TahunFilter
 from anggaran.models import Pendanaan
 from desa.models import Desa
+from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
 from .models import ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan
 
 
 def _desa_filter(**kwargs):
-    return django_filters.ModelChoiceFilter(
+    # A select while few desa are loaded, a text field with suggestions at national scale.
+    return DesaPilihanFilter(
         queryset=Desa.objects.order_by("nama"), to_field_name="kode_wilayah", label=_("Desa"),
         empty_label=_("Semua desa"), **kwargs)
 
@@ -77,7 +79,7 @@ class ForumFilter(django_filters.FilterSet):
 
 
 class KomitmenFilter(django_filters.FilterSet):
-    pemangku = django_filters.ModelChoiceFilter(
+    pemangku = PemangkuPilihanFilter(
         queryset=PemangkuKepentingan.objects.order_by("nama"), label=_("Pemangku kepentingan"),
         empty_label=_("Semua pemangku"))
     jenis = django_filters.ChoiceFilter(field_name="pemangku__jenis",

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from anggaran import views_dashboard, views_ekspor
-from kotaku import views, views_impor, views_laporan, views_opendata
+from kotaku import views, views_impor, views_laporan, views_opendata, views_saran
 from kotaku.forms import LoginForm
 
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
+    # Suggestions for the desa / stakeholder text fields at national scale (kotaku/pilihan.py).
+    path("saran/desa/", views_saran.saran_desa, name="saran_desa"),
+    path("saran/pemangku/", views_saran.saran_pemangku, name="saran_pemangku"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(

@@ -134,6 +134,11 @@ MATRIX: dict[str, Entry] = {
     "healthz": public(),
     "security_txt": public(),
     "ekspor_pendanaan": public(why="every funding line as CSV: public programme data"),
+    "saran_desa": public(query=lambda d: "?q=bib",
+                         why="desa name suggestions (public names/codes, max 20)"),
+    "saran_pemangku": public(query=lambda d: "?q=dinas",
+                             why="stakeholder name suggestions: public names only, never "
+                                 "contacts (max 20)"),
     # ---------------------------------------------------------------- import, reports, open data
     "impor": writer_form_own_desa(why="upload and dry run; rows are checked per desa"),
     "impor_konfirmasi": Entry(get=every(405), post=by_role(LOGIN, 302, 302, 403, 403, 302),
