@@ -63,6 +63,11 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     volume = DecimalIDField(label=_("Volume"), min_value=Decimal("0.01"),
                             max_value=Decimal("999999999999.99"),
                             help_text=_("Mis. 170 atau 1.218,50"))
+    volume_kriteria = DecimalIDField(
+        label=_("Volume tertangani (satuan kriteria)"), required=False, min_value=Decimal(0),
+        max_value=Decimal("999999999999.99"), help_text=_(
+            "Hanya bila satuan kegiatan lain dari satuan kriteria: mis. 4 gerobak sampah "
+            "melayani 120 KK → isi 120. Dipakai untuk menghitung dampak (kumuh akhir)."))
     tahun_anggaran = forms.IntegerField(
         label=_("Tahun anggaran"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
         error_messages={
@@ -77,7 +82,8 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
 
     class Meta:
         model = Kegiatan
-        fields = ["desa", "kriteria", "nama", "volume", "satuan", "tahun_anggaran", "status",
+        fields = ["desa", "kriteria", "nama", "volume", "satuan", "volume_kriteria",
+                  "tahun_anggaran", "status",
                   "kawasan", "lokasi", "rt", "rw", "pelaksana", "tanggal_mulai",
                   "tanggal_selesai", "keterangan"]
         field_classes = {"kriteria": KriteriaChoiceField, "lokasi": LokasiChoiceField,

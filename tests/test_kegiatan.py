@@ -116,6 +116,25 @@ def test_activity_form_accepts_both_rupiah_spellings(client_for, fasilitator_a, 
     assert Pendanaan.objects.filter(realisasi_rp=Decimal(90_000_000)).count() == 1
 
 
+def test_activity_in_another_unit_takes_its_criterion_volume(client_for, fasilitator_a, desa_a,
+                                                              pemangku):
+    c = client_for(fasilitator_a)
+    data = kegiatan_post(desa_a, [line(pemangku["dinas"], "apbn", "40.000.000")],
+                         kriteria=kriteria("6a").pk, nama="Gerobak sampah", volume="4",
+                         satuan="unit", volume_kriteria="-1")
+    response = c.post(reverse("anggaran:kegiatan_baru"), data)
+    assert response.status_code == 200 and Kegiatan.objects.count() == 0
+    assert response.context["form"].errors["volume_kriteria"]
+    data["volume_kriteria"] = "1.200"  # ambiguous thousands: refused, not guessed
+    assert c.post(reverse("anggaran:kegiatan_baru"), data).status_code == 200
+    data["volume_kriteria"] = "120"
+    assert c.post(reverse("anggaran:kegiatan_baru"), data).status_code == 302
+    k = Kegiatan.objects.get()
+    assert (k.volume_kriteria, k.volume_tertangani) == (120, 120)
+    page = c.get(k.get_absolute_url()).content.decode()
+    assert "Volume tertangani" in page and "120" in page
+
+
 # --------------------------------------------------------------------------- bad input
 
 

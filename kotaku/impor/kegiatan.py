@@ -85,8 +85,8 @@ KOLOM_DANA = [
     Kolom("alasan_lebih", _l("Alasan bila realisasi melebihi rencana")),
 ]
 # Activity columns compared between the rows of one activity (the key columns excluded).
-FIELDS = ["kriteria", "volume", "satuan", "volume_kriteria", "status", "kawasan", "lokasi", "rt", "rw",
-          "pelaksana", "tanggal_mulai", "tanggal_selesai", "keterangan"]
+FIELDS = ["kriteria", "volume", "satuan", "volume_kriteria", "status", "kawasan", "lokasi",
+          "rt", "rw", "pelaksana", "tanggal_mulai", "tanggal_selesai", "keterangan"]
 LINE_FIELDS = ["rencana_rp", "realisasi_rp", "natura", "uraian_natura", "alasan_lebih"]
 LABELS = {
     "kriteria": _l("Kriteria"), "volume": _l("Volume"), "satuan": _l("Satuan"),
