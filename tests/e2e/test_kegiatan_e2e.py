@@ -37,9 +37,9 @@ def test_activity_with_three_funding_lines_then_progress_photo(
     axe(page)
 
     # Labels are tied to their inputs: fill by label, as a screen reader user finds them.
-    page.get_by_label("Kriteria").select_option(kriteria_2b)
-    page.get_by_label("Volume").fill("170")
-    page.get_by_label("Satuan").fill("m")
+    page.get_by_label("Kriteria yang ditangani").select_option(kriteria_2b)
+    page.locator("#id_volume").fill("170")
+    page.locator("#id_satuan").fill("m")
     page.get_by_label("Tahun anggaran").fill("2018")
     page.get_by_label("Tanggal mulai").fill("2018-07-02")
     lines = [(dinas, "APBD Kabupaten", "Rp 100.000.000"),
