@@ -123,8 +123,26 @@ def pendanaan_match(data) -> Q:
     return q
 
 
+class WilayahFilter(django_filters.CharFilter):
+    """A region scope by Kemendagri code (provinsi ``35``, kabupaten ``35.19``, kecamatan
+    ``35.19.09``), as on the dashboards, whose links carry it here."""
+
+    field_class = forms.RegexField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Kode wilayah"))
+        kwargs.setdefault("regex", r"^\d{2}(\.\d{2}(\.\d{2})?)?$")
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("error_messages", {"invalid": _(
+            "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")})
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "35.19",
+                                                           "inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+
 class KegiatanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari nama kegiatan"), method="filter_q")
+    wilayah = WilayahFilter(method="filter_wilayah")
     desa = DesaPilihanFilter(
         queryset=Desa.objects.order_by("nama"), to_field_name="kode_wilayah",
         label=_("Desa"), empty_label=_("Semua desa"))
@@ -166,9 +184,22 @@ class KegiatanFilter(django_filters.FilterSet):
         fields: list = []
         form = FilterForm
 
+    def __init__(self, *args, **kwargs):
+        from anggaran.dashboard import cakupan_bawaan
+
+        super().__init__(*args, **kwargs)
+        bawaan = cakupan_bawaan()
+        if bawaan and bawaan.count(".") == 2:  # a one-kecamatan portal has nothing to narrow
+            del self.filters["wilayah"]
+
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(nama__icontains=value) if value else queryset
+
+    def filter_wilayah(self, queryset, name, value):
+        from anggaran.dashboard import dalam_wilayah
+
+        return queryset.filter(dalam_wilayah(value, "desa__")) if value else queryset
 
     def filter_pendanaan(self, queryset, name, value):
         # Applied once for all funding-line filters together (see filter_queryset): an

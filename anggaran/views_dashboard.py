@@ -52,7 +52,7 @@ def _cakupan(form, f: dash.Filter) -> dict:
 
 def _kegiatan_list_url(f: dash.Filter, **extra) -> str:
     params = {"tahun_anggaran": f.tahun, "sumber": f.sumber, "jenis_pemangku": f.jenis,
-              "aspek": f.aspek, **extra}
+              "aspek": f.aspek, "wilayah": f.wilayah, **extra}
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{reverse('anggaran:kegiatan_list')}?{query}"
 

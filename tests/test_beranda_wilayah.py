@@ -123,3 +123,16 @@ def test_jiwan_beranda_keeps_one_row_and_one_map_feature_per_desa(client, jiwan)
     assert "KOTAKU Kecamatan Jiwan" in html
     # A one-kecamatan portal offers no region field and no trail.
     assert 'name="wilayah"' not in html and 'class="breadcrumb' not in html
+
+
+def test_activity_list_takes_the_region_scope_the_dashboards_link_with(client, jakarta):
+    from anggaran.models import Kegiatan
+
+    r = client.get(reverse("matriks"), {"wilayah": KABUPATEN})
+    links = [row["url"] for row in r.context["rows"] if row["url"]]
+    assert links and all(f"wilayah={KABUPATEN}" in url for url in links)
+    page = client.get(reverse("anggaran:kegiatan_list"), {"wilayah": KABUPATEN})
+    assert page.context["page"].paginator.count == Kegiatan.objects.filter(
+        desa__kecamatan__kabupaten__kode_wilayah=KABUPATEN).count()
+    bad = client.get(reverse("anggaran:kegiatan_list"), {"wilayah": "35.1"})
+    assert bad.status_code == 200 and bad.context["filter"].form.errors["wilayah"]
