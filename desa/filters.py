@@ -2,16 +2,34 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.pilihan import DesaPilihanFilter, PilihanBesarFormMixin
+from kotaku.pilihan import DesaPilihanFilter, KecamatanPilihanField, PilihanBesarFormMixin
 
 from .models import Desa, Kecamatan, Penilaian, Tingkat
 
 
-class DesaFilter(django_filters.FilterSet):
+class BootstrapFilterSetMixin:
+    """Bootstrap classes on a filter set's form fields (select or text input)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class KecamatanPilihanFilter(django_filters.ModelChoiceFilter):
+    field_class = KecamatanPilihanField
+
+
+class DesaFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari nama atau kode"), method="filter_q",
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    # A select while few kecamatan are loaded; nationally (7,285) a text field for the
+    # Kemendagri code or the name (kotaku.pilihan; an unknown one is a message, ignored).
+    kecamatan = KecamatanPilihanFilter(
         queryset=Kecamatan.objects.all(), label=_("Kecamatan"), empty_label=_("Semua kecamatan"),
     )
     urut = django_filters.OrderingFilter(
@@ -32,7 +50,7 @@ class PenilaianFilterForm(PilihanBesarFormMixin, forms.Form):
     """``form.media``: the suggestion script when the desa filter is a text field."""
 
 
-class PenilaianFilter(django_filters.FilterSet):
+class PenilaianFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
     """Assessment list filters; the view hands in the queryset the user may see."""
 
     # A select while few desa are loaded, a text field with suggestions at national scale.
@@ -75,10 +93,3 @@ class PenilaianFilter(django_filters.FilterSet):
             # The public only ever sees verified data: a status filter would only confuse.
             del self.filters["status"]
 
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form

@@ -8,23 +8,27 @@ kecamatan) → 404, by looking it up through the user's queryset. Every write is
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from desa import selectors
 from desa.entri import buat_penilaian, penilaian_sebelumnya
 from desa.filters import PenilaianFilter
 from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
-from desa.models import HEADER_CHOICES, Penilaian
+from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
 from kotaku import roles
+from kotaku.forms_base import BootstrapFormMixin
 from kotaku.permissions import verifier_required, writer_required
+from kotaku.pilihan import DesaPilihanField, PilihanBesarFormMixin
 from kotaku.services import ServiceError, VersionConflict
 
 _RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
@@ -64,22 +68,55 @@ def _belum_siap_diajukan(penilaian: Penilaian) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
+class TambahPenilaianForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
+    """"Tambah penilaian": the desa of the new assessment, among those the user may write.
+
+    Few desa (a facilitator): the page lists them as links. Many (an admin nationally): a
+    text field with suggestions, sent with GET as ``?tambah=`` to the list, which redirects
+    to that desa's entry form (``penilaian_baru``).
+    """
+
+    tambah = DesaPilihanField(
+        queryset=Desa.objects.none(), to_field_name="kode_wilayah", required=False,
+        label=gettext_lazy("Desa penilaian baru"),
+        error_messages={"invalid_choice": gettext_lazy("Pilih desa tugas Anda.")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tambah"].queryset = roles.writable_desa(user).order_by("nama")
+        self.fields["tambah"].siapkan()  # the probe: the links, or the text field
+
+    @property
+    def desa_tulis(self) -> list[tuple[str, str]]:
+        """(code, name) of the writable desa while they are few, else ``[]``."""
+        field = self.fields["tambah"]
+        return [] if field.besar else [(k, n) for k, n in field.choices if k]
+
+
 @require_GET
 def penilaian_list(request):
     user = request.user
+    tambah = None
+    if roles.can_write_anything(user):
+        tambah = TambahPenilaianForm(request.GET if "tambah" in request.GET else None,
+                                     user=user)
+        if tambah.is_bound and tambah.is_valid() and tambah.cleaned_data["tambah"]:
+            return redirect("desa:penilaian_baru", tambah.cleaned_data["tambah"].kode_wilayah)
     lihat_status = selectors.lihat_status(user)
     qs = (selectors.penilaian_terlihat(user)
           .select_related("lokasi__desa", "lokasi__kawasan")
           .order_by("-tahun", "lokasi__desa__nama", "lokasi__nama"))
     filterset = PenilaianFilter(request.GET, queryset=qs, lihat_status=lihat_status)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("halaman"))
+    media = filterset.form.media + (tambah.media if tambah is not None else forms.Media())
     return render(request, "desa/penilaian_list.html", {
         "filter": filterset,
         "page": page,
         "lihat_status": lihat_status,
         "status_pilihan": Penilaian.Status.choices,
-        "desa_tulis": list(roles.writable_desa(user).order_by("nama"))
-        if roles.can_write_anything(user) else [],
+        "tambah": tambah,
+        "desa_tulis": tambah.desa_tulis if tambah is not None else [],
+        "media": media,
         "boleh_verifikasi": roles.is_admin(user) or roles.is_verifikator(user),
     })
 

@@ -1,4 +1,9 @@
-"""Entry forms for forums and pledges (facilitators in their desa, admins everywhere)."""
+"""Entry forms for forums and pledges (facilitators in their desa, admins everywhere).
+
+The desa and stakeholder fields are selects while the choices are few and text fields with
+suggestions at national scale (``kotaku.pilihan``): a forum's participants use the
+multi-value variant, one stakeholder per input.
+"""
 
 from django import forms
 from django.db.models import Q
@@ -7,8 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.filters import KriteriaChoiceField, kriteria_bawaan
 from anggaran.forms import TAHUN_MAX, TAHUN_MIN, DateInput
 from kotaku import roles
-from kotaku.fields import IdMultipleChoiceField, RupiahField
+from kotaku.fields import RupiahField
 from kotaku.forms_base import BootstrapFormMixin
+from kotaku.pilihan import (
+    DesaPilihanField,
+    PemangkuPilihanBanyakField,
+    PemangkuPilihanField,
+    PilihanBesarFormMixin,
+)
 
 from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
 
@@ -20,20 +31,18 @@ _TAHUN_ERRORS = {
 }
 
 
-class ForumForm(BootstrapFormMixin, forms.ModelForm):
+class ForumForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     class Meta:
         model = ForumKolaborasi
         fields = ["tanggal", "judul", "tempat", "desa", "peserta", "kesepakatan"]
-        field_classes = {"peserta": IdMultipleChoiceField}
+        # The hint of the participants' control (select or text inputs) is the field's own.
+        field_classes = {"desa": DesaPilihanField, "peserta": PemangkuPilihanBanyakField}
         widgets = {
             "tanggal": DateInput(),
             "peserta": forms.SelectMultiple(attrs={"size": 10}),
             "kesepakatan": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {
-            "desa": _("Kosongkan untuk forum tingkat kecamatan/kabupaten."),
-            "peserta": _("Pilih beberapa dengan Ctrl/⌘ (di ponsel: ketuk setiap nama)."),
-        }
+        help_texts = {"desa": _("Kosongkan untuk forum tingkat kecamatan/kabupaten.")}
         error_messages = {
             "tanggal": {"required": _("Isi tanggal forum."), "invalid": _("Tanggal tidak valid.")},
             "judul": {"required": _("Isi judul forum.")},
@@ -49,7 +58,7 @@ class ForumForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["peserta"].queryset = PemangkuKepentingan.objects.order_by("nama")
 
 
-class KomitmenForm(BootstrapFormMixin, forms.ModelForm):
+class KomitmenForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     nilai_rp = RupiahField(label=_("Nilai janji (Rp)"), help_text=_("Mis. 50.000.000"),
                            error_messages={"required": _("Isi nilai janji.")})
     tahun = forms.IntegerField(label=_("Tahun"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
@@ -61,7 +70,8 @@ class KomitmenForm(BootstrapFormMixin, forms.ModelForm):
         model = Komitmen
         fields = ["pemangku", "desa", "kriteria", "tahun", "nilai_rp", "natura", "uraian",
                   "forum"]
-        field_classes = {"kriteria": KriteriaChoiceField}
+        field_classes = {"kriteria": KriteriaChoiceField, "pemangku": PemangkuPilihanField,
+                         "desa": DesaPilihanField}
         widgets = {"uraian": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "pemangku": {"required": _("Pilih pemangku kepentingan."),

@@ -1,4 +1,9 @@
-"""Forms of the stories (facilitators and admins) and of the public feedback (no account)."""
+"""Forms of the stories (facilitators and admins) and of the public feedback (no account).
+
+A story's desa and stakeholders are a ``<select multiple>`` while the choices are few and one
+text input per row with suggestions at national scale (``kotaku.pilihan``). The activities
+are then offered for the story's own desa only (saved or posted), not for every writable one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from anggaran import images
 from anggaran.models import Kegiatan
 from kotaku import roles
 from kotaku.forms_base import BootstrapFormMixin
+from kotaku.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
 
 from . import masukan as layanan
 from .models import PESAN_MAKS, Kabar, PemangkuKepentingan
@@ -67,7 +73,7 @@ def parse_tags(text: str) -> list[str]:
     return out
 
 
-class KabarForm(BootstrapFormMixin, forms.ModelForm):
+class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     foto_sampul = FotoField(label=_("Foto sampul"))
     tag_teks = forms.CharField(
         label=_("Tag"), required=False, max_length=400,
@@ -84,7 +90,7 @@ class KabarForm(BootstrapFormMixin, forms.ModelForm):
         model = Kabar
         fields = ["judul", "ringkasan", "isi", "foto_sampul", "keterangan_sampul", "desa",
                   "kegiatan", "pemangku"]
-        field_classes = {"desa": PilihanBanyakField, "pemangku": PilihanBanyakField}
+        field_classes = {"desa": DesaPilihanBanyakField, "pemangku": PemangkuPilihanBanyakField}
         widgets = {
             "isi": forms.Textarea(attrs={"rows": 16}),
             "ringkasan": forms.Textarea(attrs={"rows": 2}),
@@ -109,12 +115,20 @@ class KabarForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         writable = roles.writable_desa(user)
-        self.fields["desa"].queryset = writable.order_by("nama")
-        self.fields["desa"].required = True
-        self.fields["desa"].error_messages["required"] = _("Pilih paling sedikit satu desa.")
+        desa_field = self.fields["desa"]
+        desa_field.queryset = writable.order_by("nama")
+        desa_field.required = True
+        desa_field.error_messages["required"] = _("Pilih paling sedikit satu desa.")
+        kegiatan = Kegiatan.objects.filter(desa__in=writable.values("pk"))
+        desa_field.siapkan()  # the probe that also fills the select
+        if desa_field.besar:
+            # Too many desa to offer all their activities: those of the story's desa.
+            kegiatan = kegiatan.filter(desa__in=self._desa_cerita(desa_field))
+            self.fields["kegiatan"].help_text = _(
+                "Kegiatan dari desa kabar ini. Untuk desa yang baru ditambahkan, pilihan "
+                "kegiatannya muncul setelah kabar disimpan.")
         self.fields["kegiatan"].queryset = (
-            Kegiatan.objects.filter(desa__in=writable.values("pk")).select_related("desa")
-            .order_by("desa__nama", "-tahun_anggaran", "nama"))
+            kegiatan.select_related("desa").order_by("desa__nama", "-tahun_anggaran", "nama"))
         self.fields["pemangku"].queryset = PemangkuKepentingan.objects.order_by("nama")
         self.fields["pemangku"].required = False
         if self.instance.pk and not self.is_bound:
@@ -129,12 +143,25 @@ class KabarForm(BootstrapFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("Paling banyak %(n)s tag.") % {"n": MAKS_TAG})
         return tags
 
+    def _desa_cerita(self, field) -> list[int]:
+        """The story's desa: saved ones and the posted ones that resolve (validation reuses
+        the lookup)."""
+        pks = list(self.instance.desa.values_list("pk", flat=True)) if self.instance.pk else []
+        if self.is_bound:
+            try:
+                field.clean(field.widget.value_from_datadict(
+                    self.data, self.files, self.add_prefix("desa")))
+            except forms.ValidationError:
+                pass
+            pks += [d.pk for d in field.terselesaikan()]
+        return pks
+
     def desa_luar_wewenang(self):
         """Desa linked by someone else that this user may not write for: kept as they are."""
         if not self.instance.pk:
             return []
-        writable = set(roles.writable_desa(self.user).values_list("pk", flat=True))
-        return [d for d in self.instance.desa.all() if d.pk not in writable]
+        writable = roles.writable_desa(self.user).values("pk")
+        return list(self.instance.desa.exclude(pk__in=writable))
 
     def clean(self):
         data = super().clean()

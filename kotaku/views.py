@@ -44,12 +44,39 @@ def security_txt(request):
 @login_required
 @require_GET
 def tugas_saya(request):
-    """The logged-in user's work queue (facilitator items, verifier queue)."""
+    """The logged-in user's work queue (facilitator items, verifier queue).
+
+    Up to ``tugas.MAKS_DESA_RINCI`` writable desa: a card per desa. More (an admin
+    nationally): counts per category with the oldest items, and one desa's card on request
+    (``?desa=``), in the same number of queries whatever the number of desa.
+    """
     user = request.user
+    today = timezone.localdate()
+    kartu, ringkasan, pilih = [], None, None
+    if roles.can_write_anything(user):
+        desa = tugas.desa_rinci(user)
+        if desa is not None:
+            kartu = tugas.tugas_per_desa(desa, today)
+        else:
+            ringkasan = tugas.ringkasan_tugas(user, today)
+            pilih = tugas.PilihDesaForm(request.GET if "desa" in request.GET else None,
+                                        user=user)
+            if pilih.is_bound and pilih.is_valid() and pilih.cleaned_data["desa"]:
+                kartu = tugas.tugas_per_desa([pilih.cleaned_data["desa"]], today)
+    antrian = antrian_jumlah = None
+    if roles.is_admin(user) or roles.is_verifikator(user):
+        batas = tugas.MAKS_BUTIR if ringkasan is not None else 100
+        antrian = list(tugas.antrian_verifikasi(user)[:batas])
+        antrian_jumlah = (tugas.antrian_verifikasi(user).count() if len(antrian) == batas
+                          else len(antrian))
     return render(request, "tugas_saya.html", {
-        "tugas": tugas.tugas_fasilitator(user) if roles.can_write_anything(user) else [],
-        "antrian": list(tugas.antrian_verifikasi(user)[:100])
-        if roles.is_admin(user) or roles.is_verifikator(user) else None,
+        "tugas": kartu,
+        "ringkasan": ringkasan,
+        "pilih": pilih,
+        "antrian": antrian,
+        "antrian_jumlah": antrian_jumlah,
+        "maks_desa_rinci": tugas.MAKS_DESA_RINCI,
+        "maks_butir": tugas.MAKS_BUTIR,
         "stale_days": tugas.STALE_DAYS,
-        "today": timezone.localdate(),
+        "today": today,
     })

@@ -74,3 +74,15 @@ def client_for(client):
         return client
 
     return login
+
+
+# Stands for kotaku.pilihan.BATAS_PILIHAN (200) in tests of the national-scale widgets: with
+# ``batas`` on, more than this many desa/stakeholders turn selects into typed fields.
+BATAS_PILIHAN_UJI = 10
+
+
+@pytest.fixture
+def batas(monkeypatch):
+    from kotaku import pilihan
+
+    monkeypatch.setattr(pilihan, "BATAS_PILIHAN", BATAS_PILIHAN_UJI)

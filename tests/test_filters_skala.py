@@ -33,19 +33,15 @@ from tests.anggaran_helpers import (
     kegiatan_post,
     line,
 )
+from tests.conftest import BATAS_PILIHAN_UJI
 from tests.penilaian_helpers import buat_kawasan, buat_lokasi, buat_penilaian
 from tests.test_kegiatan import LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
-BATAS = 10  # stands for pilihan.BATAS_PILIHAN (200) in these tests
+BATAS = BATAS_PILIHAN_UJI
 N_EXTRA = 30  # extra desa and extra stakeholders: 44 desa, 33+ stakeholders > BATAS
 LIST = reverse("anggaran:kegiatan_list")
-
-
-@pytest.fixture
-def batas(monkeypatch):
-    monkeypatch.setattr(pilihan, "BATAS_PILIHAN", BATAS)
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@
  * the input says data-saran-nilai="kode" (a GET form whose URL wants the code).
  * Listens on the document, so rows added later (formset.js) work too. Without JavaScript the
  * field stays a plain text input: a typed code or exact name still works.
+ *
+ * Several values (<div data-saran-banyak>: text inputs of one name sharing one <datalist>):
+ * the "Tambah baris" button, hidden until this script runs, adds an empty input.
  */
 (function () {
   "use strict";
@@ -57,6 +60,39 @@
       })
       .catch(function () { /* aborted or offline: keep the current suggestions */ });
   }
+
+  function addRow(button) {
+    var box = button.closest("[data-saran-banyak]");
+    var inputs = box ? box.querySelectorAll("input[type=text]") : [];
+    if (!inputs.length) { return; }
+    var first = inputs[0];
+    var row = inputs[inputs.length - 1].cloneNode(false);
+    var n = inputs.length + 1;
+    row.value = "";
+    row.id = first.id + "_" + n;
+    var label = first.labels && first.labels.length ? first.labels[0].textContent.trim() : "";
+    row.setAttribute("aria-label", (label.replace(/\s*\*$/, "") || first.name) + " " + n);
+    row.classList.remove("is-invalid");
+    row.removeAttribute("aria-invalid");
+    inputs[inputs.length - 1].after(row);
+    row.focus();
+  }
+
+  function showButtons() {
+    document.querySelectorAll("[data-saran-tambah]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showButtons);
+  } else {
+    showButtons();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element && event.target.closest("[data-saran-tambah]");
+    if (button) { event.preventDefault(); addRow(button); }
+  });
 
   document.addEventListener("input", function (event) {
     var input = event.target;
