@@ -18,6 +18,8 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     Sum,
@@ -100,10 +102,20 @@ def desa_dalam(f: Filter):
 _MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
 
 
+def _judul(model, nama: str) -> str:
+    """"Provinsi Jawa Timur", "Kabupaten Madiun" (the name says kabupaten or kota), "Kecamatan
+    Jiwan"."""
+    if model is Kecamatan:
+        return f"Kecamatan {nama}"
+    if model is Provinsi:
+        return f"Provinsi {nama}"
+    return nama
+
+
 def jejak_wilayah(kode: str | None) -> list[dict]:
     """The region with Kemendagri code ``kode`` and those containing it, widest first, as
-    ``{"kode", "nama", "judul"}`` ("Provinsi Jawa Timur", "Kabupaten Madiun", "Kecamatan
-    Jiwan"); empty when the code is empty or names no loaded region. One query."""
+    ``{"kode", "nama", "judul"}``; empty when the code is empty or names no loaded region.
+    One query."""
     model = _MODEL_KODE.get(kode.count(".") + 1) if kode else None
     if model is None:
         return []
@@ -111,27 +123,39 @@ def jejak_wilayah(kode: str | None) -> list[dict]:
     region = model.objects.select_related(*chain).filter(kode_wilayah=kode).first()
     trail = []
     while region is not None:
-        if isinstance(region, Kecamatan):
-            judul, parent = f"Kecamatan {region.nama}", region.kabupaten
-        elif isinstance(region, Kabupaten):
-            judul, parent = region.nama, region.provinsi  # "Kabupaten Madiun", "Kota Madiun"
-        else:
-            judul, parent = f"Provinsi {region.nama}", None
-        trail.insert(0, {"kode": region.kode_wilayah, "nama": region.nama, "judul": judul})
-        region = parent
+        trail.insert(0, {"kode": region.kode_wilayah, "nama": region.nama,
+                         "judul": _judul(type(region), region.nama)})
+        region = (region.kabupaten if isinstance(region, Kecamatan)
+                  else region.provinsi if isinstance(region, Kabupaten) else None)
     return trail
 
 
 @cached_aggregate("cakupan_bawaan")
-def cakupan_bawaan() -> str | None:
-    """Kemendagri code of the smallest region holding every loaded desa (Jiwan's kecamatan
-    for this portal), or None for several provinces (the nation)."""
-    for path in ("kecamatan__kode_wilayah", "kecamatan__kabupaten__kode_wilayah",
-                 "kecamatan__kabupaten__provinsi__kode_wilayah"):
-        codes = list(Desa.objects.order_by().values_list(path, flat=True).distinct()[:2])
-        if len(codes) == 1:
-            return codes[0]
-    return None
+def cakupan_bawaan() -> dict:
+    """The smallest region holding every loaded desa, as ``{"kode", "jejak"}``: Jiwan's
+    kecamatan for this portal (code "35.19.09", trail provinsi → kabupaten → kecamatan), or
+    ``kode`` None for several provinces (the nation) or no desa. One query: the lowest and
+    highest code per level are equal exactly when one region holds them all."""
+    levels = [(Provinsi, "kecamatan__kabupaten__provinsi"), (Kabupaten, "kecamatan__kabupaten"),
+              (Kecamatan, "kecamatan")]
+    aggregates = {}
+    for i, (_model, path) in enumerate(levels):
+        aggregates[f"min{i}"] = Min(f"{path}__kode_wilayah")
+        aggregates[f"max{i}"] = Max(f"{path}__kode_wilayah")
+        aggregates[f"nama{i}"] = Min(f"{path}__nama")
+    r = Desa.objects.aggregate(**aggregates)
+    jejak = []
+    for i, (model, _path) in enumerate(levels):
+        if r[f"min{i}"] is None or r[f"min{i}"] != r[f"max{i}"]:
+            break
+        jejak.append({"kode": r[f"min{i}"], "nama": r[f"nama{i}"],
+                      "judul": _judul(model, r[f"nama{i}"])})
+    return {"kode": jejak[-1]["kode"] if jejak else None, "jejak": jejak}
+
+
+def satu_kecamatan(bawaan: dict) -> bool:
+    """Whether the loaded desa are one kecamatan's (nothing to narrow by region)."""
+    return bool(bawaan["kode"]) and bawaan["kode"].count(".") == 2
 
 
 def pendanaan(f: Filter = Filter()):
@@ -323,9 +347,10 @@ def _ringkasan_dana(f: Filter) -> dict:
     }
 
 
-def ringkasan(f: Filter = Filter()) -> Ringkasan:
-    """Beranda's headline numbers for the filter's scope."""
-    wilayah = per_wilayah(f)["totals"]
+def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
+    """Beranda's headline numbers for the filter's scope (``wilayah``: ``per_wilayah(f)``
+    when the caller has it already)."""
+    wilayah = (wilayah or per_wilayah(f))["totals"]
     dana = _ringkasan_dana(f)
     per_tingkat = [(code, label, n) for (code, label), n
                    in zip(Tingkat.choices, wilayah["per_tingkat"], strict=True)]

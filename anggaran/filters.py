@@ -185,12 +185,11 @@ class KegiatanFilter(django_filters.FilterSet):
         form = FilterForm
 
     def __init__(self, *args, **kwargs):
-        from anggaran.dashboard import cakupan_bawaan
+        from anggaran.dashboard import cakupan_bawaan, satu_kecamatan
 
         super().__init__(*args, **kwargs)
-        bawaan = cakupan_bawaan()
-        if bawaan and bawaan.count(".") == 2:  # a one-kecamatan portal has nothing to narrow
-            del self.filters["wilayah"]
+        if satu_kecamatan(cakupan_bawaan()):  # a one-kecamatan portal has nothing to narrow
+            self.filters["wilayah"].extra["widget"] = forms.HiddenInput()
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

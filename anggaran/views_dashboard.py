@@ -5,6 +5,7 @@ page and its CSV/XLSX come from the same function, so they always agree.
 """
 
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,24 +24,26 @@ from kotaku.exports import Column, export_response, requested_format
 
 def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):
     """The page's filter form and Filter; the region scope (``wilayah``) is offered where more
-    than one kecamatan is loaded (a one-kecamatan portal has nothing to narrow)."""
-    fields = list(fields)
-    if "wilayah" in fields and dash.cakupan_bawaan() and dash.cakupan_bawaan().count(".") == 2:
-        fields.remove("wilayah")
+    than one kecamatan is loaded (a one-kecamatan portal has nothing to narrow).
+    ``form.bawaan`` is the portal's own scope (``dashboard.cakupan_bawaan``)."""
+    bawaan = dash.cakupan_bawaan()
     form = DashboardFilterForm(request.GET or None, fields=fields)
+    if "wilayah" in form.fields and dash.satu_kecamatan(bawaan):
+        form.fields["wilayah"].widget = forms.HiddenInput()  # still honoured in links
+    form.bawaan = bawaan
     return form, form.to_filter()
 
 
 def _cakupan(form, f: dash.Filter) -> dict:
     """Where the page looks: the title ("Kecamatan Jiwan") and the trail of wider regions,
     each linking to its own scope (with the other filters kept)."""
-    bawaan = dash.cakupan_bawaan()
-    jejak = form.jejak if f.wilayah else dash.jejak_wilayah(bawaan)
+    bawaan = form.bawaan["kode"]
+    jejak = form.jejak if f.wilayah else form.bawaan["jejak"]
     if bawaan:  # regions wider than the loaded data add nothing to the trail
-        jejak = [j for j in jejak if len(j["kode"]) >= len(bawaan)]
+        jejak = [j for j in jejak if len(j["kode"]) >= len(bawaan)] or jejak[-1:]
     params = {k: v for k, v in f.as_query().items() if k != "wilayah"}
     trail = [] if bawaan else [{"judul": _("Indonesia"), "kode": None}]
-    trail += jejak
+    trail += [dict(j) for j in jejak]
     for item in trail:
         query = {**params, **({"wilayah": item["kode"]} if item["kode"] else {})}
         item["query"] = urlencode(query)
@@ -106,8 +109,8 @@ SUARA_WARGA_BARIS = 10
 @require_GET
 def beranda(request):
     form, f = _filter(request, fields=("tahun", "wilayah"))
-    ringkasan = dash.ringkasan(f)
     wilayah = dash.per_wilayah(f)
+    ringkasan = dash.ringkasan(f, wilayah)
     tabel = request.GET.get("tabel")
     fmt = requested_format(request)
     if fmt or tabel:
@@ -129,12 +132,13 @@ def beranda(request):
             row["url"] = reverse("desa:detail", args=[row["kode"]])
         else:
             row["url"] = f"{reverse('beranda')}?{urlencode({**keep, 'wilayah': row['kode']})}"
+    # The map: the desa in scope, up to MAKS_PETA (one bounded query at any scale).
     peta = None
-    if ringkasan.jumlah_desa <= MAKS_PETA:
-        scores = dash.skor_desa()
+    peta_desa = list(dash.desa_dalam(f).order_by("kode_wilayah").only(
+        "kode_wilayah", "nama", "batas", "titik_lat", "titik_lng")[:MAKS_PETA + 1])
+    scores = dash.skor_desa()
+    if len(peta_desa) <= MAKS_PETA:
         warna = {}
-        peta_desa = list(dash.desa_dalam(f).order_by("kode_wilayah").only(
-            "kode_wilayah", "nama", "batas", "titik_lat", "titik_lng"))
         for d in peta_desa:
             skor, tingkat = scores.get(d.pk, (None, ""))
             label = dash.TINGKAT_LABEL.get(tingkat, _("Belum dinilai"))

@@ -122,7 +122,7 @@ def test_jiwan_beranda_keeps_one_row_and_one_map_feature_per_desa(client, jiwan)
     html = r.content.decode()
     assert "KOTAKU Kecamatan Jiwan" in html
     # A one-kecamatan portal offers no region field and no trail.
-    assert 'name="wilayah"' not in html and 'class="breadcrumb' not in html
+    assert 'type="text" name="wilayah"' not in html and 'class="breadcrumb' not in html
 
 
 def test_activity_list_takes_the_region_scope_the_dashboards_link_with(client, jakarta):
