@@ -17,6 +17,7 @@ from kotaku.permissions import writer_required
 from kotaku.services import ServiceError, VersionConflict
 
 from . import services
+from .cache import cached_aggregate
 from .filters import KegiatanFilter, label_kriteria
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
 from .images import max_upload_mb
@@ -34,6 +35,23 @@ def kegiatan_rows(request):
     filterset = KegiatanFilter(clean_params(request.GET), queryset=qs, request=request)
     rows, with_share = _with_filtered_share(filterset, filterset.qs)
     return filterset, rows, with_share
+
+
+# Parameters that change the rows' order or page, not which rows match.
+_BUKAN_SARINGAN = ("halaman", "urut", "format")
+
+
+@cached_aggregate("daftar_kegiatan", key=lambda filterset: sorted(
+    (k, filterset.data.getlist(k)) for k in filterset.data if k not in _BUKAN_SARINGAN))
+def ringkasan_daftar(filterset) -> dict:
+    """How many activities match the list's filters and their planned/realised Rp: two
+    aggregates over the whole filtered set (nationally 60-130 ms each), cached with the
+    dashboards' data version under the filter parameters."""
+    return {
+        "jumlah": filterset.qs.order_by().count(),
+        "total": Pendanaan.objects.filter(kegiatan__in=filterset.qs.order_by().values("pk"))
+        .aggregate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp")),
+    }
 
 
 def _with_filtered_share(filterset, qs):
@@ -91,12 +109,12 @@ def kegiatan_list(request):
     if fmt:
         return exports.export_response(fmt, "kegiatan-penanganan", kegiatan_columns(with_share),
                                        qs, title=_("Kegiatan"))
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("halaman"))
-    total = Pendanaan.objects.filter(
-        kegiatan__in=filterset.qs.order_by().values("pk")
-    ).aggregate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+    ringkas = ringkasan_daftar(filterset)
+    paginator = Paginator(qs, PER_PAGE)
+    paginator.count = ringkas["jumlah"]  # (a cached_property: set, not computed again)
+    page = paginator.get_page(request.GET.get("halaman"))
     return render(request, "anggaran/kegiatan_list.html", {
-        "filter": filterset, "page": page, "with_share": with_share, "total": total,
+        "filter": filterset, "page": page, "with_share": with_share, "total": ringkas["total"],
         "bisa_tulis": roles.can_write_anything(request.user),
     })
 

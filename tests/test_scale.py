@@ -429,3 +429,26 @@ def test_desa_page_data_is_cached_per_version_and_per_write_right(
         buat_kegiatan(desa_a, nama="Drainase baru tersimpan",
                       lines=[(buat_pemangku("Dinas PKP"), "apbd-kab", 5_000_000)])
     assert b"Drainase baru tersimpan" in client.get(url).content
+
+
+@pytest.mark.django_db
+def test_activity_list_totals_are_cached_per_filter_and_version(
+        shared_cache, client, desa_a, django_capture_on_commit_callbacks):
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+    dinas = buat_pemangku("Dinas PKP")
+    with django_capture_on_commit_callbacks(execute=True):
+        buat_kegiatan(desa_a, nama="A", lines=[(dinas, "apbd-kab", 1_000)])
+        buat_kegiatan(desa_a, nama="B", tahun=2019, lines=[(dinas, "apbn", 7_000)])
+    url = reverse("anggaran:kegiatan_list")
+
+    def seen(params):
+        r = client.get(url, params)
+        return r.context["page"].paginator.count, r.context["total"]["rencana"]
+
+    assert seen({}) == (2, 8_000)
+    assert seen({"tahun_anggaran": 2019}) == (1, 7_000)  # another filter, another entry
+    assert seen({"tahun_anggaran": 2019, "halaman": 1, "urut": "-rencana"}) == (1, 7_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        buat_kegiatan(desa_a, nama="C", tahun=2019, lines=[(dinas, "apbn", 500)])
+    assert seen({"tahun_anggaran": 2019}) == (2, 7_500)
