@@ -44,6 +44,9 @@ VERSION_KEY = "kotaku:dasbor:versi-data"
 KEY_PREFIX = "kotaku:dasbor"
 DEFAULT_TIMEOUT = 6 * 60 * 60  # entries of an old version just age out
 WATCHED_APPS = ("desa", "kolaborasi", "anggaran")
+# Models of those apps that nothing cached shows: public feedback is moderated all day, and
+# each decision would otherwise throw away every cached national aggregate.
+UNWATCHED = {"kolaborasi.masukan"}
 # Per-process (or no-op) backends: invalidation in one process never reaches another.
 _LOCAL_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -95,7 +98,7 @@ def _watched_models():
     for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
             # django-simple-history's shadow tables change with every save already watched.
-            if hasattr(model, "instance_type"):
+            if hasattr(model, "instance_type") or model._meta.label_lower in UNWATCHED:
                 continue
             yield model
 

@@ -452,3 +452,16 @@ def test_activity_list_totals_are_cached_per_filter_and_version(
     with django_capture_on_commit_callbacks(execute=True):
         buat_kegiatan(desa_a, nama="C", tahun=2019, lines=[(dinas, "apbn", 500)])
     assert seen({"tahun_anggaran": 2019}) == (2, 7_500)
+
+
+@pytest.mark.django_db
+def test_moderating_feedback_keeps_the_cached_numbers(shared_cache, desa_a,
+                                                      django_capture_on_commit_callbacks):
+    from kolaborasi.models import Masukan, StatusMasukan
+
+    version = dash_cache.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        m = Masukan.objects.create(desa=desa_a, pesan="Saluran tersumbat lagi.")
+        m.status = StatusMasukan.DISETUJUI
+        m.save()
+    assert dash_cache.data_version() == version
