@@ -8,17 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from desa.models import Aspek, AturanPenilaian, Desa, Kriteria
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter, PilihanBesarFormMixin
+from kotaku.forms_base import FilterForm
+from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
 from .cache import cached_aggregate
 from .models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
-
-
-class FilterForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
-    """Filter forms look like every other form (Bootstrap classes, invalid state); a desa or
-    stakeholder filter is a select while the choices are few, else a text field with
-    suggestions (``kotaku.pilihan``; ``{{ filter.form.media }}`` loads its script)."""
 
 
 def label_kriteria(k) -> str:

@@ -1,29 +1,17 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.pilihan import DesaPilihanFilter, KecamatanPilihanField, PilihanBesarFormMixin
+from kotaku.forms_base import FilterForm
+from kotaku.pilihan import DesaPilihanFilter, KecamatanPilihanField
 
 from .models import Desa, Kecamatan, Penilaian, Tingkat
-
-
-class BootstrapFilterSetMixin:
-    """Bootstrap classes on a filter set's form fields (select or text input)."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if hasattr(field.widget, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
 
 class KecamatanPilihanFilter(django_filters.ModelChoiceFilter):
     field_class = KecamatanPilihanField
 
 
-class DesaFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
+class DesaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari nama atau kode"), method="filter_q",
     )
@@ -41,16 +29,13 @@ class DesaFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
     class Meta:
         model = Desa
         fields = ["q", "kecamatan"]
+        form = FilterForm
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
 
-class PenilaianFilterForm(PilihanBesarFormMixin, forms.Form):
-    """``form.media``: the suggestion script when the desa filter is a text field."""
-
-
-class PenilaianFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
+class PenilaianFilter(django_filters.FilterSet):
     """Assessment list filters; the view hands in the queryset the user may see."""
 
     # A select while few desa are loaded, a text field with suggestions at national scale.
@@ -75,7 +60,7 @@ class PenilaianFilter(BootstrapFilterSetMixin, django_filters.FilterSet):
     class Meta:
         model = Penilaian
         fields = ["desa", "tahun", "status", "tingkat"]
-        form = PenilaianFilterForm
+        form = FilterForm
 
     def __init__(self, *args, lihat_status: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

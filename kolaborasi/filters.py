@@ -4,9 +4,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from anggaran.filters import FilterForm, TahunFilter
+from anggaran.filters import TahunFilter
 from anggaran.models import Pendanaan
 from desa.models import Desa
+from kotaku.forms_base import FilterForm
 from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
 from .models import ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from kotaku.pilihan import PilihanBesarFormMixin
+
 
 class BootstrapFormMixin:
     """Adds Bootstrap classes, ``aria-invalid`` and ``aria-describedby`` to widgets."""
@@ -22,3 +24,9 @@ class BootstrapFormMixin:
                 w.attrs["class"] = w.attrs.get("class", "") + " is-invalid"
                 w.attrs["aria-invalid"] = "true"
                 w.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+class FilterForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
+    """Filter forms look like every other form (Bootstrap classes, invalid state); a desa or
+    stakeholder filter is a select while the choices are few, else a text field with
+    suggestions (``kotaku.pilihan``; ``{{ filter.form.media }}`` loads its script)."""
