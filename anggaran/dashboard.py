@@ -594,16 +594,6 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
 
 
-@cached_aggregate("kolaborasi_per_desa")
-def kolaborasi_per_desa(f: Filter = Filter()) -> dict[int, dict]:
-    """Collaboration signals per desa: distinct sources and stakeholders, planned Rp."""
-    return {
-        r["kegiatan__desa_id"]: r for r in pendanaan(f).values("kegiatan__desa_id").annotate(
-            sumber=Count("sumber", distinct=True), pendana=Count("pemangku", distinct=True),
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-    }
-
-
 def duplikasi(f: Filter = Filter()):
     """Activities addressing the same criterion at the same location in the same year as
     another activity: possible duplicate funding, listed for review."""

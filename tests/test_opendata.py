@@ -52,7 +52,7 @@ def test_kecamatan_json_is_keyed_by_kemendagri_code_and_matches_the_dashboard(cl
     assert list(data["desa"]) == codes and len(codes) == 14
     # Beranda: score and level per desa, planned money per desa.
     levels = dash.tingkat_per_desa()
-    kolab = dash.kolaborasi_per_desa()
+    kolab = {r["pk"]: r for r in dash.per_wilayah(dash.Filter(), tingkat="desa")["rows"]}
     for d in Desa.objects.all():
         record = data["desa"][d.kode_wilayah]
         assert record["kode_kemendagri"] == d.kode_wilayah and record["nama"] == d.nama
