@@ -15,7 +15,6 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    DecimalField,
     Exists,
     F,
     Max,
@@ -29,7 +28,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from anggaran.cache import cached_aggregate
-from anggaran.models import ZERO_RP, Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.models import (
+    VOLUME_TERTANGANI,
+    ZERO_RP,
+    Kegiatan,
+    Pendanaan,
+    StatusKegiatan,
+    SumberDana,
+)
 from desa import scoring
 from desa.models import (
     Aspek,
@@ -136,13 +142,12 @@ def cakupan_bawaan() -> dict:
     kecamatan for this portal (code "35.19.09", trail provinsi → kabupaten → kecamatan), or
     ``kode`` None for several provinces (the nation) or no desa. One query: the lowest and
     highest code per level are equal exactly when one region holds them all."""
-    levels = [(Provinsi, "kecamatan__kabupaten__provinsi"), (Kabupaten, "kecamatan__kabupaten"),
-              (Kecamatan, "kecamatan")]
+    levels = [(_MODEL_KODE[n], _KODE_PATH[n].removesuffix("kode_wilayah")) for n in (1, 2, 3)]
     aggregates = {}
     for i, (_model, path) in enumerate(levels):
-        aggregates[f"min{i}"] = Min(f"{path}__kode_wilayah")
-        aggregates[f"max{i}"] = Max(f"{path}__kode_wilayah")
-        aggregates[f"nama{i}"] = Min(f"{path}__nama")
+        aggregates[f"min{i}"] = Min(f"{path}kode_wilayah")
+        aggregates[f"max{i}"] = Max(f"{path}kode_wilayah")
+        aggregates[f"nama{i}"] = Min(f"{path}nama")
     r = Desa.objects.aggregate(**aggregates)
     jejak = []
     for i, (model, _path) in enumerate(levels):
@@ -647,13 +652,6 @@ class Dampak:
         return self.sebelum.is_kumuh and not self.sesudah.is_kumuh
 
 
-# Kegiatan.volume_tertangani in SQL (NULL when it cannot be said; SUM skips it).
-VOLUME_TERTANGANI = Coalesce(
-    "volume_kriteria",
-    Case(When(satuan=F("kriteria__satuan"), then=F("volume")), default=Value(None),
-         output_field=DecimalField(max_digits=14, decimal_places=2)))
-
-
 def baseline_qs():
     """Per location, its earliest verified assessment (the baseline)."""
     return _terverifikasi_tanpa("lt")
@@ -677,7 +675,8 @@ def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
     if desa_ids is not None:
         done = done.filter(desa_id__in=desa_ids)
     handled: dict = defaultdict(dict)
-    for r in done.order_by().values("desa_id", "kriteria__kode").annotate(v=Sum(VOLUME_TERTANGANI)):
+    for r in (done.order_by().values("desa_id", "kriteria__kode")
+              .annotate(v=Sum(VOLUME_TERTANGANI))):
         if r["v"] is not None:
             handled[r["desa_id"]][r["kriteria__kode"]] = r["v"]
     spent = dict(

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anggaran.dashboard import Filter, jejak_wilayah
-from anggaran.filters import aspek_bawaan, tahun_choices
+from anggaran.filters import WilayahField, aspek_bawaan, tahun_choices
 from anggaran.models import SumberDana
 from kolaborasi.models import JenisPemangku
 from kotaku.forms_base import BootstrapFormMixin
@@ -19,11 +19,7 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
     # A region scope: the Kemendagri code of a provinsi, kabupaten/kota or kecamatan; a free
     # code field so it works at national scale without listing 7,000 options (the pages link
     # every region to its scope, so nobody has to type one).
-    wilayah = forms.RegexField(
-        label=_("Kode wilayah"), required=False, regex=r"^\d{2}(\.\d{2}(\.\d{2})?)?$",
-        max_length=8, error_messages={"invalid": _(
-            "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")},
-        widget=forms.TextInput(attrs={"placeholder": "35.19", "inputmode": "decimal"}))
+    wilayah = WilayahField(required=False)
 
     def __init__(self, data=None, *args, fields=("tahun", "sumber", "jenis", "aspek"),
                  **kwargs):

@@ -117,26 +117,28 @@ def pendanaan_match(data) -> Q:
     return q
 
 
-class WilayahFilter(django_filters.CharFilter):
-    """A region scope by Kemendagri code (provinsi ``35``, kabupaten ``35.19``, kecamatan
-    ``35.19.09``), as on the dashboards, whose links carry it here."""
+class WilayahField(forms.RegexField):
+    """A region scope by Kemendagri code: provinsi ``35``, kabupaten ``35.19`` or kecamatan
+    ``35.19.09`` (the dashboards' ``?wilayah=``, which their links carry to the lists)."""
 
-    field_class = forms.RegexField
+    default_error_messages = {"invalid": _(
+        "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Kode wilayah"))
-        kwargs.setdefault("regex", r"^\d{2}(\.\d{2}(\.\d{2})?)?$")
         kwargs.setdefault("max_length", 8)
-        kwargs.setdefault("error_messages", {"invalid": _(
-            "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")})
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "35.19",
                                                            "inputmode": "decimal"}))
-        super().__init__(*args, **kwargs)
+        super().__init__(r"^\d{2}(\.\d{2}(\.\d{2})?)?$", **kwargs)
+
+
+class WilayahFilter(django_filters.CharFilter):
+    field_class = WilayahField
 
 
 class KegiatanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari nama kegiatan"), method="filter_q")
-    wilayah = WilayahFilter(method="filter_wilayah")
+    wilayah = WilayahFilter(label=_("Kode wilayah"), method="filter_wilayah")
     desa = DesaPilihanFilter(
         queryset=Desa.objects.order_by("nama"), to_field_name="kode_wilayah",
         label=_("Desa"), empty_label=_("Semua desa"))

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -171,7 +171,8 @@ class Kegiatan(models.Model):
     @property
     def volume_tertangani(self):
         """What counts against the criterion's volume once the activity is done (criterion
-        unit), or None when it cannot be said (different units, no conversion given)."""
+        unit), or None when it cannot be said (different units, no conversion given).
+        ``VOLUME_TERTANGANI`` (below) is the same rule in SQL."""
         if self.volume_kriteria is not None:
             return self.volume_kriteria
         return self.volume if self.satuan == self.kriteria.satuan else None
@@ -189,6 +190,14 @@ class Kegiatan(models.Model):
             errors["pelaksana"] = _("Pelaksana LKM/KSM harus dari desa kegiatan.")
         if errors:
             raise ValidationError(errors)
+
+
+# ``Kegiatan.volume_tertangani`` as a query expression (NULL when it cannot be said; SUM skips
+# it): the same rule, in SQL.
+VOLUME_TERTANGANI = Coalesce(
+    "volume_kriteria",
+    Case(When(satuan=F("kriteria__satuan"), then=F("volume")), default=Value(None),
+         output_field=DecimalField(max_digits=14, decimal_places=2)))
 
 
 class Pendanaan(models.Model):

@@ -4,7 +4,6 @@ Each view asks ``anggaran.dashboard`` for its numbers and renders them or export
 page and its CSV/XLSX come from the same function, so they always agree.
 """
 
-
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -34,6 +33,13 @@ def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):
     return form, form.to_filter()
 
 
+def _query_wilayah(f: dash.Filter, kode: str | None, **extra) -> str:
+    """The query string of the same page scoped to region ``kode`` (None: no scope), the
+    other filters kept."""
+    params = {k: v for k, v in f.as_query().items() if k != "wilayah"}
+    return urlencode({**params, **extra, **({"wilayah": kode} if kode else {})})
+
+
 def _cakupan(form, f: dash.Filter) -> dict:
     """Where the page looks: the title ("Kecamatan Jiwan") and the trail of wider regions,
     each linking to its own scope (with the other filters kept)."""
@@ -41,12 +47,10 @@ def _cakupan(form, f: dash.Filter) -> dict:
     jejak = form.jejak if f.wilayah else form.bawaan["jejak"]
     if bawaan:  # regions wider than the loaded data add nothing to the trail
         jejak = [j for j in jejak if len(j["kode"]) >= len(bawaan)] or jejak[-1:]
-    params = {k: v for k, v in f.as_query().items() if k != "wilayah"}
     trail = [] if bawaan else [{"judul": _("Indonesia"), "kode": None}]
     trail += [dict(j) for j in jejak]
     for item in trail:
-        query = {**params, **({"wilayah": item["kode"]} if item["kode"] else {})}
-        item["query"] = urlencode(query)
+        item["query"] = _query_wilayah(f, item["kode"])
     kode = f.wilayah or bawaan
     kecamatan = jejak[-1] if kode and kode.count(".") == 2 and jejak else None
     return {"judul": trail[-1]["judul"] if trail else _("Indonesia"),
@@ -126,12 +130,11 @@ def beranda(request):
         return export_response(fmt, name, columns, rows())
     per_sumber = dash.per_sumber(f)
     per_jenis = dash.per_jenis_pemangku(f)
-    keep = {k: v for k, v in f.as_query().items() if k != "wilayah"}
     for row in wilayah["rows"]:
         if wilayah["tingkat"] == "desa":
             row["url"] = reverse("desa:detail", args=[row["kode"]])
         else:
-            row["url"] = f"{reverse('beranda')}?{urlencode({**keep, 'wilayah': row['kode']})}"
+            row["url"] = f"{reverse('beranda')}?{_query_wilayah(f, row['kode'])}"
     # The map: the desa in scope, up to MAKS_PETA (one bounded query at any scale).
     peta = None
     peta_desa = list(dash.desa_dalam(f).order_by("kode_wilayah").only(
@@ -207,9 +210,9 @@ def matriks(request):
         if col_key is not None:
             if m.kolom in ("kecamatan", "kabupaten", "provinsi"):
                 # Rolled-up region columns drill down into that region's own matrix.
-                query = {**f.as_query(), "baris": baris, "kolom": kolom, "nilai": nilai,
-                         "wilayah": m.kolom_kode[col_key]}
-                return f"{reverse('matriks')}?{urlencode(query)}"
+                query = _query_wilayah(f, m.kolom_kode[col_key], baris=baris, kolom=kolom,
+                                       nilai=nilai)
+                return f"{reverse('matriks')}?{query}"
             extra["desa" if kolom == "desa" else "aspek"] = col_keys.get(col_key, col_key)
         return _kegiatan_list_url(f, **extra)
 
