@@ -26,9 +26,9 @@ from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
 from kotaku import roles
-from kotaku.forms_base import BootstrapFormMixin
+from kotaku.forms_base import FilterForm
 from kotaku.permissions import verifier_required, writer_required
-from kotaku.pilihan import DesaPilihanField, PilihanBesarFormMixin
+from kotaku.pilihan import DesaPilihanField
 from kotaku.services import ServiceError, VersionConflict
 
 _RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
@@ -68,7 +68,7 @@ def _belum_siap_diajukan(penilaian: Penilaian) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-class TambahPenilaianForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
+class TambahPenilaianForm(FilterForm):
     """"Tambah penilaian": the desa of the new assessment, among those the user may write.
 
     Few desa (a facilitator): the page lists them as links. Many (an admin nationally): a

@@ -27,6 +27,6 @@ class BootstrapFormMixin:
 
 
 class FilterForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
-    """Filter forms look like every other form (Bootstrap classes, invalid state); a desa or
-    stakeholder filter is a select while the choices are few, else a text field with
-    suggestions (``kotaku.pilihan``; ``{{ filter.form.media }}`` loads its script)."""
+    """Filter forms and small GET choosers look like every other form (Bootstrap classes,
+    invalid state); a desa or stakeholder field is a select while the choices are few, else a
+    text field with suggestions (``kotaku.pilihan``; ``{{ form.media }}`` loads its script)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.models import Kegiatan, LaporanProgres, StatusKegiatan
 from desa.models import Desa, Lokasi, Penilaian
 from kotaku import roles
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.pilihan import DesaPilihanField, PilihanBesarFormMixin
+from kotaku.forms_base import FilterForm
+from kotaku.pilihan import DesaPilihanField
 
 STALE_DAYS = 30
 # More writable desa than this: the summary (counts and the oldest items), not one card each.
@@ -177,7 +176,7 @@ def ringkasan_tugas(user, today: dt.date | None = None) -> RingkasanTugas:
     return RingkasanTugas(roles.writable_desa(user).values("pk").count(), kategori)
 
 
-class PilihDesaForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
+class PilihDesaForm(FilterForm):
     """In the summary, the task card of one desa (``?desa=``): a select while the writable
     desa are few, else typed with suggestions (``kotaku.pilihan``)."""
 
