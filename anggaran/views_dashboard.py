@@ -5,6 +5,7 @@ page and its CSV/XLSX come from the same function, so they always agree.
 """
 
 from django import forms
+from django.db.models import Case, Exists, F, JSONField, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -135,12 +136,19 @@ def beranda(request):
             row["url"] = reverse("desa:detail", args=[row["kode"]])
         else:
             row["url"] = f"{reverse('beranda')}?{_query_wilayah(f, row['kode'])}"
-    # The map: the desa in scope, up to MAKS_PETA (one bounded query at any scale).
+    # The map: the desa in scope when there are at most MAKS_PETA, in one bounded query at any
+    # scale; the boundaries (kilobytes each) only come back when the map will be drawn.
     peta = None
-    peta_desa = list(dash.desa_dalam(f).order_by("kode_wilayah").only(
-        "kode_wilayah", "nama", "batas", "titik_lat", "titik_lng")[:MAKS_PETA + 1])
-    scores = dash.skor_desa()
+    scope = dash.desa_dalam(f)
+    terlalu_banyak = Exists(scope.order_by().values("pk")[MAKS_PETA:])
+    peta_desa = list(scope.order_by("kode_wilayah").only(
+        "kode_wilayah", "nama", "titik_lat", "titik_lng").annotate(batas_peta=Case(
+            When(terlalu_banyak, then=Value(None)), default=F("batas"),
+            output_field=JSONField()))[:MAKS_PETA + 1])
+    scores = dash.skor_desa()  # cached; read at any scale so the queries stay the same
     if len(peta_desa) <= MAKS_PETA:
+        for d in peta_desa:
+            d.batas = d.batas_peta
         warna = {}
         for d in peta_desa:
             skor, tingkat = scores.get(d.pk, (None, ""))
