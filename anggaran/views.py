@@ -70,10 +70,6 @@ def _with_filtered_share(filterset, qs):
     ), True
 
 
-def _ya_tidak(value) -> str:
-    return _("Ya") if value else _("Tidak")
-
-
 def kegiatan_columns(with_share: bool) -> list[exports.Column]:
     C = exports.Column
     columns = [
@@ -97,7 +93,7 @@ def kegiatan_columns(with_share: bool) -> list[exports.Column]:
         C(_("Jumlah sumber dana"), "jumlah_sumber", "int"),
         C(_("Jumlah pemberi dana"), "jumlah_pendana", "int"),
         C(_("Progres fisik (%)"), "progres_fisik", "percent"),
-        C(_("Data demo"), lambda k: _ya_tidak(k.is_demo), width=8),
+        C(_("Data demo"), lambda k: exports.ya_tidak(k.is_demo), width=8),
     ]
     return columns
 

@@ -28,10 +28,6 @@ PEMANGKU_PUBLIC_FIELDS = ["id", "nama", "singkatan", "jenis", "desa", "kabupaten
                           "keterangan", "is_demo"]
 
 
-def _ya_tidak(value) -> str:
-    return _("Ya") if value else _("Tidak")
-
-
 def _kriteria(obj) -> str:
     return label_kriteria(obj.kriteria) if obj.kriteria_id else ""
 
@@ -56,7 +52,7 @@ def pemangku_columns():
         C(_("Rencana (Rp)"), "total_rencana", "rupiah"),
         C(_("Realisasi (Rp)"), "total_realisasi", "rupiah"),
         C(_("Komitmen (Rp)"), "total_komitmen", "rupiah"),
-        C(_("Data demo"), lambda p: _ya_tidak(p.is_demo), width=8),
+        C(_("Data demo"), lambda p: exports.ya_tidak(p.is_demo), width=8),
     ]
 
 
@@ -145,7 +141,7 @@ def forum_columns():
         C(_("Jumlah komitmen"), "jumlah_komitmen", "int"),
         C(_("Nilai komitmen (Rp)"), "total_komitmen", "rupiah"),
         C(_("Kesepakatan"), "kesepakatan", width=60),
-        C(_("Data demo"), lambda f: _ya_tidak(f.is_demo), width=8),
+        C(_("Data demo"), lambda f: exports.ya_tidak(f.is_demo), width=8),
     ]
 
 
@@ -216,10 +212,10 @@ def komitmen_columns():
         C(_("Direncanakan (Rp)"), "direncanakan", "rupiah"),
         C(_("Terealisasi (Rp)"), "terealisasi", "rupiah"),
         C(_("Terpenuhi (%)"), "persen_terpenuhi", "percent"),
-        C(_("Natura"), lambda k: _ya_tidak(k.natura), width=8),
+        C(_("Natura"), lambda k: exports.ya_tidak(k.natura), width=8),
         C(_("Uraian"), "uraian", width=40),
         C(_("Forum"), "forum.judul", width=30),
-        C(_("Data demo"), lambda k: _ya_tidak(k.is_demo), width=8),
+        C(_("Data demo"), lambda k: exports.ya_tidak(k.is_demo), width=8),
     ]
 
 

@@ -46,6 +46,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 __all__ = [
     "CHUNK_SIZE",
@@ -54,6 +55,7 @@ __all__ = [
     "Column",
     "cell_value",
     "csv_cell",
+    "ya_tidak",
     "csv_response",
     "export_response",
     "requested_format",
@@ -152,6 +154,11 @@ def _typed(kind: str, value: Any) -> Any:
         return value if isinstance(value, datetime.date) else (
             None if value is None else _clean_text(value))
     return _number(value, kind)
+
+
+def ya_tidak(value) -> str:
+    """A yes/no cell: "Ya" / "Tidak"."""
+    return _("Ya") if value else _("Tidak")
 
 
 def cell_value(column: Column, row: Any) -> Any:
