@@ -12,6 +12,7 @@ from kotaku.forms_base import FilterForm
 from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
 from .cache import cached_aggregate
+from .dashboard import cakupan_bawaan, dalam_wilayah, satu_kecamatan
 from .models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 
 
@@ -181,8 +182,6 @@ class KegiatanFilter(django_filters.FilterSet):
         form = FilterForm
 
     def __init__(self, *args, **kwargs):
-        from anggaran.dashboard import cakupan_bawaan, satu_kecamatan
-
         super().__init__(*args, **kwargs)
         if satu_kecamatan(cakupan_bawaan()):  # a one-kecamatan portal has nothing to narrow
             self.filters["wilayah"].extra["widget"] = forms.HiddenInput()
@@ -192,8 +191,6 @@ class KegiatanFilter(django_filters.FilterSet):
         return queryset.filter(nama__icontains=value) if value else queryset
 
     def filter_wilayah(self, queryset, name, value):
-        from anggaran.dashboard import dalam_wilayah
-
         return queryset.filter(dalam_wilayah(value, "desa__")) if value else queryset
 
     def filter_pendanaan(self, queryset, name, value):
