@@ -27,7 +27,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from anggaran.cache import cached_aggregate
 from anggaran.models import (
     VOLUME_TERTANGANI,
     ZERO_RP,
@@ -49,6 +48,7 @@ from desa.models import (
     Tingkat,
 )
 from desa.penilaian import default_aturan, jumlah_masukan, ruleset_of
+from inti.cache import cached_aggregate
 from kolaborasi.models import JenisPemangku
 
 HUNDRED_MILLION = Decimal(100_000_000)

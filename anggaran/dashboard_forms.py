@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.dashboard import Filter, jejak_wilayah
 from anggaran.filters import WilayahField, aspek_bawaan, tahun_choices
 from anggaran.models import SumberDana
+from inti.forms_base import BootstrapFormMixin
 from kolaborasi.models import JenisPemangku
-from kotaku.forms_base import BootstrapFormMixin
 
 
 class DashboardFilterForm(BootstrapFormMixin, forms.Form):

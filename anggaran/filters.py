@@ -7,11 +7,11 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from desa.models import Aspek, AturanPenilaian, Desa, Kriteria
+from inti.cache import cached_aggregate
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
-from .cache import cached_aggregate
 from .dashboard import cakupan_bawaan, dalam_wilayah, satu_kecamatan
 from .models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 

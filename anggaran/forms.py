@@ -12,15 +12,20 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from desa import akses
 from desa.models import Kawasan, Kriteria, Lokasi
+from inti import images
+from inti.fields import DecimalIDField, RupiahField
+from inti.forms_base import BootstrapFormMixin
+from inti.numbers import format_decimal_id
+from inti.pilihan import (
+    DesaPilihanField,
+    PemangkuPilihanField,
+    PilihanBesarFormMixin,
+    contoh,
+)
 from kolaborasi.models import PemangkuKepentingan
-from kotaku import roles
-from kotaku.fields import DecimalIDField, RupiahField
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.numbers import format_decimal_id
-from kotaku.pilihan import DesaPilihanField, PemangkuPilihanField, PilihanBesarFormMixin, contoh
 
-from . import images
 from .filters import KriteriaChoiceField, kriteria_bawaan
 from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana
 
@@ -106,7 +111,7 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     def __init__(self, *args, user, desa=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        writable = roles.writable_desa(user)
+        writable = akses.writable_desa(user)
         desa_field = self.fields["desa"]
         desa_field.queryset = writable.order_by("nama")
         desa_field.empty_label = _("– pilih desa –")

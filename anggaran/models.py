@@ -61,9 +61,9 @@ class StatusKegiatan(models.TextChoices):
 
 class KegiatanQuerySet(models.QuerySet):
     def for_writer(self, user):
-        from kotaku import roles
+        from desa import akses
 
-        return self.filter(desa__in=roles.writable_desa(user))
+        return self.filter(desa__in=akses.writable_desa(user))
 
     def with_totals(self):
         """Planned/realised sums and the number of distinct sources and funders, in SQL.

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext as _
 
-from kotaku.numbers import format_decimal_id, format_rupiah
+from inti.numbers import format_decimal_id, format_rupiah
 
 from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan
 

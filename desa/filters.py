@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanFilter, KecamatanPilihanField
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanFilter, KecamatanPilihanField
 
 from .models import Desa, Kecamatan, Penilaian, Tingkat
 

@@ -77,9 +77,9 @@ class DesaQuerySet(models.QuerySet):
 
     def for_writer(self, user):
         """The desa ``user`` may enter data for (see ``kotaku.roles``)."""
-        from kotaku import roles
+        from desa import akses
 
-        return roles.writable_desa(user, self)
+        return akses.writable_desa(user, self)
 
 
 class Desa(Wilayah):
@@ -404,9 +404,9 @@ class PenilaianQuerySet(models.QuerySet):
         return self.terverifikasi().filter(pk=models.Subquery(latest))
 
     def for_writer(self, user):
-        from kotaku import roles
+        from desa import akses
 
-        return self.filter(lokasi__desa__in=roles.writable_desa(user))
+        return self.filter(lokasi__desa__in=akses.writable_desa(user))
 
 
 class Penilaian(models.Model):

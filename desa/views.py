@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from anggaran.cache import cached_aggregate
-from kotaku import roles
+from desa import akses
+from inti.cache import cached_aggregate
 
 from .filters import DesaFilter
 from .models import Desa
@@ -49,5 +49,5 @@ def desa_detail(request, kode):
     return render(request, "desa/desa_detail.html", {
         "desa": desa,
         "peta": peta_geojson([desa]),
-        "bagian": bagian_data_desa(desa, roles.can_write_desa(request.user, desa)),
+        "bagian": bagian_data_desa(desa, akses.can_write_desa(request.user, desa)),
     })

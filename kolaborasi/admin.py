@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kotaku.admin_base import HistoryAdmin
-from kotaku.numbers import format_rupiah
+from inti.admin_base import HistoryAdmin
+from inti.numbers import format_rupiah
 
 from . import masukan as layanan
 from .models import (

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.filters import TahunFilter
 from anggaran.models import Pendanaan
 from desa.models import Desa
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
 
 from .models import ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan
 

@@ -11,11 +11,11 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from anggaran import images
 from anggaran.models import Kegiatan
-from kotaku import roles
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
+from desa import akses
+from inti import images
+from inti.forms_base import BootstrapFormMixin
+from inti.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
 
 from . import masukan as layanan
 from .models import PESAN_MAKS, Kabar, PemangkuKepentingan
@@ -114,7 +114,7 @@ class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        writable = roles.writable_desa(user)
+        writable = akses.writable_desa(user)
         desa_field = self.fields["desa"]
         desa_field.queryset = writable.order_by("nama")
         desa_field.required = True
@@ -160,7 +160,7 @@ class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
         """Desa linked by someone else that this user may not write for: kept as they are."""
         if not self.instance.pk:
             return []
-        writable = roles.writable_desa(self.user).values("pk")
+        writable = akses.writable_desa(self.user).values("pk")
         return list(self.instance.desa.exclude(pk__in=writable))
 
     def clean(self):

@@ -38,7 +38,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from kotaku.services import ServiceError
+from inti.services import ServiceError
 
 from .models import JenisPola, Masukan, PolaSpam, StatusMasukan
 

@@ -274,22 +274,22 @@ class KabarQuerySet(models.QuerySet):
     def for_writer(self, user):
         """Stories the user may edit: all for admins; for facilitators, those linked to a desa
         they write for. Anything else is not even acknowledged (404)."""
-        from kotaku import roles
+        from desa import akses
 
-        if roles.is_admin(user):
+        if akses.is_admin(user):
             return self.all()
-        if not roles.is_fasilitator(user):
+        if not akses.is_fasilitator(user):
             return self.none()
         return self.filter(pk__in=Kabar.desa.through.objects.filter(
-            desa__in=roles.writable_desa(user)).values("kabar_id"))
+            desa__in=akses.writable_desa(user)).values("kabar_id"))
 
     def for_moderator(self, user):
-        from kotaku import roles
+        from desa import akses
 
-        if roles.is_admin(user):
+        if akses.is_admin(user):
             return self.all()
         return self.filter(pk__in=Kabar.desa.through.objects.filter(
-            desa__in=roles.verifiable_desa(user)).values("kabar_id"))
+            desa__in=akses.verifiable_desa(user)).values("kabar_id"))
 
 
 class Kabar(models.Model):
@@ -371,13 +371,13 @@ class MasukanQuerySet(models.QuerySet):
     def for_moderator(self, user):
         """Feedback a moderator may decide on: admins everything; a verifikator the feedback
         on desa, activities and stories (through the story's desa) of their kecamatan."""
-        from kotaku import roles
+        from desa import akses
 
-        if roles.is_admin(user):
+        if akses.is_admin(user):
             return self.all()
-        if not roles.is_verifikator(user):
+        if not akses.is_verifikator(user):
             return self.none()
-        desa = roles.verifiable_desa(user).values("pk")
+        desa = akses.verifiable_desa(user).values("pk")
         return self.filter(
             Q(desa__in=desa) | Q(kegiatan__desa__in=desa)
             | Q(kabar__in=Kabar.objects.for_moderator(user).values("pk")))

@@ -13,9 +13,10 @@ from anggaran import dashboard as dash
 from anggaran.filters import label_kriteria
 from anggaran.models import ZERO_RP, Kegiatan, Pendanaan
 from anggaran.riwayat import riwayat_forum, riwayat_pemangku
-from anggaran.viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
-from kotaku import exports, roles
-from kotaku.permissions import writer_required
+from desa import akses
+from desa.akses import writer_required
+from inti import exports
+from inti.viewutils import PER_PAGE, clean_params
 
 from . import services
 from .filters import ForumFilter, KomitmenFilter, PemangkuFilter
@@ -107,7 +108,7 @@ def pemangku_detail(request, pk):
         dilaksanakan = list(
             Kegiatan.objects.filter(pelaksana=pemangku).with_totals()
             .select_related("desa", "kriteria").order_by("-tahun_anggaran", "nama")[:100])
-    staff = is_staff_reader(request.user)
+    staff = akses.is_staff_reader(request.user)
     return render(request, "kolaborasi/pemangku_detail.html", {
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
@@ -155,7 +156,7 @@ def forum_list(request):
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("halaman"))
     return render(request, "kolaborasi/forum_list.html", {
         "filter": filterset, "page": page,
-        "bisa_tulis": roles.can_write_anything(request.user),
+        "bisa_tulis": akses.can_write_anything(request.user),
     })
 
 
@@ -165,10 +166,10 @@ def forum_detail(request, pk):
     peserta = list(forum.peserta.only(*PEMANGKU_PUBLIC_FIELDS).order_by("nama"))
     komitmen = list(forum.komitmen.with_realisasi()
                     .select_related("pemangku", "desa", "kriteria").order_by("pemangku__nama"))
-    bisa_tulis = roles.can_write_anything(request.user) and (
-        roles.can_write_desa(request.user, forum.desa) if forum.desa_id
+    bisa_tulis = akses.can_write_anything(request.user) and (
+        akses.can_write_desa(request.user, forum.desa) if forum.desa_id
         else True)
-    staff = is_staff_reader(request.user)
+    staff = akses.is_staff_reader(request.user)
     return render(request, "kolaborasi/forum_detail.html", {
         "forum": forum, "peserta": peserta, "komitmen_list": komitmen, "bisa_tulis": bisa_tulis,
         "riwayat": riwayat_forum(forum) if staff else None,
@@ -178,7 +179,7 @@ def forum_detail(request, pk):
 @writer_required
 @require_http_methods(["GET", "POST"])
 def forum_baru(request):
-    desa = writable_desa_or_404(request.user, request.GET.get("desa"))
+    desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     if request.method == "POST":
         form = ForumForm(request.POST, user=request.user)
         if form.is_valid():
@@ -230,7 +231,7 @@ def komitmen_list(request):
     total = filterset.qs.order_by().aggregate(janji=Sum("nilai_rp"))
     return render(request, "kolaborasi/komitmen_list.html", {
         "filter": filterset, "page": page, "total": total,
-        "bisa_tulis": roles.can_write_anything(request.user),
+        "bisa_tulis": akses.can_write_anything(request.user),
     })
 
 
@@ -238,7 +239,7 @@ def komitmen_list(request):
 @require_http_methods(["GET", "POST"])
 def komitmen_baru(request):
     initial = {}
-    desa = writable_desa_or_404(request.user, request.GET.get("desa"))
+    desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     if desa:
         initial["desa"] = desa.pk
     forum_id = request.GET.get("forum", "")
@@ -246,7 +247,7 @@ def komitmen_baru(request):
         if not (forum_id.isascii() and forum_id.isdigit()) or len(forum_id) > 18:
             raise Http404
         forum = get_object_or_404(ForumKolaborasi, pk=forum_id)
-        if forum.desa_id and not roles.can_write_desa(request.user, forum.desa):
+        if forum.desa_id and not akses.can_write_desa(request.user, forum.desa):
             raise Http404
         initial.update({"forum": forum.pk, "tahun": forum.tanggal.year})
         if forum.desa_id:

@@ -30,11 +30,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anggaran.dashboard import tingkat_per_desa
 from anggaran.models import FotoProgres, Kegiatan, Pendanaan
 from anggaran.riwayat import riwayat_kabar
-from anggaran.viewutils import clean_params, is_staff_reader
+from desa import akses
+from desa.akses import verifier_required, writer_required
 from desa.models import Desa
-from kotaku import roles
-from kotaku.permissions import verifier_required, writer_required
-from kotaku.services import ServiceError
+from inti.services import ServiceError
+from inti.viewutils import clean_params
 
 from . import masukan as layanan
 from .forms_kabar import KabarForm, MasukanForm
@@ -92,8 +92,8 @@ def kabar_list(request):
     return render(request, "kabar/kabar_list.html", {
         "page": page, "desa_pilihan": desa_pilihan, "tag_pilihan": tag_pilihan,
         "desa_aktif": desa_kode, "tag_aktif": tag_slug,
-        "bisa_tulis": roles.can_write_anything(request.user),
-        "bisa_moderasi": roles.is_admin(request.user) or roles.is_verifikator(request.user),
+        "bisa_tulis": akses.can_write_anything(request.user),
+        "bisa_moderasi": akses.is_admin(request.user) or akses.is_verifikator(request.user),
         "penulis": PENULIS_PUBLIK,
     })
 
@@ -154,7 +154,7 @@ def kabar_detail(request, slug):
             Prefetch("pemangku", queryset=PemangkuKepentingan.objects
                      .only(*PEMANGKU_PUBLIC_FIELDS).order_by("nama"))),
         slug=slug)
-    bisa_ubah = (roles.can_write_anything(request.user)
+    bisa_ubah = (akses.can_write_anything(request.user)
                  and Kabar.objects.for_writer(request.user).filter(pk=kabar.pk).exists())
     if not kabar.terbit and not bisa_ubah:
         raise Http404
@@ -164,7 +164,7 @@ def kabar_detail(request, slug):
         "kegiatan_list": kartu_kegiatan(kabar), "desa_list": kartu_desa(kabar),
         "bisa_ubah": bisa_ubah, "penulis": PENULIS_PUBLIK,
         # Who changed what: staff only (the public sees the team, never a name).
-        "riwayat": riwayat_kabar(kabar) if is_staff_reader(request.user) else None,
+        "riwayat": riwayat_kabar(kabar) if akses.is_staff_reader(request.user) else None,
     })
 
 
@@ -232,7 +232,7 @@ def simpan_kabar(form: KabarForm, user) -> Kabar:
     kept_desa = form.desa_luar_wewenang()
     kept_kegiatan = []
     if not baru:
-        writable = roles.writable_desa(user).values("pk")
+        writable = akses.writable_desa(user).values("pk")
         kept_kegiatan = list(kabar.kegiatan.exclude(desa__in=writable))
     kabar.save()
     kabar.desa.set([*form.cleaned_data["desa"], *kept_desa])
@@ -258,8 +258,8 @@ def _kabar_form(request, kabar: Kabar | None):
     else:
         initial = {}
         if kabar is None:
-            desa = roles.writable_desa(request.user)
-            if roles.is_fasilitator(request.user) and desa.count() == 1:
+            desa = akses.writable_desa(request.user)
+            if akses.is_fasilitator(request.user) and desa.count() == 1:
                 initial["desa"] = list(desa)
         form = KabarForm(instance=kabar, user=request.user, initial=initial)
     return render(request, "kabar/kabar_form.html", {"form": form, "kabar": kabar})

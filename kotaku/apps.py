@@ -26,7 +26,10 @@ class KotakuConfig(AppConfig):
     verbose_name = _("Portal KOTAKU")
 
     def ready(self) -> None:
-        # Registers the django-rules permissions.
-        from kotaku import roles  # noqa: F401
+        # Cached dashboard entries are keyed by a data version that every committed change of
+        # the data they show bumps (inti/cache.py). Stories and feedback (publikasi) are shown
+        # by nothing cached, so their edits never throw the national aggregates away.
+        from inti import cache
 
+        cache.connect_signals(("desa", "kolaborasi", "anggaran"))
         post_migrate.connect(grant_admin_permissions, dispatch_uid="kotaku_admin_perms")

@@ -90,7 +90,7 @@ def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> st
 
 def _foto(desa: Desa) -> list[dict]:
     """Latest progress photos whose files exist, as file:// URLs for the PDF renderer."""
-    from kotaku.pdf import allowed_file
+    from inti.pdf import allowed_file
 
     out = []
     for foto in (FotoProgres.objects.filter(laporan__kegiatan__desa=desa)

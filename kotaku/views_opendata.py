@@ -29,7 +29,7 @@ from desa import scoring
 from desa.models import HEADER_CHOICES, Desa, Kecamatan, Penilaian
 from desa.penilaian import skor_agregat
 from desa.selectors import aturan_bawaan
-from kotaku.exports import Column, export_response
+from inti.exports import Column, export_response
 
 FORMATS = ("json", "csv", "xlsx")
 CACHE_SECONDS = 300

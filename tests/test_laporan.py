@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from anggaran import dashboard as dash
 from anggaran.models import FotoProgres, Kegiatan, LaporanProgres
 from desa.models import Desa, Kecamatan
-from kotaku import laporan, pdf
+from inti import pdf
+from kotaku import laporan
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_kecamatan_report_renders_beranda_numbers_matrix_and_impact(client, demo
     assert 2 <= len(reader.pages) <= 5
     assert "Laporan KOTAKU Kecamatan Jiwan" in text
     r = dash.ringkasan()
-    from kotaku.numbers import format_rupiah
+    from inti.numbers import format_rupiah
 
     assert format_rupiah(r.rencana) in text and format_rupiah(r.realisasi) in text
     for name in Desa.objects.values_list("nama", flat=True):
@@ -157,7 +158,7 @@ def test_network_references_in_report_html_are_not_fetched(settings, tmp_path, m
 
     template = engines["django"].from_string(
         '<p>Halo</p><img src="http://169.254.169.254/latest"><img src="file:///etc/passwd">')
-    monkeypatch.setattr("kotaku.pdf.render_to_string",
+    monkeypatch.setattr("inti.pdf.render_to_string",
                         lambda *a, **k: template.render({}))
     content = pdf.render_pdf("unused.html", {})
     assert content.startswith(b"%PDF")

@@ -19,13 +19,13 @@ from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from anggaran import cache as dash_cache
 from anggaran import dashboard as dash
 from anggaran.management.commands.bangkitkan_data_nasional import MARK
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import Desa, Kabupaten, Kecamatan, Penilaian, Provinsi, VolumePenilaian
 from desa.penilaian import jumlah_masukan, ruleset_of
+from inti import cache as dash_cache
 from kolaborasi.models import PemangkuKepentingan
 
 # DKI Jakarta: 6 kabupaten/kota, 44 kecamatan, 267 kelurahan; the smallest province.

@@ -17,9 +17,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from anggaran import cache as dasbor_cache
 from anggaran import dashboard as dash
 from anggaran.filters import tahun_tersedia
+from inti import cache as dasbor_cache
 
 
 class Command(BaseCommand):

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from kotaku.impor import berkas, layanan
-from kotaku.impor.nilai import LOCALES
+from inti.impor import berkas
+from inti.impor.nilai import LOCALES
+from kotaku.impor import layanan
 
 
 class Command(BaseCommand):

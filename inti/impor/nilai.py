@@ -8,7 +8,7 @@ The number locale only matters for text: an XLSX number cell is already a number
 
 - ``"id"``: dot for thousands, comma for decimals (``1.218,50``);
 - ``"en"``: comma for thousands, dot for decimals (``1,218.50``);
-- ``"auto"``: :func:`kotaku.numbers.parse_decimal`'s rules, which refuse to guess ``1.218``.
+- ``"auto"``: :func:`inti.numbers.parse_decimal`'s rules, which refuse to guess ``1.218``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from kotaku.numbers import NumberFormatError, format_decimal_id, parse_decimal, parse_rupiah
+from inti.numbers import (
+    NumberFormatError,
+    format_decimal_id,
+    parse_decimal,
+    parse_rupiah,
+)
 
 LOCALES = ("auto", "id", "en")
 MAX_TEKS = 1000

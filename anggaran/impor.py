@@ -23,18 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
-from desa.models import AturanPenilaian, Desa, Kawasan, Kriteria, Lokasi
-from kolaborasi.models import PemangkuKepentingan
-from kotaku import roles
-from kotaku.impor import nilai
-from kotaku.impor.berkas import Tabel
-from kotaku.impor.penilaian import (
+from desa import akses
+from desa.impor import (
     PENANDA_CONTOH,
     ImporGagal,
     pesan_desa_bukan_tugas,
     pesan_desa_tidak_dikenal,
 )
-from kotaku.impor.rencana import (
+from desa.models import AturanPenilaian, Desa, Kawasan, Kriteria, Lokasi
+from inti.impor import nilai
+from inti.impor.berkas import Tabel
+from inti.impor.rencana import (
     BUAT,
     TETAP,
     UBAH,
@@ -47,7 +46,8 @@ from kotaku.impor.rencana import (
     nama_kunci,
     petakan_kolom,
 )
-from kotaku.numbers import format_decimal_id, format_rupiah
+from inti.numbers import format_decimal_id, format_rupiah
+from kolaborasi.models import PemangkuKepentingan
 
 JENIS = "kegiatan"
 TAHUN_MIN, TAHUN_MAX = 2000, 2100
@@ -143,9 +143,9 @@ class _Konteks:
                 if text:
                     target.add(text)
         self.desa = {d.kode_wilayah: d for d in Desa.objects.filter(kode_wilayah__in=kode)}
-        self.admin = semua_desa or roles.is_admin(user)
+        self.admin = semua_desa or akses.is_admin(user)
         self.boleh = None if self.admin else set(
-            roles.writable_desa(user).values_list("pk", flat=True))
+            akses.writable_desa(user).values_list("pk", flat=True))
         ids = [d.pk for d in self.desa.values()]
         aturan = AturanPenilaian.objects.bawaan()
         self.kriteria = {k.kode: k for k in Kriteria.objects.filter(aturan=aturan)}

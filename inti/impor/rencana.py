@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kotaku.impor.berkas import Tabel, normalisasi_kolom
+from inti.impor.berkas import Tabel, normalisasi_kolom
 
 BUAT, UBAH, TETAP, GALAT = "buat", "ubah", "tetap", "galat"
 AKSI_LABEL = {BUAT: gettext_lazy("Baru"), UBAH: gettext_lazy("Diubah"),
@@ -92,7 +92,7 @@ class Rencana:
 @dataclass(frozen=True)
 class Kolom:
     """A column of an import layout; the header typed in the file is matched on ``kunci`` or an
-    alias after :func:`~kotaku.impor.berkas.normalisasi_kolom`."""
+    alias after :func:`~inti.impor.berkas.normalisasi_kolom`."""
 
     kunci: str
     label: str
@@ -126,7 +126,7 @@ class Baris:
     def ambil(self, kunci: str, parser: Callable[[Any], Any], *, wajib: bool = False,
               pesan_kosong: str | None = None):
         """The parsed value, or ``None`` after recording the error on this row."""
-        from kotaku.impor.nilai import NilaiError, kosong
+        from inti.impor.nilai import NilaiError, kosong
 
         raw = self.mentah(kunci)
         if kosong(raw):

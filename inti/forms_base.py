@@ -2,7 +2,7 @@
 
 from django import forms
 
-from kotaku.pilihan import PilihanBesarFormMixin
+from inti.pilihan import PilihanBesarFormMixin
 
 
 class BootstrapFormMixin:

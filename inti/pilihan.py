@@ -46,7 +46,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.fields import IdMultipleChoiceField
+from inti.fields import IdMultipleChoiceField
 
 # Up to this many choices a field is a <select>; beyond it, a text input with suggestions.
 BATAS_PILIHAN = 200

@@ -17,13 +17,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from desa import scoring
+from desa import akses, scoring
 from desa.models import HEADER_CHOICES, AturanPenilaian, Desa, Kawasan, Lokasi, Penilaian
 from desa.penilaian import simpan_penilaian, volume_errors
-from kotaku import roles
-from kotaku.impor import nilai
-from kotaku.impor.berkas import Tabel
-from kotaku.impor.rencana import (
+from inti.impor import nilai
+from inti.impor.berkas import Tabel
+from inti.impor.rencana import (
     BUAT,
     TETAP,
     UBAH,
@@ -36,8 +35,8 @@ from kotaku.impor.rencana import (
     nama_kunci,
     petakan_kolom,
 )
-from kotaku.numbers import format_decimal_id
-from kotaku.services import ServiceError
+from inti.numbers import format_decimal_id
+from inti.services import ServiceError
 
 JENIS = "penilaian"
 PENANDA_CONTOH = "(contoh)"
@@ -163,11 +162,11 @@ class _Konteks:
             except nilai.NilaiError:
                 continue
         self.desa = {d.kode_wilayah: d for d in Desa.objects.filter(kode_wilayah__in=kode)}
-        if semua_desa or roles.is_admin(user):
+        if semua_desa or akses.is_admin(user):
             self.boleh = None
         else:
-            self.boleh = set(roles.writable_desa(user).values_list("pk", flat=True))
-        self.admin = semua_desa or roles.is_admin(user)
+            self.boleh = set(akses.writable_desa(user).values_list("pk", flat=True))
+        self.admin = semua_desa or akses.is_admin(user)
         ids = [d.pk for d in self.desa.values()]
         self.kawasan = defaultdict(list)
         for k in Kawasan.objects.filter(desa_id__in=ids):
@@ -410,7 +409,8 @@ def _rencana_baris(baris: Baris, ktx: _Konteks, locale: str, seen: dict, baru_lo
     if not changes and not lokasi_ubah:
         item.aksi = TETAP
         return item
-    if changes and not ktx.admin and not existing.dapat_diubah_fasilitator:
+    if changes and not (ktx.admin or akses.boleh_ubah_penilaian(ktx.user, existing,
+                                                               desa_diperiksa=True)):
         baris.salah("tahun", _("Penilaian %(tahun)s lokasi ini berstatus \u201c%(status)s"
                                "\u201d: tidak dapat diubah lewat impor.") % {
             "tahun": tahun, "status": existing.get_status_display()})
@@ -517,7 +517,7 @@ class ImporGagal(Exception):
 def ekspor_qs(user, semua: bool = False):
     """Assessments exported in the import layout: everything for admins, else the user's desa."""
     qs = Penilaian.objects.select_related("lokasi__desa", "lokasi__kawasan", "aturan")
-    if not (semua or roles.is_admin(user)):
-        qs = qs.filter(Q(lokasi__desa__in=roles.writable_desa(user)))
+    if not (semua or akses.is_admin(user)):
+        qs = qs.filter(Q(lokasi__desa__in=akses.writable_desa(user)))
     return qs.prefetch_related("volume__kriteria").order_by(
         "lokasi__desa__kode_wilayah", "lokasi__nama", "tahun")

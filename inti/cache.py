@@ -36,17 +36,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from kotaku.db_router import primary
+from inti.db_router import primary
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "kotaku:dasbor:versi-data"
 KEY_PREFIX = "kotaku:dasbor"
 DEFAULT_TIMEOUT = 6 * 60 * 60  # entries of an old version just age out
-WATCHED_APPS = ("desa", "kolaborasi", "anggaran")
 # Models of those apps that nothing cached shows: public feedback is moderated all day, and
 # each decision would otherwise throw away every cached national aggregate.
-UNWATCHED = {"kolaborasi.masukan"}
+UNWATCHED: set[str] = set()
 # Per-process (or no-op) backends: invalidation in one process never reaches another.
 _LOCAL_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -94,8 +93,8 @@ def _on_change(sender, using=None, **kwargs):
     transaction.on_commit(bump_data_version, using=using)
 
 
-def _watched_models():
-    for label in WATCHED_APPS:
+def _watched_models(app_labels):
+    for label in app_labels:
         for model in apps.get_app_config(label).get_models():
             # django-simple-history's shadow tables change with every save already watched.
             if hasattr(model, "instance_type") or model._meta.label_lower in UNWATCHED:
@@ -103,13 +102,14 @@ def _watched_models():
             yield model
 
 
-def connect_signals() -> None:
-    """Bump the data version after every committed save/delete of dashboard data."""
-    for model in _watched_models():
+def connect_signals(app_labels) -> None:
+    """Bump the data version after every committed save/delete of the models of
+    ``app_labels`` (the project lists the apps whose data the dashboards show)."""
+    for model in _watched_models(app_labels):
         uid = f"kotaku-dasbor-{model._meta.label_lower}"
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
-    for model in _watched_models():
+    for model in _watched_models(app_labels):
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(_on_change, sender=field.remote_field.through,
                                 dispatch_uid=f"kotaku-dasbor-m2m-{model._meta.label_lower}"

@@ -10,7 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kotaku.numbers import NumberFormatError, format_decimal_id, parse_decimal, parse_rupiah
+from inti.numbers import (
+    NumberFormatError,
+    format_decimal_id,
+    parse_decimal,
+    parse_rupiah,
+)
 
 
 class _IndonesianNumberField(forms.CharField):
