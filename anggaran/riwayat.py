@@ -243,7 +243,7 @@ def riwayat_forum(forum) -> list[Entri]:
 def riwayat_kabar(kabar) -> list[Entri]:
     """A story's history: its text, status and the desa, activities, stakeholders and tags it
     is linked to."""
-    from kolaborasi.models import Kabar
+    from publikasi.models import Kabar
 
     rows = _history(Kabar, id=kabar.pk)
     names = _Names()

@@ -18,8 +18,8 @@ from anggaran.dashboard_forms import DashboardFilterForm
 from desa.models import Desa, Tingkat
 from desa.services import peta_geojson
 from inti.exports import Column, export_response, requested_format
-from kolaborasi.masukan import suara_warga_per_desa
-from kolaborasi.models import Kabar, Masukan
+from publikasi.masukan import suara_warga_per_desa
+from publikasi.models import Kabar, Masukan
 
 
 def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views, views_penilaian
 
-app_name = "desa"
-
 urlpatterns = [
     path("", views.desa_list, name="list"),
     # Assessments; before "<str:kode>/", which would otherwise take "penilaian" as a desa code.

@@ -21,14 +21,16 @@ from inti.viewutils import PER_PAGE, clean_params
 from . import services
 from .filters import ForumFilter, KomitmenFilter, PemangkuFilter
 from .forms import ForumForm, KomitmenForm
-from .models import ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan
+from .models import (
+    PEMANGKU_PUBLIC_FIELDS,
+    ForumKolaborasi,
+    JenisPemangku,
+    Komitmen,
+    PemangkuKepentingan,
+)
 
 C = exports.Column
 # What public pages may show of a stakeholder: never its contact person, phone or e-mail.
-PEMANGKU_PUBLIC_FIELDS = ["id", "nama", "singkatan", "jenis", "desa", "kabupaten",
-                          "keterangan", "is_demo"]
-
-
 def _kriteria(obj) -> str:
     return label_kriteria(obj.kriteria) if obj.kriteria_id else ""
 

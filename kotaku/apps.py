@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # Apps whose models the Admin role manages in the Django admin.
-ADMIN_APPS = ("auth", "desa", "kolaborasi", "anggaran", "kotaku")
+ADMIN_APPS = ("auth", "desa", "kolaborasi", "anggaran", "publikasi", "kotaku")
 
 
 def grant_admin_permissions(sender, using="default", **kwargs):

@@ -47,7 +47,7 @@ def app_seeders():
     """Each app's demo seeder, in dependency order."""
     from anggaran.demo import seed_activities
     from desa.demo import seed_assessments
-    from kolaborasi.demo_kabar import seed_kabar
     from kolaborasi.reference import seed_reference
+    from publikasi.demo_kabar import seed_kabar
 
     return [seed_reference, seed_assessments, seed_activities, seed_kabar]

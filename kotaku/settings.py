@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "desa",
     "kolaborasi",
     "anggaran",
+    "publikasi",
 ]
 
 MIDDLEWARE = [

@@ -44,7 +44,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def tables():
     """Every table of the domain apps, with their history and m2m tables."""
-    return domain_models("desa", "anggaran", "kolaborasi")
+    return domain_models("desa", "anggaran", "kolaborasi", "publikasi")
 
 
 @pytest.fixture

@@ -457,7 +457,7 @@ def test_activity_list_totals_are_cached_per_filter_and_version(
 @pytest.mark.django_db
 def test_moderating_feedback_keeps_the_cached_numbers(shared_cache, desa_a,
                                                       django_capture_on_commit_callbacks):
-    from kolaborasi.models import Masukan, StatusMasukan
+    from publikasi.models import Masukan, StatusMasukan
 
     version = dash_cache.data_version()
     with django_capture_on_commit_callbacks(execute=True):

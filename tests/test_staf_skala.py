@@ -26,8 +26,9 @@ from anggaran.models import LaporanProgres, StatusKegiatan
 from desa import akses
 from desa.models import Desa, Kecamatan, Penilaian, Penugasan
 from inti import pilihan
-from kolaborasi.models import ForumKolaborasi, Kabar, Komitmen, PemangkuKepentingan
+from kolaborasi.models import ForumKolaborasi, Komitmen, PemangkuKepentingan
 from kotaku import tugas
+from publikasi.models import Kabar
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 from tests.conftest import BATAS_PILIHAN_UJI as BATAS
 from tests.conftest import make_user

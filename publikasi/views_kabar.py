@@ -35,21 +35,13 @@ from desa.akses import verifier_required, writer_required
 from desa.models import Desa
 from inti.services import ServiceError
 from inti.viewutils import clean_params
+from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
 
 from . import masukan as layanan
 from .forms_kabar import KabarForm, MasukanForm
 from .markdown_aman import plain
 from .markdown_aman import render as render_md
-from .models import (
-    PENULIS_PUBLIK,
-    SLUG_TERPAKAI,
-    Kabar,
-    Masukan,
-    PemangkuKepentingan,
-    StatusKabar,
-    TagKabar,
-)
-from .views import PEMANGKU_PUBLIC_FIELDS
+from .models import PENULIS_PUBLIK, SLUG_TERPAKAI, Kabar, Masukan, StatusKabar, TagKabar
 
 PER_PAGE = 12
 MODERASI_PER_PAGE = 50

@@ -2,9 +2,9 @@
 
 from django import template
 
-from kolaborasi.forms_kabar import MasukanForm
-from kolaborasi.markdown_aman import render
-from kolaborasi.models import Kabar, Masukan
+from publikasi.forms_kabar import MasukanForm
+from publikasi.markdown_aman import render
+from publikasi.models import Kabar, Masukan
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def masukan_untuk(target):
     """
     from anggaran.models import Kegiatan
     from desa.models import Desa
-    from kolaborasi.views_kabar import masukan_url
+    from publikasi.views_kabar import masukan_url
 
     field = {Kabar: "kabar", Kegiatan: "kegiatan", Desa: "desa"}[type(target)]
     daftar = list(Masukan.objects.disetujui().filter(**{field: target})
@@ -33,13 +33,13 @@ def masukan_untuk(target):
 
 @register.filter
 def markdown_aman(text):
-    """A story's Markdown as sanitised HTML (``kolaborasi.markdown_aman.render``)."""
+    """A story's Markdown as sanitised HTML (``publikasi.markdown_aman.render``)."""
     return render(text)
 
 
 @register.filter
 def ringkas(kabar, words=30):
     """The story's summary, or the start of its text when no summary was written."""
-    from kolaborasi.markdown_aman import plain
+    from publikasi.markdown_aman import plain
 
     return kabar.ringkasan or plain(kabar.isi, int(words))

@@ -20,9 +20,10 @@ from django.utils.text import slugify
 
 from anggaran.models import Kegiatan
 from desa.models import Desa
+from kolaborasi.models import PemangkuKepentingan
 
 from . import masukan as layanan
-from .models import Kabar, Masukan, PemangkuKepentingan, StatusKabar, StatusMasukan, TagKabar
+from .models import Kabar, Masukan, StatusKabar, StatusMasukan, TagKabar
 
 JUDUL = "Kolaborasi, pondasi penanganan kumuh: belajar dari jalan paving Bibrik"
 SLUG = "kolaborasi-pondasi-penanganan-kumuh-jalan-paving-bibrik"

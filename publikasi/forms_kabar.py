@@ -16,9 +16,10 @@ from desa import akses
 from inti import images
 from inti.forms_base import BootstrapFormMixin
 from inti.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
+from kolaborasi.models import PemangkuKepentingan
 
 from . import masukan as layanan
-from .models import PESAN_MAKS, Kabar, PemangkuKepentingan
+from .models import PESAN_MAKS, Kabar
 
 MAKS_TAG = 8
 
