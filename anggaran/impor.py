@@ -47,10 +47,10 @@ from inti.impor.rencana import (
     petakan_kolom,
 )
 from inti.numbers import format_decimal_id, format_rupiah
+from inti.tahun import TAHUN_MAX, TAHUN_MIN
 from kolaborasi.models import PemangkuKepentingan
 
 JENIS = "kegiatan"
-TAHUN_MIN, TAHUN_MAX = 2000, 2100
 
 KOLOM_KEGIATAN = [
     Kolom("kode_desa", _l("Kode desa (Kemendagri), mis. 35.19.09.2014"), True,

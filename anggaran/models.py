@@ -14,11 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
+from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
-
-RUPIAH = {"max_digits": 15, "decimal_places": 0}
-ZERO_RP = Value(0, output_field=DecimalField(**RUPIAH))
 
 
 class KategoriSumber(models.TextChoices):

@@ -12,18 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from desa import akses
 from desa.akses import writer_required
+from desa.filters import label_kriteria
 from desa.models import Desa
 from inti import exports
 from inti.cache import cached_aggregate
 from inti.images import max_upload_mb
 from inti.numbers import format_rupiah
 from inti.services import ServiceError, VersionConflict
+from inti.uang import ZERO_RP
 from inti.viewutils import PER_PAGE, clean_params
 
 from . import services
-from .filters import KegiatanFilter, label_kriteria
+from .filters import KegiatanFilter
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
-from .models import ZERO_RP, FotoProgres, Kegiatan, Pendanaan
+from .models import FotoProgres, Kegiatan, Pendanaan
 from .riwayat import riwayat_kegiatan
 
 # ------------------------------------------------------------------------------- list + export

@@ -37,10 +37,10 @@ from inti.impor.rencana import (
 )
 from inti.numbers import format_decimal_id
 from inti.services import ServiceError
+from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 JENIS = "penilaian"
 PENANDA_CONTOH = "(contoh)"
-TAHUN_MIN, TAHUN_MAX = 2000, 2100
 
 HEADER = (
     # key, label, decimal places (None = whole number), max digits
@@ -252,7 +252,7 @@ def _rencana_baris(baris: Baris, ktx: _Konteks, locale: str, seen: dict, baru_lo
         baris.salah("lokasi" if baris.ada("lokasi") else "kawasan",
                     _("Ini baris contoh dari templat: hapus, atau ganti dengan data Anda."))
     if tahun is not None and not TAHUN_MIN <= tahun <= TAHUN_MAX:
-        baris.salah("tahun", _("Tahun harus antara 2000 dan 2100."))
+        baris.salah("tahun", PESAN_TAHUN)
         tahun = None
 
     desa = None

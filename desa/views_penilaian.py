@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,7 @@ from desa.filters import PenilaianFilter
 from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
-from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
+from desa.scoring import HANDLING_PATTERNS, score_assessment
 from inti.forms_base import FilterForm
 from inti.pilihan import DesaPilihanField
 from inti.services import ServiceError, VersionConflict

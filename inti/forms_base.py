@@ -30,3 +30,12 @@ class FilterForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
     """Filter forms and small GET choosers look like every other form (Bootstrap classes,
     invalid state); a desa or stakeholder field is a select while the choices are few, else a
     text field with suggestions (``kotaku.pilihan``; ``{{ form.media }}`` loads its script)."""
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO ``YYYY-MM-DD``."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -9,23 +9,23 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anggaran.filters import KriteriaChoiceField, kriteria_bawaan
-from anggaran.forms import TAHUN_MAX, TAHUN_MIN, DateInput
 from desa import akses
+from desa.filters import KriteriaChoiceField, kriteria_bawaan
 from inti.fields import RupiahField
-from inti.forms_base import BootstrapFormMixin
+from inti.forms_base import BootstrapFormMixin, DateInput
 from inti.pilihan import (
     DesaPilihanField,
     PemangkuPilihanBanyakField,
     PemangkuPilihanField,
     PilihanBesarFormMixin,
 )
+from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
 
 _TAHUN_ERRORS = {
-    "min_value": _("Tahun harus antara 2000 dan 2100."),
-    "max_value": _("Tahun harus antara 2000 dan 2100."),
+    "min_value": PESAN_TAHUN,
+    "max_value": PESAN_TAHUN,
     "invalid": _("Tulis tahun dengan 4 angka, mis. 2024."),
     "required": _("Isi tahun."),
 }

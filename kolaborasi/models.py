@@ -4,24 +4,14 @@
 
 from django.db import models
 from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kabupaten, Kriteria
+from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 
 class JenisPemangku(models.TextChoices):
@@ -51,29 +41,6 @@ class PemangkuKepentinganQuerySet(models.QuerySet):
     def pelaksana(self):
         """Bodies that can execute works (LKM/KSM)."""
         return self.filter(jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM])
-
-    def with_totals(self):
-        """What each stakeholder funded and pledged, in SQL (subqueries: sums never multiply).
-
-        ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
-        activities it co-funds; ``jumlah_desa``: where; ``total_komitmen``: its pledges.
-        """
-        from anggaran.models import ZERO_RP, Pendanaan
-
-        lines = Pendanaan.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
-        pledges = Komitmen.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
-        return self.annotate(
-            total_rencana=Coalesce(Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")),
-                                   ZERO_RP),
-            total_realisasi=Coalesce(
-                Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP),
-            jumlah_kegiatan=Coalesce(Subquery(
-                lines.annotate(c=Count("kegiatan", distinct=True)).values("c")), 0),
-            jumlah_desa=Coalesce(Subquery(
-                lines.annotate(c=Count("kegiatan__desa", distinct=True)).values("c")), 0),
-            total_komitmen=Coalesce(
-                Subquery(pledges.annotate(s=Sum("nilai_rp")).values("s")), ZERO_RP),
-        )
 
 
 class PemangkuKepentingan(models.Model):
@@ -154,45 +121,12 @@ class ForumKolaborasi(models.Model):
         return reverse("kolaborasi:forum_detail", args=[self.pk])
 
 
-class KomitmenQuerySet(models.QuerySet):
-    def with_realisasi(self):
-        """Pledged vs delivered, in SQL.
-
-        Delivered (``terealisasi``) = the realised funding lines of the same stakeholder in
-        the pledge's desa and year, and criterion when the pledge names one; ``direncanakan``
-        is the planned amount of those lines. ``persen_terpenuhi`` = delivered / pledged.
-        """
-        from anggaran.models import ZERO_RP, Pendanaan
-
-        base = Pendanaan.objects.filter(
-            pemangku=OuterRef("pemangku"), kegiatan__desa=OuterRef("desa"),
-            kegiatan__tahun_anggaran=OuterRef("tahun"),
-        ).order_by().values("pemangku")
-        with_criterion = base.filter(kegiatan__kriteria=OuterRef("kriteria"))
-
-        def total(lines, field):
-            return Coalesce(Subquery(lines.annotate(s=Sum(field)).values("s")), ZERO_RP)
-
-        qs = self.annotate(
-            terealisasi=Case(
-                When(kriteria__isnull=True, then=total(base, "realisasi_rp")),
-                default=total(with_criterion, "realisasi_rp")),
-            direncanakan=Case(
-                When(kriteria__isnull=True, then=total(base, "rencana_rp")),
-                default=total(with_criterion, "rencana_rp")),
-        )
-        return qs.annotate(persen_terpenuhi=Case(
-            When(nilai_rp__gt=0, then=ExpressionWrapper(
-                F("terealisasi") * Value(100) / F("nilai_rp"),
-                output_field=DecimalField(max_digits=20, decimal_places=2))),
-            default=None, output_field=DecimalField(max_digits=20, decimal_places=2)))
-
-
 class Komitmen(models.Model):
     """A stakeholder's pledge to a desa (optionally a criterion) for a year.
 
     Delivered = the realised funding lines of that stakeholder in that desa/criterion/year
-    (computed from ``anggaran.Pendanaan``, never stored).
+    (computed from the funding lines by ``anggaran.selectors.komitmen_dengan_realisasi``,
+    never stored).
     """
 
     pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.PROTECT,
@@ -210,7 +144,6 @@ class Komitmen(models.Model):
     is_demo = models.BooleanField(_("data demo"), default=False)
     history = HistoricalRecords()
 
-    objects = KomitmenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("komitmen")
@@ -220,8 +153,9 @@ class Komitmen(models.Model):
             models.CheckConstraint(condition=Q(nilai_rp__gte=0), name="komitmen_nilai_not_negative",
                                    violation_error_message=_("Nilai tidak boleh negatif.")),
             models.CheckConstraint(
-                condition=Q(tahun__gte=2000) & Q(tahun__lte=2100), name="komitmen_tahun_wajar",
-                violation_error_message=_("Tahun harus antara 2000 dan 2100.")),
+                condition=Q(tahun__gte=TAHUN_MIN) & Q(tahun__lte=TAHUN_MAX),
+                name="komitmen_tahun_wajar",
+                violation_error_message=PESAN_TAHUN),
         ]
 
     def __str__(self) -> str:

@@ -4,10 +4,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from anggaran import urls as anggaran_urls
-from anggaran import views_dashboard, views_ekspor
+from anggaran import views_ekspor
 from desa import urls as desa_urls
 from kolaborasi import urls as kolaborasi_urls
-from kotaku import views, views_impor, views_laporan, views_opendata, views_saran
+from kotaku import (
+    views,
+    views_dashboard,
+    views_desa,
+    views_impor,
+    views_laporan,
+    views_opendata,
+    views_pemangku,
+    views_saran,
+)
 from kotaku.forms import LoginForm
 from publikasi import urls as publikasi_urls
 
@@ -57,8 +66,15 @@ urlpatterns = [
             views_opendata.kecamatan, name="data_terbuka_kecamatan"),
     # Each URL space is one namespace, joined here from the apps that serve pages in it (the
     # lower apps cannot import the pages above them that combine several apps).
-    bagian("desa/", "desa", desa_urls.urlpatterns),
-    bagian("kolaborasi/", "kolaborasi", kolaborasi_urls.urlpatterns, publikasi_urls.urlpatterns),
+    bagian("desa/", "desa", desa_urls.urlpatterns,
+           [path("<str:kode>/", views_desa.desa_detail, name="detail")]),
+    bagian("kolaborasi/", "kolaborasi", kolaborasi_urls.urlpatterns, [
+        path("pemangku/", views_pemangku.pemangku_list, name="pemangku_list"),
+        path("pemangku/<int:pk>/", views_pemangku.pemangku_detail, name="pemangku_detail"),
+        path("forum/", views_pemangku.forum_list, name="forum_list"),
+        path("forum/<int:pk>/", views_pemangku.forum_detail, name="forum_detail"),
+        path("komitmen/", views_pemangku.komitmen_list, name="komitmen_list"),
+    ], publikasi_urls.urlpatterns),
     bagian("anggaran/", "anggaran", anggaran_urls.urlpatterns),
     path("admin/", admin.site.urls),
 ]

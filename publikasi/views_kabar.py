@@ -27,15 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anggaran.dashboard import tingkat_per_desa
 from anggaran.models import FotoProgres, Kegiatan, Pendanaan
-from anggaran.riwayat import riwayat_kabar
 from desa import akses
 from desa.akses import verifier_required, writer_required
 from desa.models import Desa
+from desa.tingkat import tingkat_per_desa
 from inti.services import ServiceError
 from inti.viewutils import clean_params
 from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
+from publikasi.riwayat import riwayat_kabar
 
 from . import masukan as layanan
 from .forms_kabar import KabarForm, MasukanForm

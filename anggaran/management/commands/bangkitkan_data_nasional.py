@@ -49,13 +49,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max, Sum
 
-from anggaran.models import (
-    Kegiatan,
-    LaporanProgres,
-    Pendanaan,
-    StatusKegiatan,
-    SumberDana,
-)
+from anggaran.models import Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import (
     AturanPenilaian,

@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anggaran.dashboard import Filter, jejak_wilayah
-from anggaran.filters import WilayahField, aspek_bawaan, tahun_choices
+from anggaran.dashboard import Filter
+from anggaran.filters import tahun_choices
 from anggaran.models import SumberDana
+from desa.filters import WilayahField, aspek_bawaan
+from desa.wilayah import jejak_wilayah
 from inti.forms_base import BootstrapFormMixin
 from kolaborasi.models import JenisPemangku
 

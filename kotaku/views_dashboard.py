@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
-from anggaran.dashboard_forms import DashboardFilterForm
 from desa.models import Desa, Tingkat
 from desa.services import peta_geojson
+from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL, skor_desa
+from desa.wilayah import cakupan_bawaan, desa_dalam, satu_kecamatan
 from inti.exports import Column, export_response, requested_format
+from kotaku.dashboard_forms import DashboardFilterForm
 from publikasi.masukan import suara_warga_per_desa
 from publikasi.models import Kabar, Masukan
 
@@ -26,9 +28,9 @@ def _filter(request, fields=("tahun", "sumber", "jenis", "aspek")):
     """The page's filter form and Filter; the region scope (``wilayah``) is offered where more
     than one kecamatan is loaded (a one-kecamatan portal has nothing to narrow).
     ``form.bawaan`` is the portal's own scope (``dashboard.cakupan_bawaan``)."""
-    bawaan = dash.cakupan_bawaan()
+    bawaan = cakupan_bawaan()
     form = DashboardFilterForm(request.GET or None, fields=fields)
-    if "wilayah" in form.fields and dash.satu_kecamatan(bawaan):
+    if "wilayah" in form.fields and satu_kecamatan(bawaan):
         form.fields["wilayah"].widget = forms.HiddenInput()  # still honoured in links
     form.bawaan = bawaan
     return form, form.to_filter()
@@ -139,22 +141,22 @@ def beranda(request):
     # The map: the desa in scope when there are at most MAKS_PETA, in one bounded query at any
     # scale; the boundaries (kilobytes each) only come back when the map will be drawn.
     peta = None
-    scope = dash.desa_dalam(f)
+    scope = desa_dalam(f)
     terlalu_banyak = Exists(scope.order_by().values("pk")[MAKS_PETA:])
     peta_desa = list(scope.order_by("kode_wilayah").only(
         "kode_wilayah", "nama", "titik_lat", "titik_lng").annotate(batas_peta=Case(
             When(terlalu_banyak, then=Value(None)), default=F("batas"),
             output_field=JSONField()))[:MAKS_PETA + 1])
-    scores = dash.skor_desa()  # cached; read at any scale so the queries stay the same
+    scores = skor_desa()  # cached; read at any scale so the queries stay the same
     if len(peta_desa) <= MAKS_PETA:
         for d in peta_desa:
             d.batas = d.batas_peta
         warna = {}
         for d in peta_desa:
             skor, tingkat = scores.get(d.pk, (None, ""))
-            label = dash.TINGKAT_LABEL.get(tingkat, _("Belum dinilai"))
+            label = TINGKAT_LABEL.get(tingkat, _("Belum dinilai"))
             warna[d.pk] = {
-                "warna": dash.LEVEL_COLOURS.get(tingkat, dash.NOT_ASSESSED_COLOUR),
+                "warna": LEVEL_COLOURS.get(tingkat, NOT_ASSESSED_COLOUR),
                 "keterangan": f"{label}" + (f" (skor {skor})" if skor is not None else ""),
             }
         peta = peta_geojson(peta_desa, warna)
@@ -163,7 +165,7 @@ def beranda(request):
     suara = suara_warga_per_desa()
     suara_rows = sorted(
         ({"nama": nama, "url": reverse("desa:detail", args=[kode]), "n": suara[pk]}
-         for pk, nama, kode in dash.desa_dalam(f).filter(pk__in=list(suara))
+         for pk, nama, kode in desa_dalam(f).filter(pk__in=list(suara))
          .values_list("pk", "nama", "kode_wilayah")),
         key=lambda r: (-r["n"], r["nama"]))[:SUARA_WARGA_BARIS]
     cakupan = _cakupan(form, f)
@@ -179,9 +181,9 @@ def beranda(request):
         "tingkat_choices": Tingkat.choices,
         "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
         "peta": peta,
-        "legenda": [{"warna": dash.LEVEL_COLOURS[c], "label": str(lbl)}
+        "legenda": [{"warna": LEVEL_COLOURS[c], "label": str(lbl)}
                     for c, lbl in Tingkat.choices]
-        + [{"warna": dash.NOT_ASSESSED_COLOUR, "label": _("Belum dinilai")}],
+        + [{"warna": NOT_ASSESSED_COLOUR, "label": _("Belum dinilai")}],
         "grafik": {
             "sumber": {"labels": [r["nama"] for r in per_sumber if r["rencana"]],
                        "rencana": [float(r["rencana"]) for r in per_sumber if r["rencana"]],

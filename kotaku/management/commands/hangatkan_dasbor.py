@@ -18,8 +18,10 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from anggaran import dashboard as dash
-from anggaran.filters import tahun_tersedia
+from desa.tingkat import skor_desa
+from desa.wilayah import cakupan_bawaan
 from inti import cache as dasbor_cache
+from inti.tahun import tahun_tersedia
 
 
 class Command(BaseCommand):
@@ -32,9 +34,9 @@ class Command(BaseCommand):
             return
         f = dash.Filter()
         tasks = [
-            ("cakupan", dash.cakupan_bawaan),
+            ("cakupan", cakupan_bawaan),
             ("tahun", lambda: tahun_tersedia("anggaran.Kegiatan", "tahun_anggaran")),
-            ("skor desa", dash.skor_desa),
+            ("skor desa", skor_desa),
             ("ringkasan", lambda: dash.ringkasan(f, dash.per_wilayah(f))),
             ("per sumber", lambda: dash.per_sumber(f)),
             ("per jenis", lambda: dash.per_jenis_pemangku(f)),
