@@ -193,17 +193,7 @@ class PendanaanForm(BootstrapFormMixin, forms.ModelForm):
         value = self.cleaned_data.get("realisasi_rp")
         return Decimal(0) if value is None else value
 
-    def clean(self):
-        data = super().clean()
-        rencana, realisasi = data.get("rencana_rp"), data.get("realisasi_rp")
-        if (rencana is not None and realisasi is not None and realisasi > rencana
-                and not (data.get("alasan_lebih") or "").strip()):
-            self.add_error("alasan_lebih", _(
-                "Realisasi melebihi rencana: tuliskan alasannya."))
-        if data.get("natura") and not (data.get("uraian_natura") or "").strip():
-            self.add_error("uraian_natura", _(
-                "Dana natura perlu uraian (tenaga, lahan, bahan)."))
-        return data
+    # The line's rules are the model's (``Pendanaan.clean``), which the ModelForm runs.
 
 
 class BasePendanaanFormSet(forms.BaseInlineFormSet):

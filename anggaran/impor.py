@@ -17,12 +17,12 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
-from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.services import simpan_kegiatan
 from desa import akses
 from desa.impor import (
     PENANDA_CONTOH,
@@ -46,8 +46,10 @@ from inti.impor.rencana import (
     nama_kunci,
     petakan_kolom,
 )
-from inti.numbers import format_decimal_id, format_rupiah
+from inti.numbers import format_rupiah
+from inti.services import ServiceError, VersionConflict
 from inti.tahun import TAHUN_MAX, TAHUN_MIN
+from inti.tampil import tampil
 from kolaborasi.models import PemangkuKepentingan
 
 JENIS = "kegiatan"
@@ -106,17 +108,11 @@ def layout() -> list[Kolom]:
 
 
 def _tampil(key: str, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if key in ("rencana_rp", "realisasi_rp"):
-        return format_rupiah(value)
-    if isinstance(value, bool):
-        return _("ya") if value else _("tidak")
-    if isinstance(value, Decimal):
-        return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
-    if key == "status":
+    if key == "status" and value:
         return str(StatusKegiatan(value).label)
-    return str(getattr(value, "kode", None) or getattr(value, "nama", None) or value)
+    if hasattr(value, "pk"):
+        return str(getattr(value, "kode", None) or getattr(value, "nama", None) or value)
+    return tampil(value, rupiah=key in ("rencana_rp", "realisasi_rp"))
 
 
 def _ubah(label, old: str, new: str) -> str:
@@ -247,13 +243,11 @@ def _baca_baris(baris: Baris, ktx: _Konteks, locale: str) -> dict:
         "uraian_natura", partial(teks, max_length=250, rapikan=False)) or ""
     line["alasan_lebih"] = baris.ambil(
         "alasan_lebih", partial(teks, max_length=250, rapikan=False)) or ""
-    rencana, realisasi = line["rencana_rp"], line["realisasi_rp"]
-    if rencana is not None and realisasi > rencana and not line["alasan_lebih"]:
-        baris.salah("alasan_lebih" if baris.ada("alasan_lebih") else "realisasi_rp",
-                    _("Realisasi melebihi rencana: tuliskan alasannya (kolom alasan_lebih)."))
-    if line["natura"] and not line["uraian_natura"]:
-        baris.salah("uraian_natura" if baris.ada("uraian_natura") else "natura",
-                    _("Dana natura perlu uraian (tenaga, lahan, bahan)."))
+    # The line's rules, as the form and the service apply them (Pendanaan.galat_aturan); a
+    # message goes on the column the file has (the rule's own, else the value it is about).
+    pengganti = {"alasan_lebih": "realisasi_rp", "uraian_natura": "natura"}
+    for field, pesan in Pendanaan(**{f: line[f] for f in LINE_FIELDS}).galat_aturan().items():
+        baris.salah(field if baris.ada(field) else pengganti[field], pesan)
     return {"kode": kode, "desa": desa, "nama": nama, "tahun": tahun, "values": values,
             "line": line}
 
@@ -451,48 +445,34 @@ def _rencana_kegiatan(rows: list[dict], ktx: _Konteks, key) -> Item:
 
 
 def terapkan(rencana: Rencana, user) -> None:
-    """Write the planned changes; call inside ``transaction.atomic`` with an error-free plan."""
+    """Write the planned changes; call inside ``transaction.atomic`` with an error-free plan.
+    Each activity is written by the same service as the form (``simpan_kegiatan``)."""
     for item in rencana.items:
         if item.aksi not in (BUAT, UBAH):
             continue
         try:
-            with transaction.atomic():
-                _tulis(rencana, item, user)
-        except IntegrityError as exc:
+            _tulis(item, user)
+        except VersionConflict as exc:
             raise ImporGagal(rencana, item, _(
-                "Data tidak dapat disimpan karena melanggar aturan data (mis. nilai negatif "
-                "atau realisasi tanpa alasan). Tidak ada yang tersimpan.")) from exc
+                "Kegiatan ini diubah oleh pengguna lain setelah pratinjau. Tidak ada yang "
+                "tersimpan: unggah ulang berkas untuk melihat perubahan terbaru.")) from exc
+        except ServiceError as exc:
+            raise ImporGagal(rencana, item, exc.message) from exc
 
 
-def _tulis(rencana: Rencana, item: Item, user) -> None:
+def _tulis(item: Item, user) -> None:
     d = item.data
     existing = d["existing"]
     if existing is None:
         kegiatan = Kegiatan(desa=d["desa"], nama=d["nama"], tahun_anggaran=d["tahun"],
-                            dibuat_oleh=user, versi=1, **d["values"])
+                            **d["values"])
     else:
-        current = (Kegiatan.objects.select_for_update().filter(pk=existing.pk)
-                   .values_list("versi", flat=True).first())
-        if current != existing.versi:
-            raise ImporGagal(rencana, item, _(
-                "Kegiatan ini diubah oleh pengguna lain setelah pratinjau. Tidak ada yang "
-                "tersimpan: unggah ulang berkas untuk melihat perubahan terbaru."))
         kegiatan = Kegiatan.objects.get(pk=existing.pk)
         for f, value in d["values"].items():
             setattr(kegiatan, f, value)
-        kegiatan.versi = current + 1
-    kegiatan.save()
+    baris = []
     for lk, line in d["lines"].items():
-        fields = {f: line[f] for f in LINE_FIELDS}
         old = d["existing_lines"].get(lk)
-        if old is None:
-            Pendanaan.objects.create(kegiatan=kegiatan, pemangku=line["pemangku"],
-                                     sumber=line["sumber"], **fields)
-        elif any(not _sama(getattr(old, f), v) for f, v in fields.items()):
-            for f, v in fields.items():
-                setattr(old, f, v)
-            old.save()
-    for lk, old in d["existing_lines"].items():
-        if lk not in d["lines"]:
-            old.delete()
-
+        baris.append({"pk": old.pk if old else None, "pemangku": line["pemangku"],
+                      "sumber": line["sumber"], **{f: line[f] for f in LINE_FIELDS}})
+    simpan_kegiatan(kegiatan, baris, user, existing.versi if existing else None)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
+from inti.audit import Tercatat
 from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
@@ -84,7 +85,7 @@ class KegiatanQuerySet(models.QuerySet):
         )
 
 
-class Kegiatan(models.Model):
+class Kegiatan(Tercatat):
     """An upgrade activity (kegiatan penanganan): fixes part of one criterion in one desa."""
 
     desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kegiatan",
@@ -121,12 +122,6 @@ class Kegiatan(models.Model):
     tanggal_mulai = models.DateField(_("tanggal mulai"), null=True, blank=True)
     tanggal_selesai = models.DateField(_("tanggal selesai"), null=True, blank=True)
     keterangan = models.TextField(_("keterangan"), blank=True)
-    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
-    dibuat_pada = models.DateTimeField(auto_now_add=True)
-    diubah_pada = models.DateTimeField(auto_now=True)
-    versi = models.PositiveIntegerField(default=1, editable=False)
-    is_demo = models.BooleanField(_("data demo"), default=False)
     history = HistoricalRecords()
 
     objects = KegiatanQuerySet.as_manager()
@@ -197,8 +192,17 @@ VOLUME_TERTANGANI = Coalesce(
          output_field=DecimalField(max_digits=14, decimal_places=2)))
 
 
+PESAN_REALISASI_LEBIH = _("Realisasi melebihi rencana: tuliskan alasannya.")
+PESAN_NATURA = _("Dana natura perlu uraian (tenaga, lahan, bahan).")
+
+
 class Pendanaan(models.Model):
-    """One funding line: a stakeholder's money from one source for one activity."""
+    """One funding line: a stakeholder's money from one source for one activity.
+
+    Its two rules (realised above planned needs a reason; in-kind needs a description) are
+    the named constraints below, told to the user on their field by :meth:`galat_aturan`,
+    which the form (through ``clean``), the import and the service all use.
+    """
 
     kegiatan = models.ForeignKey(Kegiatan, on_delete=models.CASCADE, related_name="pendanaan")
     pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.PROTECT,
@@ -227,13 +231,12 @@ class Pendanaan(models.Model):
             models.CheckConstraint(
                 condition=Q(realisasi_rp__lte=F("rencana_rp")) | ~Q(alasan_lebih=""),
                 name="pendanaan_realisasi_lebih_beralasan",
-                violation_error_message=_(
-                    "Realisasi melebihi rencana: tuliskan alasannya."),
+                violation_error_message=PESAN_REALISASI_LEBIH,
             ),
             models.CheckConstraint(
                 condition=Q(natura=False) | ~Q(uraian_natura=""),
                 name="pendanaan_natura_beruraian",
-                violation_error_message=_("Dana natura perlu uraian (tenaga, lahan, bahan)."),
+                violation_error_message=PESAN_NATURA,
             ),
         ]
         indexes = [
@@ -243,6 +246,22 @@ class Pendanaan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemangku} / {self.sumber}: {self.rencana_rp}"
+
+    def galat_aturan(self) -> dict[str, str]:
+        """The line's rule violations by field (the Python twin of the constraints)."""
+        galat = {}
+        if (self.rencana_rp is not None and self.realisasi_rp is not None
+                and self.realisasi_rp > self.rencana_rp and not self.alasan_lebih.strip()):
+            galat["alasan_lebih"] = PESAN_REALISASI_LEBIH
+        if self.natura and not self.uraian_natura.strip():
+            galat["uraian_natura"] = PESAN_NATURA
+        return galat
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if galat := self.galat_aturan():
+            raise ValidationError(galat)
 
 
 class LaporanProgres(models.Model):

@@ -11,32 +11,41 @@ from django.utils.translation import gettext as _
 
 from inti.services import ServiceError, VersionConflict
 
-from .models import FotoProgres, Kegiatan, LaporanProgres
+from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan
+
+#: The fields of a funding line the service writes (besides the activity it belongs to).
+FIELD_DANA = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura",
+              "alasan_lebih")
 
 
 @transaction.atomic
-def simpan_kegiatan(kegiatan: Kegiatan, formset, user, versi: int | None) -> Kegiatan:
-    """Save an activity and its funding lines (an inline formset, already valid) atomically.
+def simpan_kegiatan(kegiatan: Kegiatan, baris_dana: list[dict], user,
+                    versi: int | None) -> Kegiatan:
+    """Save an activity and the whole set of its funding lines, all or nothing.
 
-    ``kegiatan`` is unsaved (``form.save(commit=False)``); ``versi`` is the version the form
-    was opened at (None for a new activity). A stale version raises ``VersionConflict``.
+    ``kegiatan`` carries the new values (unsaved changes of an existing row, or a new row);
+    ``versi`` is the version the user started from (``None`` for a new activity): a stale
+    version raises ``VersionConflict``. ``baris_dana`` is plain data, one dict per line the
+    activity should have, with the keys of :data:`FIELD_DANA` and ``pk`` for an existing
+    line: existing lines not listed are deleted, unchanged ones are not written (no history
+    row). The lines' rules (``Pendanaan.galat_aturan``) and "at least one line" are checked
+    here, so the form, the spreadsheet import and any other caller get the same answer.
     """
     state = (kegiatan.pk, kegiatan.versi, kegiatan._state.adding)
     try:
-        return _simpan_kegiatan(kegiatan, formset, user, versi)
+        return _simpan_kegiatan(kegiatan, baris_dana, user, versi)
     except Exception:
-        # The transaction is rolled back: give the objects back their unsaved state, so the
-        # form shown again with the error does not point at rows that do not exist.
+        # The transaction is rolled back: give the object back its unsaved state, so the
+        # form shown again with the error does not point at a row that does not exist.
         kegiatan.pk, kegiatan.versi, kegiatan._state.adding = state
-        for form in formset.forms:
-            if form.instance.pk and form not in formset.initial_forms:
-                form.instance.pk = None
-                form.instance._state.adding = True
         raise
 
 
-def _simpan_kegiatan(kegiatan, formset, user, versi):
-    if kegiatan.pk:
+def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
+    if not baris_dana:
+        raise ServiceError(_("Isi paling sedikit satu baris pendanaan."))
+    ada = kegiatan.pk is not None
+    if ada:
         # Lock the row so two saves of the same activity cannot both pass the check.
         current = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
                    .values_list("versi", flat=True).first())
@@ -50,22 +59,58 @@ def _simpan_kegiatan(kegiatan, formset, user, versi):
                 "untuk menimpanya."))
         kegiatan.versi = current + 1
     else:
-        kegiatan.dibuat_oleh = user
+        kegiatan.dibuat_oleh = kegiatan.dibuat_oleh or user
         kegiatan.versi = 1
     try:
-        # A savepoint, so that a refused write leaves the transaction usable for the checks
-        # below and the whole change is still rolled back by the outer atomic block.
+        # A savepoint, so that a refused write raises our message and the whole change is
+        # still rolled back by the outer atomic block.
         with transaction.atomic():
             kegiatan.save()
-            formset.instance = kegiatan
-            formset.save()
+            lama = {p.pk: p for p in kegiatan.pendanaan.all()} if ada else {}
+            tetap = set()
+            for data in baris_dana:
+                pk = data.get("pk")
+                line = lama.get(pk) if pk else None
+                if pk and line is None:
+                    raise ServiceError(_("Baris pendanaan ini sudah tidak ada."))
+                if line is None:
+                    line = Pendanaan(kegiatan=kegiatan)
+                else:
+                    tetap.add(pk)
+                berubah = line.pk is None
+                for name in FIELD_DANA:
+                    value = data[name]
+                    # Relations compare by id: a new line has no related object to read yet.
+                    is_fk = name in ("pemangku", "sumber")
+                    old = getattr(line, f"{name}_id") if is_fk else getattr(line, name)
+                    if old != (value.pk if is_fk and value is not None else value):
+                        setattr(line, name, value)
+                        berubah = True
+                if galat := line.galat_aturan():
+                    raise ServiceError(next(iter(galat.values())), field=next(iter(galat)))
+                if berubah:
+                    line.save()
+            for pk, line in lama.items():
+                if pk not in tetap:
+                    line.delete()
     except IntegrityError as exc:
         raise ServiceError(_(
             "Data tidak dapat disimpan karena melanggar aturan data (mis. nilai negatif atau "
             "realisasi tanpa alasan). Tidak ada yang tersimpan.")) from exc
-    if not kegiatan.pendanaan.exists():
-        raise ServiceError(_("Isi paling sedikit satu baris pendanaan."))
     return kegiatan
+
+
+def baris_dari_formset(formset) -> list[dict]:
+    """The funding lines a valid formset describes, as plain data for :func:`simpan_kegiatan`
+    (deleted rows and untouched blank extra rows left out)."""
+    baris = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if not data or data.get("DELETE") or (form.instance.pk is None
+                                              and not form.has_changed()):
+            continue
+        baris.append({"pk": form.instance.pk, **{name: data.get(name) for name in FIELD_DANA}})
+    return baris
 
 
 def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user) -> LaporanProgres:

@@ -19,6 +19,7 @@ from inti.cache import cached_aggregate
 from inti.images import max_upload_mb
 from inti.numbers import format_rupiah
 from inti.services import ServiceError, VersionConflict
+from inti.tampil import perbedaan
 from inti.uang import ZERO_RP
 from inti.viewutils import PER_PAGE, clean_params
 
@@ -170,8 +171,8 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
         if valid:
             try:
                 saved = services.simpan_kegiatan(
-                    form.save(commit=False), formset, request.user,
-                    form.cleaned_data.get("versi"))
+                    form.save(commit=False), services.baris_dari_formset(formset),
+                    request.user, form.cleaned_data.get("versi"))
             except VersionConflict as exc:
                 messages.error(request, exc.message)
                 konflik = {"pesan": exc.message,
@@ -200,20 +201,6 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     })
 
 
-def _tampil(field, value) -> str:
-    """A form value as the user reads it (for the version-conflict table)."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return _("Ya") if value else _("Tidak")
-    if hasattr(field, "display"):
-        return field.display(value)
-    if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
-    if hasattr(field, "label_from_instance") and hasattr(value, "pk"):
-        return str(field.label_from_instance(value))
-    return str(dict(getattr(field, "choices", ()) or ()).get(value, value))
-
 
 def _baris_dana(values: dict) -> str:
     text = _("%(p)s / %(s)s: rencana %(r)s, realisasi %(z)s") % {
@@ -230,14 +217,8 @@ def _perbedaan_kegiatan(form, formset, pk) -> list[dict]:
     current = Kegiatan.objects.filter(pk=pk).first()
     if current is None:
         return []
-    rows = []
-    for name, field in form.fields.items():
-        if name == "versi" or name not in form.cleaned_data:
-            continue
-        mine, theirs = form.cleaned_data[name], getattr(current, name)
-        if mine != theirs:
-            rows.append({"label": field.label, "milik_anda": _tampil(field, mine),
-                         "tersimpan": _tampil(field, theirs)})
+    mine = {n: v for n, v in form.cleaned_data.items() if n != "versi"}
+    rows = perbedaan(form.fields, mine, {n: getattr(current, n, None) for n in mine})
     fields = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura")
     tersimpan = {p.pk: _baris_dana({f: getattr(p, f) for f in fields})
                  for p in current.pendanaan.select_related("pemangku", "sumber").order_by("pk")}

@@ -35,9 +35,9 @@ from inti.impor.rencana import (
     nama_kunci,
     petakan_kolom,
 )
-from inti.numbers import format_decimal_id
 from inti.services import ServiceError
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
+from inti.tampil import tampil
 
 JENIS = "penilaian"
 PENANDA_CONTOH = "(contoh)"
@@ -119,20 +119,11 @@ def layout(aturan=None) -> list[Kolom]:
     return kolom_dasar() + kolom_volume(kriteria, True) + kolom_pertimbangan()
 
 
-def _tampil(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return _("ya") if value else _("tidak")
-    if isinstance(value, Decimal):
-        return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
-    return str(value)
-
 
 def _ubah(label, old, new) -> str:
     """One change line of the dry run: "Volume 1a: 21 → 40"."""
     return _("%(isian)s: %(lama)s \u2192 %(baru)s") % {
-        "isian": label, "lama": _tampil(old), "baru": _tampil(new)}
+        "isian": label, "lama": tampil(old), "baru": tampil(new)}
 
 
 def pesan_desa_tidak_dikenal(kode: str) -> str:

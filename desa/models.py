@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from inti.audit import Tercatat
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 
@@ -425,7 +426,7 @@ class PenilaianQuerySet(models.QuerySet):
         return self.filter(lokasi__desa__in=akses.writable_desa(user))
 
 
-class Penilaian(models.Model):
+class Penilaian(Tercatat):
     """One location's slum assessment for one year: header (denominators) + volumes.
 
     The computed percentages, scores, total and level are stored next to the raw volumes so
@@ -476,17 +477,10 @@ class Penilaian(models.Model):
                                        editable=False)
     status = models.CharField(_("status"), max_length=15, choices=Status, default=Status.DRAFT)
     catatan_verifikasi = models.TextField(_("catatan verifikator"), blank=True)
-    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
     diajukan_pada = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
     diverifikasi_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                           null=True, blank=True, related_name="+")
     diverifikasi_pada = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
-    dibuat_pada = models.DateTimeField(auto_now_add=True)
-    diubah_pada = models.DateTimeField(auto_now=True)
-    # Optimistic locking: each save increments it; a form posted with an older value is refused.
-    versi = models.PositiveIntegerField(default=1, editable=False)
-    is_demo = models.BooleanField(_("data demo"), default=False)
     history = HistoricalRecords()
 
     objects = PenilaianQuerySet.as_manager()

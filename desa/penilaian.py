@@ -86,14 +86,22 @@ def hitung_ulang(penilaian: Penilaian, rules: scoring.RuleSet | None = None):
         if cr is not None:
             r.persen, r.skor = cr.percent, cr.score
     VolumePenilaian.objects.bulk_update(rows, ["persen", "skor"])
-    penilaian.total_skor = result.total
-    penilaian.tingkat = result.level
-    penilaian.rata_rata_sektoral = result.sectoral_mean
-    penilaian.prioritas, penilaian.pola_penanganan = _priority(penilaian, result.level, rules)
+    for name, value in kolom_tersimpan(penilaian, result, rules).items():
+        setattr(penilaian, name, value)
     return result
 
 
-def _priority(p: Penilaian, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
+def kolom_tersimpan(p, result: scoring.AssessmentResult, rules: scoring.RuleSet) -> dict:
+    """The columns an assessment stores from its score (total, level, sectoral mean,
+    priority, handling pattern); ``p`` carries the legality and priority factors. Every
+    writer of assessments stores these (the service, and the bulk synthetic-data generator)."""
+    prioritas, pola = _priority(p, result.level, rules)
+    return {"total_skor": result.total, "tingkat": result.level,
+            "rata_rata_sektoral": result.sectoral_mean, "prioritas": prioritas,
+            "pola_penanganan": pola}
+
+
+def _priority(p, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
     if p.status_lahan_jelas is None or p.sesuai_tata_ruang is None:
         return "", ""
     legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang)

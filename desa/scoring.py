@@ -703,7 +703,7 @@ def _flags(volume: Decimal, denominator: Decimal) -> tuple[str, ...]:
 def score_assessment(
     header: Mapping[str, object],
     volumes: Mapping[str, object] | None,
-    rules: RuleSet = PERMEN_14_2018,
+    rules: RuleSet,
 ) -> AssessmentResult:
     """Score one assessment (or an aggregate, see :func:`aggregate_inputs`).
 
@@ -827,7 +827,7 @@ def pertimbangan_lain_class(
     nilai_strategis: int,
     kepadatan_penduduk: int,
     potensi_sosial_ekonomi: int,
-    rules: RuleSet = PERMEN_14_2018,
+    rules: RuleSet,
 ) -> str:
     """Class of "pertimbangan lain": "A" (high), "B" (medium) or "C" (low).
 
@@ -852,7 +852,7 @@ def _check_level(level: str) -> None:
 
 
 def priority_class(
-    level: str, legal: bool, pertimbangan: str, rules: RuleSet = PERMEN_14_2018
+    level: str, legal: bool, pertimbangan: str, rules: RuleSet
 ) -> str | None:
     """Priority class such as "A1": pertimbangan letter + number for level and land legality.
 
@@ -871,7 +871,7 @@ def priority_class(
     raise ValueError(f"{rules.code}: no priority number for {level}, legal={bool(legal)}")
 
 
-def handling_pattern(level: str, legal: bool, rules: RuleSet = PERMEN_14_2018) -> str | None:
+def handling_pattern(level: str, legal: bool, rules: RuleSet) -> str | None:
     """Handling pattern (pola penanganan) for a level and land legality.
 
     Default: berat/sedang on legal land → "peremajaan"; ringan on legal land → "pemugaran";

@@ -6,17 +6,15 @@ or history rows (the desa pages pin them in tests).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
-from itertools import pairwise
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from desa import akses, scoring
 from desa.models import HEADER_CHOICES, Desa, Kawasan, Lokasi, Penilaian, VolumePenilaian
 from desa.penilaian import default_aturan, skor_agregat
-from inti.numbers import format_decimal_id
+from inti.riwayat import Entri, Names, entries, history_rows, newest_first, want_names
 from inti.services import ServiceError
 
 # ---------------------------------------------------------------------------------------------
@@ -143,67 +141,38 @@ def riwayat_desa(desa: Desa) -> dict:
 # Change history ("riwayat perubahan")
 # ---------------------------------------------------------------------------------------------
 
-# Fields whose changes people care about; the rest are bookkeeping (who/when is on the row).
-_PENILAIAN_TIDAK_DITAMPILKAN = ["lokasi", "aturan", "dibuat_oleh", "diverifikasi_oleh",
-                                "diajukan_pada", "diverifikasi_pada", "is_demo"]
+# Bookkeeping, not content (who and when are on the entry).
+_PENILAIAN_TIDAK_DITAMPILKAN = ("lokasi", "aturan", "diverifikasi_oleh", "diajukan_pada",
+                                "diverifikasi_pada", "is_demo")
+_VOLUME_TIDAK_DITAMPILKAN = ("penilaian", "kriteria", "persen", "skor")
 
 
-def _nama_pengguna(user) -> str:
-    if user is None:
-        return _("sistem")
-    return user.get_full_name() or user.get_username()
+def riwayat_perubahan(penilaian: Penilaian) -> list[Entri]:
+    """Who changed what and when, newest first (2 queries, through the history engine): the
+    assessment's own fields (header, status, verifier's comment, ...) and each criterion
+    volume, old → new. The volumes' creation is part of "Penilaian dibuat"."""
+    rows = history_rows(Penilaian, id=penilaian.pk)
+    volume_rows = list(VolumePenilaian.history.filter(penilaian_id=penilaian.pk)
+                       .select_related("history_user", "kriteria")
+                       .order_by("id", "history_date", "history_id"))
+    names = Names()
+    want_names(names, Penilaian, rows, _PENILAIAN_TIDAK_DITAMPILKAN)  # none shown today
+    names.load()
+
+    def label_volume(rec):
+        return _("Volume %(kode)s") % {"kode": rec.kriteria.kode if rec.kriteria else "?"}
+
+    return newest_first(
+        entries(rows, Penilaian, names, lambda rec: _("Penilaian"),
+                sembunyikan=_PENILAIAN_TIDAK_DITAMPILKAN, isi_dibuat=False)
+        + entries(volume_rows, VolumePenilaian, names, label_volume,
+                  sembunyikan=_VOLUME_TIDAK_DITAMPILKAN, isi_dibuat=None))
 
 
-def _tampil(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return _("Ya") if value else _("Tidak")
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, Decimal):
-        return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
-    return str(value)
-
-
-def riwayat_perubahan(penilaian: Penilaian) -> list[dict]:
-    """Who changed what and when, newest first (2 queries): the assessment's own fields
-    (header, status, verifier's comment, ...) and each criterion volume, old → new."""
-    entries = []
-    records = list(penilaian.history.select_related("history_user")
-                   .order_by("history_date", "history_id"))
-    if records:
-        first = records[0]
-        entries.append({"waktu": first.history_date, "oleh": _nama_pengguna(first.history_user),
-                        "bagian": _("Penilaian"), "isian": _("dibuat"), "lama": "",
-                        "baru": ""})
-    for old, new in pairwise(records):
-        delta = new.diff_against(old, excluded_fields=_PENILAIAN_TIDAK_DITAMPILKAN)
-        for change in delta.changes:
-            field = Penilaian._meta.get_field(change.field)
-            entries.append({
-                "waktu": new.history_date, "oleh": _nama_pengguna(new.history_user),
-                "bagian": _("Penilaian"), "isian": str(field.verbose_name),
-                "lama": _tampil(field, change.old), "baru": _tampil(field, change.new),
-            })
-    volume_field = VolumePenilaian._meta.get_field("volume")
-    per_row = defaultdict(list)
-    for rec in (VolumePenilaian.history.filter(penilaian_id=penilaian.pk)
-                .select_related("history_user", "kriteria")
-                .order_by("history_date", "history_id")):
-        per_row[rec.id].append(rec)
-    for rows in per_row.values():
-        # The creation of the 16 rows is part of "Penilaian dibuat"; only later edits count.
-        for old, new in pairwise(rows):
-            if old.volume == new.volume:
-                continue
-            entries.append({
-                "waktu": new.history_date, "oleh": _nama_pengguna(new.history_user),
-                "bagian": _("Volume %(kode)s") % {"kode": new.kriteria.kode
-                                                   if new.kriteria else "?"},
-                "isian": str(volume_field.verbose_name),
-                "lama": _tampil(volume_field, old.volume),
-                "baru": _tampil(volume_field, new.volume),
-            })
-    entries.sort(key=lambda e: e["waktu"], reverse=True)
-    return entries
+def antrian_verifikasi(user):
+    """Submissions waiting for this verifier, oldest first (the queue page and *Tugas saya*).
+    Same order on SQLite and PostgreSQL; a submission without a timestamp counts as oldest."""
+    return (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
+                                     lokasi__desa__in=akses.verifiable_desa(user))
+            .select_related("lokasi__desa")
+            .order_by(F("diajukan_pada").asc(nulls_first=True), "pk"))

@@ -28,6 +28,7 @@ from desa.scoring import HANDLING_PATTERNS, score_assessment
 from inti.forms_base import FilterForm
 from inti.pilihan import DesaPilihanField
 from inti.services import ServiceError, VersionConflict
+from inti.tampil import perbedaan
 
 _RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
 
@@ -144,10 +145,8 @@ def penilaian_detail(request, pk):
 @verifier_required
 def antrian_verifikasi(request):
     """Submissions waiting for this verifier, oldest first."""
-    qs = (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
-                                   lokasi__desa__in=akses.verifiable_desa(request.user))
-          .select_related("lokasi__desa", "lokasi__kawasan", "dibuat_oleh")
-          .order_by("diajukan_pada", "pk"))
+    qs = selectors.antrian_verifikasi(request.user).select_related("lokasi__kawasan",
+                                                                   "dibuat_oleh")
     page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
     return render(request, "desa/antrian_verifikasi.html", {"page": page})
 
@@ -188,28 +187,11 @@ def penilaian_baru(request, kode):
 def _perbedaan(form: PenilaianForm, current: Penilaian) -> list[dict]:
     """What the other user saved that differs from this user's input (for a version conflict)."""
     saved = PenilaianForm.initial_for(current)
-    rows = []
-    for name, field in form.fields.items():
-        if name == "versi" or name not in form.cleaned_data:
-            continue
-        mine, theirs = form.cleaned_data.get(name), saved.get(name)
-        if name.startswith("v_"):
-            mine, theirs = mine or 0, theirs or 0
-        if mine != theirs:
-            rows.append({"label": field.label, "milik_anda": _tampil_nilai(field, mine),
-                         "tersimpan": _tampil_nilai(field, theirs)})
-    return rows
-
-
-def _tampil_nilai(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if hasattr(field, "display"):
-        return field.display(value)
-    choices = dict(getattr(field, "choices", ()) or ())
-    if isinstance(value, bool):
-        return _("Ya") if value else _("Tidak")
-    return str(choices.get(value, value))
+    mine = {n: v for n, v in form.cleaned_data.items() if n != "versi"}
+    for name in mine:
+        if name.startswith("v_"):  # an empty volume is 0
+            mine[name], saved[name] = mine[name] or 0, saved.get(name) or 0
+    return perbedaan(form.fields, mine, saved)
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext as _
 
-from inti.numbers import format_decimal_id, format_rupiah
+from inti.tampil import tampil
 
 # Bookkeeping, not content: never listed as a change.
 HIDDEN_FIELDS = {"id", "kegiatan", "laporan", "dibuat_oleh", "dibuat_pada", "diubah_pada",
@@ -43,9 +42,9 @@ class Entri:
     perubahan: list[Perubahan] = field(default_factory=list)
 
 
-def fields_of(model) -> list[models.Field]:
+def fields_of(model, sembunyikan=()) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields
-            if f.name not in HIDDEN_FIELDS and f.editable]
+            if f.name not in HIDDEN_FIELDS and f.name not in sembunyikan and f.editable]
 
 
 class Names:
@@ -78,20 +77,9 @@ class Names:
 
 
 def display(f: models.Field, value, names: Names) -> str:
-    if value is None or value == "":
-        return "–"
-    if f.is_relation:
+    if f.is_relation and value not in (None, ""):
         return names.get(f.related_model, value)
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Ya") if value else _("Tidak")
-    if isinstance(value, Decimal):
-        return format_rupiah(value) if f.name.endswith("_rp") else format_decimal_id(value, 2)
-    if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
-    text = str(value)
-    return text if len(text) <= 200 else text[:199] + "…"
+    return tampil(value, f)
 
 
 def user_label(record) -> str:
@@ -101,22 +89,27 @@ def user_label(record) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def entries(records, model, names: Names, label, extra=None) -> list[Entri]:
+def entries(records, model, names: Names, label, extra=None, *, sembunyikan=(),
+            isi_dibuat: bool = True) -> list[Entri]:
     """Turn one model's history rows (ordered by object, then time) into entries.
 
     ``extra(before, rec)`` may add changes the columns do not show (an m2m field), as
-    ``Perubahan`` objects.
+    ``Perubahan`` objects. ``sembunyikan``: more bookkeeping fields of this model. With
+    ``isi_dibuat`` False a creation is one line without its values, or (``None``) not listed
+    at all (rows created together with their parent, such as an assessment's volumes).
     """
-    fields = fields_of(model)
+    fields = fields_of(model, sembunyikan)
     entries, previous = [], {}
     for rec in records:
         before = previous.get(rec.id)
         previous[rec.id] = rec
         if rec.history_type == "+" or before is None:
+            if isi_dibuat is None:
+                continue
             aksi = _("dibuat")
             changes = [(f, None, getattr(rec, f.attname)) for f in fields
-                       if getattr(rec, f.attname) not in (None, "", False)]
-            more = extra(None, rec) if extra else []
+                       if isi_dibuat and getattr(rec, f.attname) not in (None, "", False)]
+            more = extra(None, rec) if extra and isi_dibuat else []
         elif rec.history_type == "-":
             aksi, changes, more = _("dihapus"), [], []
         else:
@@ -135,8 +128,8 @@ def entries(records, model, names: Names, label, extra=None) -> list[Entri]:
     ]
 
 
-def want_names(names: Names, model, rows) -> None:
-    for f in fields_of(model):
+def want_names(names: Names, model, rows, sembunyikan=()) -> None:
+    for f in fields_of(model, sembunyikan):
         if f.is_relation:
             for rec in rows:
                 names.want(f.related_model, getattr(rec, f.attname))

@@ -1,14 +1,20 @@
-"""Writes of the collaboration app: all or nothing."""
+"""Writes of the collaboration app: all or nothing, with plain data (views, imports and admin
+actions call the same functions)."""
 
 from django.db import transaction
 
-
-@transaction.atomic
-def simpan_forum(form):
-    """Save a forum and its participants (a valid ``ForumForm``) in one transaction."""
-    return form.save()
+from .models import ForumKolaborasi, Komitmen
 
 
 @transaction.atomic
-def simpan_komitmen(form):
-    return form.save()
+def simpan_forum(forum: ForumKolaborasi, peserta) -> ForumKolaborasi:
+    """Save a forum (its fields already set) and its participants (stakeholders)."""
+    forum.save()
+    forum.peserta.set(peserta)
+    return forum
+
+
+@transaction.atomic
+def simpan_komitmen(komitmen: Komitmen) -> Komitmen:
+    komitmen.save()
+    return komitmen

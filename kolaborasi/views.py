@@ -22,7 +22,8 @@ def forum_baru(request):
     if request.method == "POST":
         form = ForumForm(request.POST, user=request.user)
         if form.is_valid():
-            forum = services.simpan_forum(form)
+            forum = services.simpan_forum(form.save(commit=False),
+                                          form.cleaned_data["peserta"])
             messages.success(request, _("Forum “%(judul)s” tersimpan.") % {"judul": forum.judul})
             return redirect(forum)
     else:
@@ -50,7 +51,7 @@ def komitmen_baru(request):
     if request.method == "POST":
         form = KomitmenForm(request.POST, user=request.user)
         if form.is_valid():
-            services.simpan_komitmen(form)
+            services.simpan_komitmen(form.save(commit=False))
             messages.success(request, _("Komitmen tersimpan."))
             if form.cleaned_data.get("forum"):
                 return redirect(form.cleaned_data["forum"])

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kolaborasi",
     "anggaran",
     "publikasi",
+    "sintetis",
 ]
 
 MIDDLEWARE = [

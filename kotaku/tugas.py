@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from anggaran.models import Kegiatan, LaporanProgres, StatusKegiatan
 from desa import akses
 from desa.models import Desa, Lokasi, Penilaian
+from desa.selectors import antrian_verifikasi
 from inti.forms_base import FilterForm
 from inti.pilihan import DesaPilihanField
 
@@ -188,15 +189,6 @@ class PilihDesaForm(FilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["desa"].queryset = akses.writable_desa(user).order_by("nama")
-
-
-def antrian_verifikasi(user):
-    """Submissions waiting for this verifier, oldest first."""
-    return (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
-                                     lokasi__desa__in=akses.verifiable_desa(user))
-            .select_related("lokasi__desa")
-            # Same order on SQLite and PostgreSQL; a submission without a timestamp is oldest.
-            .order_by(F("diajukan_pada").asc(nulls_first=True), "pk"))
 
 
 __all__ = ["MAKS_BUTIR", "MAKS_DESA_RINCI", "STALE_DAYS", "KategoriTugas", "PilihDesaForm",

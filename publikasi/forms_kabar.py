@@ -19,6 +19,7 @@ from inti.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, Pil
 from kolaborasi.models import PemangkuKepentingan
 
 from . import masukan as layanan
+from . import services
 from .models import PESAN_MAKS, Kabar
 
 MAKS_TAG = 8
@@ -159,10 +160,7 @@ class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
 
     def desa_luar_wewenang(self):
         """Desa linked by someone else that this user may not write for: kept as they are."""
-        if not self.instance.pk:
-            return []
-        writable = akses.writable_desa(self.user).values("pk")
-        return list(self.instance.desa.exclude(pk__in=writable))
+        return services.desa_luar_wewenang(self.instance, self.user)
 
     def clean(self):
         data = super().clean()

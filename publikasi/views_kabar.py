@@ -15,14 +15,12 @@ from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,10 +36,11 @@ from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
 from publikasi.riwayat import riwayat_kabar
 
 from . import masukan as layanan
+from . import services
 from .forms_kabar import KabarForm, MasukanForm
 from .markdown_aman import plain
 from .markdown_aman import render as render_md
-from .models import PENULIS_PUBLIK, SLUG_TERPAKAI, Kabar, Masukan, StatusKabar, TagKabar
+from .models import PENULIS_PUBLIK, Kabar, Masukan, StatusKabar, TagKabar
 
 PER_PAGE = 12
 MODERASI_PER_PAGE = 50
@@ -201,48 +200,14 @@ kabar_feed = require_GET(KabarFeed())
 # ---------------------------------------------------------------------------------- writes
 
 
-def _slug_unik(judul: str) -> str:
-    base = (slugify(judul)[:80].strip("-")) or "kabar"
-    taken = set(Kabar.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= SLUG_TERPAKAI
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-@transaction.atomic
-def simpan_kabar(form: KabarForm, user) -> Kabar:
-    """Save a story with its links; links to desa/activities outside the user's reach (added
-    by an admin or another facilitator) are kept as they were."""
-    kabar = form.save(commit=False)
-    baru = kabar.pk is None
-    if baru:
-        kabar.slug = _slug_unik(kabar.judul)
-        kabar.penulis = user
-    kept_desa = form.desa_luar_wewenang()
-    kept_kegiatan = []
-    if not baru:
-        writable = akses.writable_desa(user).values("pk")
-        kept_kegiatan = list(kabar.kegiatan.exclude(desa__in=writable))
-    kabar.save()
-    kabar.desa.set([*form.cleaned_data["desa"], *kept_desa])
-    kabar.kegiatan.set([*form.cleaned_data["kegiatan"], *kept_kegiatan])
-    kabar.pemangku.set(form.cleaned_data["pemangku"])
-    tags = []
-    for nama in form.cleaned_data["tag_teks"]:
-        tag = TagKabar.objects.filter(slug=slugify(nama)[:50]).first()
-        tags.append(tag or TagKabar.objects.create(nama=nama, slug=slugify(nama)[:50]))
-    kabar.tag.set(tags)
-    return kabar
-
-
 def _kabar_form(request, kabar: Kabar | None):
     if request.method == "POST":
         form = KabarForm(request.POST, request.FILES, instance=kabar, user=request.user)
         if form.is_valid():
-            saved = simpan_kabar(form, request.user)
+            data = form.cleaned_data
+            saved = services.simpan_kabar(
+                form.save(commit=False), request.user, desa=data["desa"],
+                kegiatan=data["kegiatan"], pemangku=data["pemangku"], tag=data["tag_teks"])
             messages.success(request, _("Kabar “%(judul)s” tersimpan.") % {"judul": saved.judul}
                              + ("" if saved.terbit else " " + _("Masih draf: tekan «Terbitkan» "
                                                                 "agar tampil untuk umum.")))

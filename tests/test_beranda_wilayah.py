@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from anggaran import dashboard as dash
 from anggaran.models import Pendanaan, StatusKegiatan
+from desa import wilayah as desa_wilayah
 from desa.models import Desa, Kabupaten, Kecamatan
 from desa.tingkat import skor_desa
 from kotaku import views_dashboard
@@ -34,7 +35,7 @@ def _lines(**scope):
 
 def test_national_beranda_lists_regions_not_every_desa(client, jakarta, monkeypatch):
     # 267 desa and 44 kecamatan are more than 10: the table is per kabupaten/kota (6).
-    monkeypatch.setattr(dash, "MAKS_KOLOM", 10)
+    monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 10)
     wilayah = dash.per_wilayah(dash.Filter())
     assert wilayah["tingkat"] == "kabupaten"
     assert [r["kode"] for r in wilayah["rows"]] == list(
@@ -105,7 +106,7 @@ def test_bad_region_code_is_explained_on_the_field_and_ignored(client, jakarta, 
 
 
 def test_region_table_exports_what_the_page_shows(client, jakarta, monkeypatch):
-    monkeypatch.setattr(dash, "MAKS_KOLOM", 10)
+    monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 10)
     response = client.get(reverse("beranda"), {"tabel": "desa", "format": "csv"})
     assert response.status_code == 200
     assert "dana-per-kabupaten" in response["Content-Disposition"]

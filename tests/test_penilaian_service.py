@@ -203,7 +203,7 @@ def test_change_history_formats_values(db, desa_a, fasilitator_a):
     p.status_lahan_jelas = True
     simpan_penilaian(p, {**kebunan_volumes(), "4b": Decimal("80.25")}, fasilitator_a,
                      versi=p.versi)
-    entries = {(e["isian"], e["lama"], e["baru"]) for e in riwayat_perubahan(p)}
+    entries = {(c.label, c.lama, c.baru) for e in riwayat_perubahan(p) for c in e.perubahan}
     assert ("luas verifikasi (ha)", "1,31", "2,50") in entries
     assert ("status lahan jelas", "–", "Ya") in entries
     assert ("volume", "76,90", "80,25") in entries

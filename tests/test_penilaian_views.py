@@ -519,13 +519,14 @@ def test_history_shows_who_changed_what(client, draf, fasilitator_a, verifikator
     client.post(reverse("desa:penilaian_kembalikan", args=[draf.pk]), {"catatan": "Cek 1a."})
     detail = client.get(draf.get_absolute_url())
     riwayat = detail.context["riwayat"]
-    changes = {(r["oleh"], r["bagian"], r["isian"], r["lama"], r["baru"]) for r in riwayat}
+    changes = {(e.pengguna, e.objek, p.label, p.lama, p.baru)
+               for e in riwayat for p in e.perubahan}
     assert ("fasil_a", "Volume 1a", "volume", "21", "30") in changes
     assert ("fasil_a", "Penilaian", "jumlah bangunan (unit)", "50", "60") in changes
     assert ("fasil_a", "Penilaian", "status", "Draf", "Diajukan") in changes
     assert ("verif", "Penilaian", "status", "Diajukan", "Dikembalikan") in changes
     assert ("verif", "Penilaian", "catatan verifikator", "–", "Cek 1a.") in changes
-    assert riwayat[0]["waktu"] >= riwayat[-1]["waktu"]  # newest first
+    assert riwayat[0].waktu >= riwayat[-1].waktu  # newest first
     body = detail.content.decode()
     assert "Riwayat perubahan" in body and "Volume 1a" in body
 
@@ -633,4 +634,4 @@ def test_assessment_detail_queries_constant_with_long_history(client, draf, fasi
         # The system (user None) edits the submitted assessment: a facilitator may not.
         simpan_penilaian(p, {**KEBUNAN["volumes"], "1a": i, "2a": i}, None, versi=p.versi)
     response = _count(client, url, django_assert_num_queries, PENILAIAN_DETAIL_QUERIES_VERIFIER)
-    assert len([r for r in response.context["riwayat"] if r["bagian"] == "Volume 1a"]) == 5
+    assert len([r for r in response.context["riwayat"] if r.objek == "Volume 1a"]) == 5

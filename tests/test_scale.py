@@ -20,15 +20,16 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from anggaran import dashboard as dash
-from anggaran.management.commands.bangkitkan_data_nasional import MARK
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
+from desa import wilayah as desa_wilayah
 from desa.models import Desa, Kabupaten, Kecamatan, Penilaian, Provinsi, VolumePenilaian
 from desa.penilaian import jumlah_masukan, ruleset_of
 from desa.tingkat import tingkat_per_desa
 from desa.wilayah import MAKS_KOLOM
 from inti import cache as dash_cache
 from kolaborasi.models import PemangkuKepentingan
+from sintetis.management.commands.bangkitkan_data_nasional import MARK
 
 # DKI Jakarta: 6 kabupaten/kota, 44 kecamatan, 267 kelurahan; the smallest province.
 PROVINSI = "31"
@@ -216,11 +217,12 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
             } == per_kec
     assert m.total == grand
     with override_settings():
-        monkeypatch.setattr(dash, "MAKS_KOLOM", 10)  # 6 kabupaten/kota fit, 44 kecamatan not
+        # 6 kabupaten/kota fit, 44 kecamatan not
+        monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 10)
         assert dash.matriks(dash.Filter(), "sumber", "desa").kolom == "kabupaten"
-        monkeypatch.setattr(dash, "MAKS_KOLOM", 3)
+        monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 3)
         assert dash.matriks(dash.Filter(), "sumber", "desa").kolom == "provinsi"
-    monkeypatch.setattr(dash, "MAKS_KOLOM", 50)
+    monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 50)
 
     # Inside one region the columns are its desa where they fit, else its kecamatan; the
     # total is the region's own.
@@ -233,7 +235,7 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
     assert m.total == per_kab[kab]
     if len(desa_kab) <= MAKS_KOLOM:
         assert m.kolom == "desa" and {k for k, _l in m.columns} <= desa_kab
-    monkeypatch.setattr(dash, "MAKS_KOLOM", 2)
+    monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 2)
     m = dash.matriks(dash.Filter(wilayah=kab), "pemangku", "desa")
     assert m.kolom in ("kecamatan", "kabupaten") and m.total == per_kab[kab]
     kec = Desa.objects.get(pk=next(iter(desa_kab))).kecamatan
@@ -241,7 +243,7 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
     assert m.total == sum(
         lines.filter(kegiatan__desa__kecamatan=kec).values_list("rencana_rp", flat=True),
         Decimal(0))
-    monkeypatch.setattr(dash, "MAKS_KOLOM", 50)
+    monkeypatch.setattr(desa_wilayah, "MAKS_KOLOM", 50)
 
     # Rows beyond the limit are pooled into one last row (key None), totals unchanged.
     monkeypatch.setattr(dash, "MAKS_BARIS", 3)

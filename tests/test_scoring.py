@@ -89,7 +89,7 @@ KEBUNAN_EXPECTED = {
 
 @pytest.fixture(scope="module")
 def kebunan():
-    return score_assessment(KEBUNAN_HEADER, KEBUNAN_VOLUMES)
+    return score_assessment(KEBUNAN_HEADER, KEBUNAN_VOLUMES, rules=PERMEN_14_2018)
 
 
 @pytest.mark.parametrize("code", CODES_2018)
@@ -142,7 +142,7 @@ def test_kebunan_as_dict_is_json(kebunan):
 def test_kebunan_same_result_from_decimals_and_strings(kebunan):
     as_decimal = {k: Decimal(str(v)) for k, v in KEBUNAN_VOLUMES.items()}
     as_text = {k: str(v) for k, v in KEBUNAN_HEADER.items()}
-    assert score_assessment(as_text, as_decimal) == kebunan
+    assert score_assessment(as_text, as_decimal, rules=PERMEN_14_2018) == kebunan
 
 
 def test_result_objects_are_frozen_and_picklable(kebunan):
@@ -245,7 +245,7 @@ def test_zero_denominator_negative_volume_is_zero():
 
 
 def test_all_zero_header_and_volumes():
-    result = score_assessment(header_all(0), {})
+    result = score_assessment(header_all(0), {}, rules=PERMEN_14_2018)
     assert result.total == 0
     assert result.level == TIDAK_KUMUH
     assert result.sectoral_mean == Decimal("0.00")
@@ -262,19 +262,19 @@ def test_volume_above_denominator_scores_and_is_flagged():
     result = one_criterion("1a", Decimal("175.44"))
     assert result.score == 5
     assert result.flags == (FLAG_ABOVE_DENOMINATOR,)
-    flagged = score_assessment(header_all(100), {"1a": 200}).flagged
+    flagged = score_assessment(header_all(100), {"1a": 200}, rules=PERMEN_14_2018).flagged
     assert [r.code for r in flagged] == ["1a"]
 
 
 def test_missing_and_none_volumes_are_zero():
-    result = score_assessment(header_all(10), {"1a": None})
+    result = score_assessment(header_all(10), {"1a": None}, rules=PERMEN_14_2018)
     assert all(r.percent == 0 and r.score == 0 for r in result.criteria.values())
-    assert score_assessment(header_all(10), None).total == 0
+    assert score_assessment(header_all(10), None, rules=PERMEN_14_2018).total == 0
 
 
 def test_unknown_volume_codes_are_ignored():
     # A 2016 assessment (with 4d, 4e, 6c) can be re-scored under the 2018 rules.
-    result = score_assessment(header_all(10), {"4d": 10, "6c": 10})
+    result = score_assessment(header_all(10), {"4d": 10, "6c": 10}, rules=PERMEN_14_2018)
     assert result.total == 0
     assert "4d" not in result.criteria
 
@@ -283,15 +283,15 @@ def test_missing_header_key_is_an_error():
     header = header_all(10)
     del header["jumlah_kk"]
     with pytest.raises(ValueError, match="jumlah_kk"):
-        score_assessment(header, {})
+        score_assessment(header, {}, rules=PERMEN_14_2018)
 
 
 @pytest.mark.parametrize("bad", ["abc", "1,218", float("nan"), float("inf"), "NaN", True])
 def test_non_numbers_are_refused(bad):
     with pytest.raises(ValueError):
-        score_assessment(header_all(10), {"1a": bad})
+        score_assessment(header_all(10), {"1a": bad}, rules=PERMEN_14_2018)
     with pytest.raises(ValueError):
-        score_assessment({**header_all(10), "luas_ha": bad}, {})
+        score_assessment({**header_all(10), "luas_ha": bad}, {}, rules=PERMEN_14_2018)
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ def test_level_band_edges_2016(total, level):
     ],
 )
 def test_level_from_scored_volumes(volumes, total, level):
-    result = score_assessment(header_all(100), volumes)
+    result = score_assessment(header_all(100), volumes, rules=PERMEN_14_2018)
     assert (result.total, result.level) == (total, level)
 
 
@@ -420,7 +420,7 @@ def test_levels_constant():
 def test_2016_assessment_scored_under_both_rule_sets():
     volumes = dict.fromkeys(PERMEN_02_2016.criterion_codes, 100)
     assert score_assessment(header_all(100), volumes, rules=PERMEN_02_2016).total == 95
-    assert score_assessment(header_all(100), volumes).total == 80
+    assert score_assessment(header_all(100), volumes, rules=PERMEN_14_2018).total == 80
 
 
 def custom_rules(**overrides) -> RuleSet:
@@ -562,7 +562,7 @@ def test_aggregate_sums_headers_and_volumes():
     header, volumes = aggregate_inputs(locations)
     assert header == dict.fromkeys(HEADER_FIELDS, Decimal("150.5"))
     assert volumes == {"1a": Decimal(50), "2b": Decimal(10), "4d": Decimal(5)}
-    result = score_assessment(header, volumes)
+    result = score_assessment(header, volumes, rules=PERMEN_14_2018)
     # Sum first, then score: 50 / 150.5 = 33.22 % -> 1 (not the mean of 30 % and 40 %).
     assert result.criteria["1a"].percent == Decimal("33.22")
     assert result.criteria["1a"].score == 1
@@ -571,19 +571,19 @@ def test_aggregate_sums_headers_and_volumes():
 def test_aggregate_differs_from_averaging_scores():
     # One location at 100 % (score 5) and a big one at 0 %: the kawasan is at 9.09 % -> 0.
     header, volumes = aggregate_inputs([(header_all(10), {"6a": 10}), (header_all(100), {"6a": 0})])
-    assert score_assessment(header, volumes).criteria["6a"].score == 0
+    assert score_assessment(header, volumes, rules=PERMEN_14_2018).criteria["6a"].score == 0
 
 
 def test_aggregate_of_nothing_is_zero():
     header, volumes = aggregate_inputs([])
     assert header == dict.fromkeys(HEADER_FIELDS, Decimal(0))
     assert volumes == {}
-    assert score_assessment(header, volumes).total == 0
+    assert score_assessment(header, volumes, rules=PERMEN_14_2018).total == 0
 
 
 def test_aggregate_single_location_is_identity():
     header, volumes = aggregate_inputs([(KEBUNAN_HEADER, KEBUNAN_VOLUMES)])
-    assert score_assessment(header, volumes).total == 14
+    assert score_assessment(header, volumes, rules=PERMEN_14_2018).total == 14
 
 
 def test_kumuh_akhir():
@@ -619,8 +619,8 @@ def test_kumuh_akhir_never_below_zero_nor_above_baseline(baseline, handled):
 def test_handling_never_raises_the_score(case, data):
     _rules, header, volumes = case
     handled = data.draw(st.dictionaries(st.sampled_from(CODES_2018), non_negative))
-    before = score_assessment(header, volumes)
-    after = score_assessment(header, kumuh_akhir(volumes, handled))
+    before = score_assessment(header, volumes, rules=PERMEN_14_2018)
+    after = score_assessment(header, kumuh_akhir(volumes, handled), rules=PERMEN_14_2018)
     assert after.total <= before.total
 
 
@@ -644,16 +644,16 @@ def test_legal_status(jelas, sesuai, legal):
 def test_pertimbangan_lain_all_allowed_combinations(strategis, kepadatan, potensi):
     total = strategis + kepadatan + potensi
     expected = "A" if total >= 11 else "B" if total >= 6 else "C"
-    assert pertimbangan_lain_class(strategis, kepadatan, potensi) == expected
+    assert pertimbangan_lain_class(strategis, kepadatan, potensi, rules=PERMEN_14_2018) == expected
 
 
 def test_pertimbangan_lain_examples():
-    assert pertimbangan_lain_class(5, 5, 5) == "A"  # 15
-    assert pertimbangan_lain_class(5, 1, 5) == "A"  # 11
-    assert pertimbangan_lain_class(5, 3, 1) == "B"  # 9
-    assert pertimbangan_lain_class(1, 5, 1) == "B"  # 7
-    assert pertimbangan_lain_class(1, 3, 1) == "C"  # 5
-    assert pertimbangan_lain_class(1, 1, 1) == "C"  # 3
+    assert pertimbangan_lain_class(5, 5, 5, rules=PERMEN_14_2018) == "A"  # 15
+    assert pertimbangan_lain_class(5, 1, 5, rules=PERMEN_14_2018) == "A"  # 11
+    assert pertimbangan_lain_class(5, 3, 1, rules=PERMEN_14_2018) == "B"  # 9
+    assert pertimbangan_lain_class(1, 5, 1, rules=PERMEN_14_2018) == "B"  # 7
+    assert pertimbangan_lain_class(1, 3, 1, rules=PERMEN_14_2018) == "C"  # 5
+    assert pertimbangan_lain_class(1, 1, 1, rules=PERMEN_14_2018) == "C"  # 3
 
 
 @pytest.mark.parametrize(
@@ -663,11 +663,11 @@ def test_pertimbangan_lain_examples():
 )  # fmt: skip
 def test_pertimbangan_lain_refuses_disallowed_values(values):
     with pytest.raises(ValueError):
-        pertimbangan_lain_class(*values)
+        pertimbangan_lain_class(*values, rules=PERMEN_14_2018)
 
 
 def test_pertimbangan_lain_accepts_integral_decimals_and_strings():
-    assert pertimbangan_lain_class(Decimal(5), "5", 5.0) == "A"
+    assert pertimbangan_lain_class(Decimal(5), "5", 5.0, rules=PERMEN_14_2018) == "A"
 
 
 def test_pertimbangan_lain_thresholds_from_rules():
@@ -689,19 +689,19 @@ PRIORITY_TABLE = [
 @pytest.mark.parametrize(("level", "legal", "number"), PRIORITY_TABLE)
 @pytest.mark.parametrize("letter", ["A", "B", "C"])
 def test_priority_class_table(level, legal, number, letter):
-    assert priority_class(level, legal, letter) == f"{letter}{number}"
+    assert priority_class(level, legal, letter, rules=PERMEN_14_2018) == f"{letter}{number}"
     assert priority_class(level, legal, letter, rules=PERMEN_02_2016) == f"{letter}{number}"
 
 
 @pytest.mark.parametrize("legal", [True, False])
 def test_priority_class_tidak_kumuh_is_none(legal):
-    assert priority_class(TIDAK_KUMUH, legal, "A") is None
+    assert priority_class(TIDAK_KUMUH, legal, "A", rules=PERMEN_14_2018) is None
 
 
 @pytest.mark.parametrize(("level", "letter"), [("parah", "A"), (KUMUH_BERAT, "D")])
 def test_priority_class_refuses_unknown_values(level, letter):
     with pytest.raises(ValueError):
-        priority_class(level, True, letter)
+        priority_class(level, True, letter, rules=PERMEN_14_2018)
 
 
 def test_priority_class_from_configured_table():
@@ -725,19 +725,20 @@ def test_priority_class_from_configured_table():
     ],
 )
 def test_handling_pattern_table(level, legal, pattern):
-    assert handling_pattern(level, legal) == pattern
+    assert handling_pattern(level, legal, rules=PERMEN_14_2018) == pattern
     assert handling_pattern(level, legal, rules=PERMEN_02_2016) == pattern
 
 
 def test_handling_pattern_unknown_level():
     with pytest.raises(ValueError):
-        handling_pattern("parah", True)
+        handling_pattern("parah", True, rules=PERMEN_14_2018)
 
 
 def test_priority_and_handling_end_to_end():
-    result = score_assessment(header_all(100), dict.fromkeys(CODES_2018[:8], 100))  # 40
+    result = score_assessment(header_all(100), dict.fromkeys(CODES_2018[:8], 100),
+                              rules=PERMEN_14_2018)  # 40
     assert result.level == KUMUH_SEDANG
     legal = legal_status(True, False)
-    letter = pertimbangan_lain_class(5, 3, 5)
-    assert priority_class(result.level, legal, letter) == "A5"
-    assert handling_pattern(result.level, legal) == PEMUKIMAN_KEMBALI
+    letter = pertimbangan_lain_class(5, 3, 5, rules=PERMEN_14_2018)
+    assert priority_class(result.level, legal, letter, rules=PERMEN_14_2018) == "A5"
+    assert handling_pattern(result.level, legal, rules=PERMEN_14_2018) == PEMUKIMAN_KEMBALI

@@ -63,7 +63,7 @@ from desa.models import (
     Provinsi,
     VolumePenilaian,
 )
-from desa.penilaian import _priority
+from desa.penilaian import kolom_tersimpan
 from inti.cache import bump_data_version
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
 
@@ -493,16 +493,13 @@ class Command(BaseCommand):
         rules = self.rules
         result = scoring.score_assessment(header, {k.kode: volumes[k.kode]
                                                    for k in self.kriteria}, rules=rules)
-        prioritas, pola = _priority(SimpleNamespace(**legal), result.level, rules)
         waktu = dt.datetime(tahun, 3, 1, tzinfo=UTC) + dt.timedelta(days=self.rng.randint(0, 200))
         verified = status == Penilaian.Status.DIVERIFIKASI
         pen = w_pen.add(
             lokasi_id=lok, tahun=tahun, aturan_id=self.aturan.pk,
             jenis=Penilaian.Jenis.PEMUTAKHIRAN if y else Penilaian.Jenis.BASELINE,
             jumlah_penduduk=header["jumlah_kk"] * 4, **header, **legal,
-            total_skor=result.total, tingkat=result.level,
-            rata_rata_sektoral=result.sectoral_mean, prioritas=prioritas or "",
-            pola_penanganan=pola or "", status=status,
+            **kolom_tersimpan(SimpleNamespace(**legal), result, rules), status=status,
             diajukan_pada=waktu if status != Penilaian.Status.DRAFT else None,
             diverifikasi_pada=waktu + dt.timedelta(days=14) if verified else None,
             dibuat_pada=waktu, diubah_pada=waktu, versi=1, is_demo=True)

@@ -1,0 +1,76 @@
+"""Moving Kabar, Masukan and PolaSpam from kolaborasi to publikasi keeps every row.
+
+A populated database at the state before the move (kolaborasi 0004) is migrated forward: the
+rows, their history, the m2m links and the content types (so permissions and admin log entries)
+come through; migrating back restores the old tables.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SEBELUM = [("kolaborasi", "0004_perf_indexes"), ("publikasi", None)]
+
+
+def _migrate(targets, state_at):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(state_at).apps
+
+
+def _terakhir():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def test_populated_database_migrates_forward_and_back():
+    from tests.keamanan_helpers import data_migrasi_ulang
+
+    lama = _migrate(SEBELUM, SEBELUM[0])
+    Desa = lama.get_model("desa", "Desa")
+    Kabar = lama.get_model("kolaborasi", "Kabar")
+    Masukan = lama.get_model("kolaborasi", "Masukan")
+    Tag = lama.get_model("kolaborasi", "TagKabar")
+    ContentType.objects.filter(app_label__in=["kolaborasi", "publikasi"],
+                               model="kabar").delete()
+    ContentType.objects.create(app_label="kolaborasi", model="kabar")
+    prov = lama.get_model("desa", "Provinsi").objects.create(kode_wilayah="35", nama="Jawa Timur")
+    kab = lama.get_model("desa", "Kabupaten").objects.create(
+        kode_wilayah="35.19", nama="Kabupaten Madiun", provinsi=prov)
+    kec = lama.get_model("desa", "Kecamatan").objects.create(
+        kode_wilayah="35.19.09", nama="Jiwan", kabupaten=kab)
+    desa = Desa.objects.create(kode_wilayah="35.19.09.2005", nama="Bibrik", kecamatan=kec)
+    kabar = Kabar.objects.create(judul="Paving Bibrik", slug="paving-bibrik", isi="Isi.",
+                                 status="terbit",
+                                 tanggal_terbit=datetime.datetime(2018, 9, 18, tzinfo=datetime.UTC))
+    kabar.desa.add(desa)
+    kabar.tag.add(Tag.objects.create(nama="kolaborasi", slug="kolaborasi"))
+    Masukan.objects.create(kabar=kabar, nama="Warga", pesan="Terima kasih.", ip_hash="x",
+                           status="disetujui")
+
+    baru = _migrate(_terakhir(), _terakhir())
+    Kabar2 = baru.get_model("publikasi", "Kabar")
+    moved = Kabar2.objects.get(slug="paving-bibrik")
+    assert moved.pk == kabar.pk and moved.judul == "Paving Bibrik"
+    assert [d.nama for d in moved.desa.all()] == ["Bibrik"]
+    assert [t.nama for t in moved.tag.all()] == ["kolaborasi"]
+    assert baru.get_model("publikasi", "Masukan").objects.get().kabar_id == kabar.pk
+    ct = ContentType
+    assert ct.objects.filter(app_label="publikasi", model="kabar").exists()
+    assert not ct.objects.filter(app_label="kolaborasi", model="kabar").exists()
+    tables = set(connection.introspection.table_names())
+    assert {"publikasi_kabar", "publikasi_kabar_desa", "publikasi_historicalkabar_tag",
+            "publikasi_masukan", "publikasi_polaspam"} <= tables
+    assert not any(t.startswith("kolaborasi_kabar") for t in tables)
+
+    # And back: the old tables hold the rows again.
+    lama = _migrate(SEBELUM, SEBELUM[0])
+    assert lama.get_model("kolaborasi", "Kabar").objects.get().judul == "Paving Bibrik"
+    _migrate(_terakhir(), _terakhir())
+    data_migrasi_ulang()
