@@ -32,6 +32,7 @@ run: setup
 
 ## the whole test suite (SQLite unless DATABASE_URL is set)
 test: venv
+	$(BIN)/lint-imports
 	$(PYTHON) manage.py check --settings=kotaku.settings_test
 	$(PYTHON) manage.py makemigrations --check --dry-run --settings=kotaku.settings_test
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
@@ -39,6 +40,7 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 collectstatic: venv
 	$(PYTHON) manage.py collectstatic --noinput

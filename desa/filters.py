@@ -21,7 +21,7 @@ class DesaFilter(django_filters.FilterSet):
         label=_("Cari nama atau kode"), method="filter_q",
     )
     # A select while few kecamatan are loaded; nationally (7,285) a text field for the
-    # Kemendagri code or the name (kotaku.pilihan; an unknown one is a message, ignored).
+    # Kemendagri code or the name (inti.pilihan; an unknown one is a message, ignored).
     kecamatan = KecamatanPilihanFilter(
         queryset=Kecamatan.objects.all(), label=_("Kecamatan"), empty_label=_("Semua kecamatan"),
     )

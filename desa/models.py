@@ -79,7 +79,7 @@ class DesaQuerySet(models.QuerySet):
         )
 
     def for_writer(self, user):
-        """The desa ``user`` may enter data for (see ``kotaku.roles``)."""
+        """The desa ``user`` may enter data for (see ``desa.akses``)."""
         from desa import akses
 
         return akses.writable_desa(user, self)

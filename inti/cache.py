@@ -144,7 +144,7 @@ def cached_aggregate(name: str, when=None, key=None):
                 return fn(*args, **kwargs)
             if hit is not None:
                 return hit
-            # Computed on the primary: with a read replica (kotaku.db_router) a lagging
+            # Computed on the primary: with a read replica (inti.db_router) a lagging
             # replica could otherwise store old numbers under the new data version.
             with primary():
                 result = fn(*args, **kwargs)

@@ -1,7 +1,7 @@
 """Form fields for numbers typed the Indonesian way ("1.218,50", "Rp 100.000.000").
 
 They render as text inputs with a numeric keyboard (``inputmode``) because browsers' number
-inputs reject the comma decimal separator; parsing is done by ``kotaku.numbers`` and refuses
+inputs reject the comma decimal separator; parsing is done by ``inti.numbers`` and refuses
 ambiguous input ("1.218") with a message instead of guessing.
 """
 

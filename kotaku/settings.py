@@ -159,7 +159,7 @@ SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="keamanan@kotaku-jiwan.ex
 # Show the "demo data" banner while the seeded demo set is in the database.
 SHOW_DEMO_BANNER = env.bool("SHOW_DEMO_BANNER", default=True)
 
-# Public feedback (kolaborasi/masukan.py): attempts per address per window (counted in the
+# Public feedback (publikasi/masukan.py): attempts per address per window (counted in the
 # cache: use a shared cache such as Redis when several processes serve), and how long a
 # person takes at least / at most to fill in the form.
 MASUKAN_BATAS = env.int("MASUKAN_BATAS", default=5)
@@ -227,14 +227,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx/fetch read the token from the form, not the cookie
 
-# --- Scale (issue 8): dashboard cache; see anggaran/cache.py and docs/DEPLOYMENT.md ---------
+# --- Scale (issue 8): dashboard cache; see inti/cache.py and docs/DEPLOYMENT.md ---------
 # Unset: dashboard aggregates are cached only when CACHE_URL is a shared cache (Redis, ...),
 # so an invalidation reaches every app server. True/False forces it on or off.
 DASHBOARD_CACHE = env.bool("DASHBOARD_CACHE", default=None)
 DASHBOARD_CACHE_TIMEOUT = env.int("DASHBOARD_CACHE_TIMEOUT", default=6 * 60 * 60)
 
 # --- Scale-out (issue 8; docs/DEPLOYMENT.md): each is a configuration change ----------------
-# A read replica for the public pages (anonymous GET/HEAD reads; see kotaku/db_router.py).
+# A read replica for the public pages (anonymous GET/HEAD reads; see inti/db_router.py).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)

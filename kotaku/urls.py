@@ -35,7 +35,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
-    # Suggestions for the desa / stakeholder text fields at national scale (kotaku/pilihan.py).
+    # Suggestions for the desa / stakeholder text fields at national scale (inti/pilihan.py).
     path("saran/desa/", views_saran.saran_desa, name="saran_desa"),
     path("saran/pemangku/", views_saran.saran_pemangku, name="saran_pemangku"),
     path(

@@ -2,7 +2,7 @@
 
 Public, like the pages they mirror: only verified assessments and public funding data, no
 personal data. A PDF takes a second or two to build, so when the dashboards' shared cache is
-on (``anggaran.cache``) the bytes are cached under the data version: any committed change
+on (``inti.cache``) the bytes are cached under the data version: any committed change
 makes the next request build a fresh report.
 """
 

@@ -1,7 +1,7 @@
 """Forms of the stories (facilitators and admins) and of the public feedback (no account).
 
 A story's desa and stakeholders are a ``<select multiple>`` while the choices are few and one
-text input per row with suggestions at national scale (``kotaku.pilihan``). The activities
+text input per row with suggestions at national scale (``inti.pilihan``). The activities
 are then offered for the story's own desa only (saved or posted), not for every writable one.
 """
 
@@ -47,7 +47,7 @@ class KegiatanChoiceField(PilihanBanyakField):
 
 
 class FotoField(forms.FileField):
-    """An optional photo, validated and re-encoded by ``anggaran.images``."""
+    """An optional photo, validated and re-encoded by ``inti.images``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

@@ -10,7 +10,7 @@ A message from the public passes, in order:
    sent back within ``MASUKAN_MIN_DETIK`` seconds was not typed by a person. Refused, as are
    missing, forged or day-old timestamps.
 4. **Length and content**: at most ``PESAN_MAKS`` characters, no NUL bytes, photo checked and
-   re-encoded by ``anggaran.images``.
+   re-encoded by ``inti.images``.
 5. **Links and spam patterns** (:func:`nilai`): the configurable ``PolaSpam`` patterns
    (gambling spam in Indonesian, link shorteners) add up a weight; reaching ``SPAM_AMBANG``
    files the message as spam, a lower weight or any link holds it with the reason.

@@ -1,4 +1,4 @@
-"""kotaku.exports, and list exports holding exactly the filtered rows."""
+"""inti.exports, and list exports holding exactly the filtered rows."""
 
 import csv
 import datetime

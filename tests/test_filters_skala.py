@@ -1,4 +1,4 @@
-"""Desa and stakeholder choices at national scale (issue 8, kotaku/pilihan.py).
+"""Desa and stakeholder choices at national scale (issue 8, inti/pilihan.py).
 
 Few choices (Jiwan): a plain ``<select>``. Many: a text input with suggestions from
 ``/saran/desa/`` and ``/saran/pemangku/``, resolved on the server. The threshold is lowered
@@ -370,7 +370,7 @@ def test_year_list_is_cached_and_invalidated_on_commit(shared_cache, dunia, desa
     with django_capture_on_commit_callbacks(execute=True):
         new = buat_kegiatan(desa_a, nama="Baru", tahun=2031)
     assert years() == [(2031, "2031"), (2018, "2018")]
-    # A bulk write sends no signal: its code bumps the version itself (anggaran/cache.py).
+    # A bulk write sends no signal: its code bumps the version itself (inti/cache.py).
     Kegiatan.objects.filter(pk=new.pk).update(tahun_anggaran=2030)
     bump_data_version()
     assert years() == [(2030, "2030"), (2018, "2018")]

@@ -6,7 +6,7 @@
 * The assessment list's "Tambah penilaian": links while the writable desa are few, else a
   typed desa with suggestions (``?tambah=`` redirects to its entry form).
 * Forum, pledge and story forms: desa and stakeholders typed with suggestions beyond the
-  threshold; several of them through ``kotaku.pilihan``'s multi-value fields.
+  threshold; several of them through ``inti.pilihan``'s multi-value fields.
 * The desa list's kecamatan filter: typed code or name beyond the threshold.
 
 The thresholds are lowered here so that a few dozen rows stand for the nation.
