@@ -18,6 +18,7 @@ from tests.anggaran_helpers import (
     progres_post,
     upload,
 )
+from tests.keamanan_helpers import assert_no_inline_script_or_style
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +43,6 @@ def counts():
             FotoProgres.objects.count())
 
 
-def no_inline_script_or_style(body: str):
-    for tag in re.findall(r"<script[^>]*>", body):
-        assert "src=" in tag or 'type="application/json"' in tag, tag
-    assert "style=" not in body
-
-
 # ------------------------------------------------------------------------------ happy path
 
 
@@ -60,7 +55,7 @@ def test_fasilitator_creates_activity_with_three_sources_then_progress_with_phot
     body = page.content.decode()
     assert "2b – Kualitas permukaan jalan lingkungan buruk" in body
     assert 'name="csrfmiddlewaretoken"' in body
-    no_inline_script_or_style(body)
+    assert_no_inline_script_or_style(body)
     # Only the facilitator's own desa can be chosen.
     assert list(page.context["form"].fields["desa"].queryset) == [desa_a]
     # The 16 criteria of the default rule set.
@@ -100,7 +95,7 @@ def test_fasilitator_creates_activity_with_three_sources_then_progress_with_phot
                  "Rp 142.500.000", "Tenaga kerja warga 25 HOK", "100% (selesai)",
                  "3 sumber dana, 3 pemberi dana", foto.foto.url, "Riwayat perubahan"):
         assert text in body, text
-    no_inline_script_or_style(body)
+    assert_no_inline_script_or_style(body)
 
 
 def test_activity_form_accepts_both_rupiah_spellings(client_for, fasilitator_a, desa_a,
@@ -546,7 +541,7 @@ def test_nav_has_kolaborasi_and_anggaran(client, jiwan):
     body = client.get(reverse("anggaran:kegiatan_list")).content.decode()
     assert f'href="{reverse("kolaborasi:pemangku_list")}"' in body
     assert 'aria-current="page" href="/anggaran/kegiatan/"' in body
-    no_inline_script_or_style(body)
+    assert_no_inline_script_or_style(body)
 
 
 def test_kriteria_labels(jiwan):

@@ -3,7 +3,6 @@ entry forms and their permissions, exports, constant query counts."""
 
 import csv
 import io
-import re
 from decimal import Decimal
 
 import openpyxl
@@ -19,6 +18,7 @@ from tests.anggaran_helpers import (
     buat_pemangku,
     kriteria,
 )
+from tests.keamanan_helpers import assert_no_inline_script_or_style
 
 pytestmark = pytest.mark.django_db
 
@@ -340,10 +340,7 @@ def test_templates_have_no_inline_script_or_style(client, dunia):
         response = client.get(url)
         if response.streaming:
             continue
-        body = response.content.decode()
-        assert "style=" not in body, url
-        for tag in re.findall(r"<script[^>]*>", body):
-            assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
+        assert_no_inline_script_or_style(response.content.decode(), url)
 
 
 def test_forum_list_sorting(client, dunia, desa_a):

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
+from tests.keamanan_helpers import assert_no_inline_script_or_style
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -45,9 +47,7 @@ def test_beranda_map_data_is_json_not_inline_script(client, jiwan):
     assert 'id="peta-data" type="application/json"' in body
     assert response.context["peta"]["features"].__len__() == 14
     # No inline scripts: every <script> tag loads a file or holds JSON data.
-    import re
-    for tag in re.findall(r"<script[^>]*>", body):
-        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert_no_inline_script_or_style(body)
 
 
 @pytest.mark.django_db
