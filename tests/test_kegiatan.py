@@ -229,7 +229,7 @@ def test_bad_input_never_500(client_for, fasilitator_a, desa_a, pemangku, field,
     data = kegiatan_post(desa_a, [line(pemangku["dinas"], "apbd-kab", "1.000.000")])
     data[field] = value
     response = c.post(reverse("anggaran:kegiatan_baru"), data)
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200  # the form again, with the error
     assert Kegiatan.objects.count() == 0
 
 
@@ -240,9 +240,8 @@ def test_bad_input_never_500(client_for, fasilitator_a, desa_a, pemangku, field,
 ])
 def test_list_bad_query_never_500(client, jiwan, params):
     response = client.get(reverse("anggaran:kegiatan_list"), params)
-    assert response.status_code in (200, 404)
-    if "format" in params:
-        assert response.status_code == 404
+    # Junk filters are ignored (the list); only an unknown export format is not found.
+    assert response.status_code == (404 if "format" in params else 200)
 
 
 # ---------------------------------------------------------------------- edit + locking
