@@ -175,8 +175,8 @@ def forum_detail(request, pk):
     })
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def forum_baru(request):
     desa = writable_desa_or_404(request.user, request.GET.get("desa"))
     if request.method == "POST":
@@ -234,8 +234,8 @@ def komitmen_list(request):
     })
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def komitmen_baru(request):
     initial = {}
     desa = writable_desa_or_404(request.user, request.GET.get("desa"))
