@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.admin_base import HistoryAdmin
-from kotaku.numbers import format_rupiah
+from inti.admin_base import HistoryAdmin
+from inti.numbers import format_rupiah
 
 from .forms import FotoProgresAdminForm
 from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana

@@ -10,15 +10,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
     Exists,
     F,
-    Max,
-    Min,
     OuterRef,
     Q,
     Sum,
@@ -27,28 +24,27 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from anggaran.cache import cached_aggregate
-from anggaran.models import (
-    VOLUME_TERTANGANI,
-    ZERO_RP,
-    Kegiatan,
-    Pendanaan,
-    StatusKegiatan,
-    SumberDana,
-)
+from anggaran.models import VOLUME_TERTANGANI, Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import (
     Aspek,
     AturanPenilaian,
     Desa,
-    Kabupaten,
     Kawasan,
-    Kecamatan,
     Penilaian,
-    Provinsi,
     Tingkat,
 )
-from desa.penilaian import default_aturan, jumlah_masukan, ruleset_of
+from desa.penilaian import jumlah_masukan, ruleset_of
+from desa.tingkat import TINGKAT_LABEL, skor_desa
+from desa.wilayah import (
+    WILAYAH,
+    dalam_wilayah,
+    desa_dalam,
+    jalur_wilayah,
+    tingkat_rincian,
+)
+from inti.cache import cached_aggregate
+from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
 
 HUNDRED_MILLION = Decimal(100_000_000)
@@ -73,94 +69,6 @@ class Filter:
         return {k: v for k, v in (
             ("tahun", self.tahun), ("sumber", self.sumber), ("jenis", self.jenis),
             ("aspek", self.aspek), ("wilayah", self.wilayah)) if v not in (None, "")}
-
-
-# Region levels, finest first: (level, path from Desa to the region's pk, model).
-WILAYAH = [
-    ("desa", "pk", Desa),
-    ("kecamatan", "kecamatan_id", Kecamatan),
-    ("kabupaten", "kecamatan__kabupaten_id", Kabupaten),
-    ("provinsi", "kecamatan__kabupaten__provinsi_id", Provinsi),
-]
-# From Desa to the Kemendagri code of the region a code of n parts names (Kemendagri codes
-# nest: "35" ⊃ "35.19" ⊃ "35.19.09" ⊃ "35.19.09.2005").
-_KODE_PATH = {1: "kecamatan__kabupaten__provinsi__kode_wilayah",
-              2: "kecamatan__kabupaten__kode_wilayah", 3: "kecamatan__kode_wilayah",
-              4: "kode_wilayah"}
-
-
-def dalam_wilayah(kode: str, via: str = "") -> Q:
-    """Rows whose desa (reached through ``via``, e.g. ``"kegiatan__desa__"``) lie in the
-    region with Kemendagri code ``kode``; a join on foreign keys, so indexes serve it."""
-    return Q(**{via + _KODE_PATH[kode.count(".") + 1]: kode})
-
-
-def desa_dalam(f: Filter):
-    """The desa in the filter's region scope."""
-    qs = Desa.objects.all()
-    if f.wilayah:
-        qs = qs.filter(dalam_wilayah(f.wilayah))
-    if f.desa_id:
-        qs = qs.filter(pk=f.desa_id)
-    return qs
-
-
-_MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
-
-
-def _judul(model, nama: str) -> str:
-    """"Provinsi Jawa Timur", "Kabupaten Madiun" (the name says kabupaten or kota), "Kecamatan
-    Jiwan"."""
-    if model is Kecamatan:
-        return f"Kecamatan {nama}"
-    if model is Provinsi:
-        return f"Provinsi {nama}"
-    return nama
-
-
-def jejak_wilayah(kode: str | None) -> list[dict]:
-    """The region with Kemendagri code ``kode`` and those containing it, widest first, as
-    ``{"kode", "nama", "judul"}``; empty when the code is empty or names no loaded region.
-    One query."""
-    model = _MODEL_KODE.get(kode.count(".") + 1) if kode else None
-    if model is None:
-        return []
-    chain = {Provinsi: [], Kabupaten: ["provinsi"], Kecamatan: ["kabupaten__provinsi"]}[model]
-    region = model.objects.select_related(*chain).filter(kode_wilayah=kode).first()
-    trail = []
-    while region is not None:
-        trail.insert(0, {"kode": region.kode_wilayah, "nama": region.nama,
-                         "judul": _judul(type(region), region.nama)})
-        region = (region.kabupaten if isinstance(region, Kecamatan)
-                  else region.provinsi if isinstance(region, Kabupaten) else None)
-    return trail
-
-
-@cached_aggregate("cakupan_bawaan")
-def cakupan_bawaan() -> dict:
-    """The smallest region holding every loaded desa, as ``{"kode", "jejak"}``: Jiwan's
-    kecamatan for this portal (code "35.19.09", trail provinsi → kabupaten → kecamatan), or
-    ``kode`` None for several provinces (the nation) or no desa. One query: the lowest and
-    highest code per level are equal exactly when one region holds them all."""
-    levels = [(_MODEL_KODE[n], _KODE_PATH[n].removesuffix("kode_wilayah")) for n in (1, 2, 3)]
-    aggregates = {}
-    for i, (_model, path) in enumerate(levels):
-        aggregates[f"min{i}"] = Min(f"{path}kode_wilayah")
-        aggregates[f"max{i}"] = Max(f"{path}kode_wilayah")
-        aggregates[f"nama{i}"] = Min(f"{path}nama")
-    r = Desa.objects.aggregate(**aggregates)
-    jejak = []
-    for i, (model, _path) in enumerate(levels):
-        if r[f"min{i}"] is None or r[f"min{i}"] != r[f"max{i}"]:
-            break
-        jejak.append({"kode": r[f"min{i}"], "nama": r[f"nama{i}"],
-                      "judul": _judul(model, r[f"nama{i}"])})
-    return {"kode": jejak[-1]["kode"] if jejak else None, "jejak": jejak}
-
-
-def satu_kecamatan(bawaan: dict) -> bool:
-    """Whether the loaded desa are one kecamatan's (nothing to narrow by region)."""
-    return bool(bawaan["kode"]) and bawaan["kode"].count(".") == 2
 
 
 def pendanaan(f: Filter = Filter()):
@@ -221,55 +129,9 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _terverifikasi_tanpa(lebih: str):
-    """Verified assessments with no verified assessment of the same location that is newer
-    (``lebih="gt"``) or older (``"lt"``): the latest, or the baseline, per location.
-
-    The same rows as ``Penilaian.objects.terkini()`` (or a ``LIMIT 1`` subquery ordered by
-    year), since (lokasi, tahun) is unique; written as ``NOT EXISTS`` because PostgreSQL
-    plans that as an anti-join with a good row estimate, whereas a ``pk = (subquery)`` filter
-    is estimated at 0.5% of the rows and, nationally, sent the planner into a nested loop
-    that took 20 s instead of 0.1 s (docs/PERFORMANCE.md).
-    """
-    other = Penilaian.objects.filter(
-        status=Penilaian.Status.DIVERIFIKASI, lokasi_id=OuterRef("lokasi_id"),
-        **{f"tahun__{lebih}": OuterRef("tahun")})
-    return Penilaian.objects.terverifikasi().filter(~Exists(other))
-
-
-def tingkat_per_desa(desa_ids=None) -> dict[int, scoring.AssessmentResult]:
-    """Latest verified aggregate score per desa (sum over its locations)."""
-    rules = ruleset_of(default_aturan())
-    qs = _terverifikasi_tanpa("gt")
-    if desa_ids is not None:
-        qs = qs.filter(lokasi__desa_id__in=desa_ids)
-    return {
-        k: scoring.score_assessment(h, v, rules=rules)
-        for k, (h, v) in jumlah_masukan(qs, "lokasi__desa", rules.code).items()
-    }
-
-
-LEVEL_COLOURS = {
-    Tingkat.KUMUH_BERAT: "#b2182b", Tingkat.KUMUH_SEDANG: "#ef8a62",
-    Tingkat.KUMUH_RINGAN: "#fddbc7", Tingkat.TIDAK_KUMUH: "#67a9cf",
-}
-NOT_ASSESSED_COLOUR = "#d9d9d9"
-
-
 # ---------------------------------------------------------------------------------------------
 # Beranda
 # ---------------------------------------------------------------------------------------------
-
-
-@cached_aggregate("skor_desa")
-def skor_desa() -> dict[int, tuple[int, str]]:
-    """``{desa pk: (total score, level)}`` of the latest verified aggregate of every assessed
-    desa. Cached on its own: scoring 11,000 desa nationally takes seconds, while the pairs
-    pickle small (full results would not: 19 MB, 3 s to unpickle)."""
-    return {pk: (r.total, r.level) for pk, r in tingkat_per_desa().items()}
-
-
-TINGKAT_LABEL = dict(Tingkat.choices)
 
 
 @cached_aggregate("per_wilayah")
@@ -428,10 +290,8 @@ COL_KEYS = {
 }
 
 
-# Beyond these sizes a matrix stops being readable (and, with 83,000 desa × 170,000 funders,
-# would not fit in memory): columns are aggregated to a coarser region, rows beyond the largest
-# MAKS_BARIS are pooled into one "lainnya" row.
-MAKS_KOLOM = 50
+# Beyond this many rows a matrix pools the rest into one "lainnya" row (with 170,000 funders
+# nationally it would not fit in memory).
 MAKS_BARIS = 50
 
 LAINNYA = {"pemangku": "Pemangku lainnya", "sumber": "Sumber dana lainnya"}
@@ -450,40 +310,6 @@ class Matriks:
     # (kolom "kecamatan"/"kabupaten"/"provinsi") are the region's pk negated, so they can
     # never be mistaken for a desa pk.
     kolom_kode: dict = field(default_factory=dict)
-
-
-def _jumlah_wilayah(f: Filter) -> tuple[int, int, int]:
-    """Numbers of desa, kecamatan and kabupaten in the filter's scope (one query)."""
-    if f.wilayah or f.desa_id:
-        return tuple(desa_dalam(f).aggregate(
-            desa=Count("pk"), kec=Count("kecamatan", distinct=True),
-            kab=Count("kecamatan__kabupaten", distinct=True)).values())
-    # The whole database: three index-only counts.
-    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Desa, Kecamatan, Kabupaten)]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {t})" for t in tables))
-        return tuple(cursor.fetchone())
-
-
-def tingkat_rincian(f: Filter) -> tuple:
-    """The finest region level (an entry of WILAYAH) with at most MAKS_KOLOM regions in the
-    filter's scope: the level of a dashboard's per-region columns and tables.
-
-    The size of the scope decides, not the filters on money, so a page does not change shape
-    with the year: Jiwan (14 desa) shows desa, a kabupaten of 206 desa its kecamatan, a
-    province its kabupaten, the nation its provinsi; each region links to its own scope.
-    """
-    for level, n in zip(WILAYAH, _jumlah_wilayah(f), strict=False):
-        if n <= MAKS_KOLOM:
-            return level
-    return WILAYAH[-1]
-
-
-def jalur_wilayah(level: tuple, via: str) -> str:
-    """Path to a region level's pk from a model that reaches Desa through ``via``
-    (``"kegiatan__desa"`` from Pendanaan)."""
-    name, path, _model = level
-    return f"{via}_id" if name == "desa" else f"{via}__{path}"
 
 
 @cached_aggregate("matriks")
@@ -652,11 +478,6 @@ class Dampak:
         return self.sebelum.is_kumuh and not self.sesudah.is_kumuh
 
 
-def baseline_qs():
-    """Per location, its earliest verified assessment (the baseline)."""
-    return _terverifikasi_tanpa("lt")
-
-
 def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
     """Impact per desa and for all of them together.
 
@@ -667,7 +488,7 @@ def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
     """
     aturan = AturanPenilaian.objects.bawaan()
     rules = ruleset_of(aturan)
-    base_qs = baseline_qs()
+    base_qs = Penilaian.objects.baseline()
     if desa_ids is not None:
         base_qs = base_qs.filter(lokasi__desa_id__in=desa_ids)
     inputs = jumlah_masukan(base_qs, "lokasi__desa", rules.code)

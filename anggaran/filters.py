@@ -2,108 +2,30 @@
 
 import django_filters
 from django import forms
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from desa.models import Aspek, AturanPenilaian, Desa, Kriteria
-from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanFilter, PemangkuPilihanFilter
+from desa.filters import (
+    AspekFilter,
+    KriteriaFilter,
+    WilayahFilter,
+    aspek_bawaan,
+    desa_filter,
+    kriteria_bawaan,
+)
+from desa.wilayah import cakupan_bawaan, dalam_wilayah, satu_kecamatan
+from inti import tahun
+from inti.forms_base import FilterForm
+from inti.pilihan import PemangkuPilihanFilter
+from inti.tahun import TahunFilter
+from kolaborasi.models import JenisPemangku, Komitmen, PemangkuKepentingan
 
-from .cache import cached_aggregate
-from .dashboard import cakupan_bawaan, dalam_wilayah, satu_kecamatan
 from .models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 
 
-def label_kriteria(k) -> str:
-    """``2b – Kualitas permukaan jalan lingkungan buruk``."""
-    return f"{k.kode} – {k.nama}"
-
-
-class KriteriaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return label_kriteria(obj)
-
-
-class AspekChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.kode}. {obj.nama}"
-
-
-class KriteriaFilter(django_filters.ModelChoiceFilter):
-    field_class = KriteriaChoiceField
-
-
-class AspekFilter(django_filters.ModelChoiceFilter):
-    field_class = AspekChoiceField
-
-
-def _aturan_bawaan():
-    """The default rule set as a subquery: the same choice as ``AturanPenilaian.bawaan()``
-    (the one marked default, else the newest), without a query of its own."""
-    return AturanPenilaian.objects.order_by("-bawaan", "-pk").values("pk")[:1]
-
-
-def kriteria_bawaan():
-    """The 16 criteria of the default rule set, in their official order."""
-    return (Kriteria.objects.filter(aturan=Subquery(_aturan_bawaan()))
-            .order_by("urutan", "kode"))
-
-
-def aspek_bawaan():
-    return Aspek.objects.filter(aturan=Subquery(_aturan_bawaan())).order_by("kode")
-
-
-@cached_aggregate("tahun_tersedia")
-def tahun_tersedia(model_label: str, field: str) -> list[int]:
-    """The years present in ``model_label``'s ``field``, newest first.
-
-    At national scale ``SELECT DISTINCT`` over 333,898 activities costs 70-170 ms on every
-    page with a year filter (the list and every dashboard), for a list that changes about
-    once a year. It is cached under the dashboards' data version (``anggaran.cache``): any
-    committed save or delete of an activity or pledge bumps the version, so a new or vanished
-    year shows at the next request. Uncached with a per-process cache, as the dashboards.
-    """
-    model = apps.get_model(model_label)
-    return list(model.objects.order_by(f"-{field}").values_list(field, flat=True).distinct())
-
-
 def tahun_choices(model=Kegiatan, field="tahun_anggaran"):
-    """The years present in the data, newest first (cached; one query when not)."""
-    def choices():
-        return [(y, str(y)) for y in tahun_tersedia(model._meta.label, field)]
-
-    return choices
-
-
-def _sekali(fn):
-    """``fn`` called at most once (the form validates and renders the same choices)."""
-    hasil = []
-
-    def wrapper():
-        if not hasil:
-            hasil.append(fn())
-        return hasil[0]
-
-    return wrapper
-
-
-class TahunFilter(django_filters.ChoiceFilter):
-    """A year from the data; anything else (text, "1e309") is simply ignored as invalid."""
-
-    def __init__(self, *args, model=Kegiatan, **kwargs):
-        if "choices" not in kwargs:
-            kwargs["choices"] = tahun_choices(model, kwargs["field_name"])
-        kwargs.setdefault("empty_label", _("Semua tahun"))
-        super().__init__(*args, **kwargs)
-
-    @property
-    def field(self):
-        # Each filterset has its own copy of the filter: read the years once per request.
-        if not hasattr(self, "_field") and callable(self.extra.get("choices")):
-            self.extra["choices"] = _sekali(self.extra["choices"])
-        return super().field
+    """The budget years present in the activities (or ``model``'s ``field``), newest first."""
+    return tahun.tahun_choices(model, field)
 
 
 def pendanaan_match(data) -> Q:
@@ -118,32 +40,12 @@ def pendanaan_match(data) -> Q:
     return q
 
 
-class WilayahField(forms.RegexField):
-    """A region scope by Kemendagri code: provinsi ``35``, kabupaten ``35.19`` or kecamatan
-    ``35.19.09`` (the dashboards' ``?wilayah=``, which their links carry to the lists)."""
-
-    default_error_messages = {"invalid": _(
-        "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Kode wilayah"))
-        kwargs.setdefault("max_length", 8)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "35.19",
-                                                           "inputmode": "decimal"}))
-        super().__init__(r"^\d{2}(\.\d{2}(\.\d{2})?)?$", **kwargs)
-
-
-class WilayahFilter(django_filters.CharFilter):
-    field_class = WilayahField
-
-
 class KegiatanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari nama kegiatan"), method="filter_q")
     wilayah = WilayahFilter(label=_("Kode wilayah"), method="filter_wilayah")
-    desa = DesaPilihanFilter(
-        queryset=Desa.objects.order_by("nama"), to_field_name="kode_wilayah",
-        label=_("Desa"), empty_label=_("Semua desa"))
-    tahun_anggaran = TahunFilter(field_name="tahun_anggaran", label=_("Tahun anggaran"))
+    desa = desa_filter()
+    tahun_anggaran = TahunFilter(field_name="tahun_anggaran", model=Kegiatan,
+                                 label=_("Tahun anggaran"))
     sumber = django_filters.ModelChoiceFilter(
         queryset=SumberDana.objects.all(), to_field_name="kode", label=_("Sumber dana"),
         empty_label=_("Semua sumber"), method="filter_pendanaan")
@@ -217,3 +119,37 @@ class KegiatanFilter(django_filters.FilterSet):
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return Q()
         return pendanaan_match(self.form.cleaned_data)
+
+
+class PemangkuFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari nama atau singkatan"), method="filter_q")
+    jenis = django_filters.ChoiceFilter(choices=JenisPemangku.choices, label=_("Jenis"),
+                                        empty_label=_("Semua jenis"))
+    desa = desa_filter(method="filter_desa")
+    urut = django_filters.OrderingFilter(
+        fields=(("nama", "nama"), ("jenis", "jenis"), ("total_rencana", "rencana"),
+                ("total_realisasi", "realisasi"), ("jumlah_kegiatan", "kegiatan"),
+                ("total_komitmen", "komitmen")),
+        field_labels={"nama": _("Nama"), "jenis": _("Jenis"), "rencana": _("Rencana (Rp)"),
+                      "realisasi": _("Realisasi (Rp)"), "kegiatan": _("Jumlah kegiatan"),
+                      "komitmen": _("Komitmen (Rp)")},
+        label=_("Urutkan"), empty_label=_("Urutan bawaan"),
+    )
+
+    class Meta:
+        model = PemangkuKepentingan
+        fields: list = []
+        form = FilterForm
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(nama__icontains=value) | Q(singkatan__icontains=value))
+
+    def filter_desa(self, queryset, name, desa):
+        """Active in the desa: based there, funds an activity there, or pledged to it."""
+        return queryset.filter(
+            Q(desa=desa)
+            | Exists(Pendanaan.objects.filter(pemangku=OuterRef("pk"), kegiatan__desa=desa))
+            | Exists(Komitmen.objects.filter(pemangku=OuterRef("pk"), desa=desa)))

@@ -12,31 +12,28 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from desa import akses
+from desa.filters import KriteriaChoiceField, kriteria_bawaan
 from desa.models import Kawasan, Kriteria, Lokasi
+from inti import images
+from inti.fields import DecimalIDField, RupiahField
+from inti.forms_base import BootstrapFormMixin, DateInput
+from inti.numbers import format_decimal_id
+from inti.pilihan import (
+    DesaPilihanField,
+    PemangkuPilihanField,
+    PilihanBesarFormMixin,
+    contoh,
+)
+from inti.tahun import TAHUN_MAX, TAHUN_MIN
 from kolaborasi.models import PemangkuKepentingan
-from kotaku import roles
-from kotaku.fields import DecimalIDField, RupiahField
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.numbers import format_decimal_id
-from kotaku.pilihan import DesaPilihanField, PemangkuPilihanField, PilihanBesarFormMixin, contoh
 
-from . import images
-from .filters import KriteriaChoiceField, kriteria_bawaan
 from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana
-
-TAHUN_MIN, TAHUN_MAX = 2000, 2100
 
 
 def persen_text(value) -> str:
     """``Decimal("72.50")`` → ``"72,5"``; ``Decimal("100.00")`` → ``"100"``."""
     return format_decimal_id(value, 2).rstrip("0").rstrip(",")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class LokasiChoiceField(forms.ModelChoiceField):
@@ -106,7 +103,7 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     def __init__(self, *args, user, desa=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        writable = roles.writable_desa(user)
+        writable = akses.writable_desa(user)
         desa_field = self.fields["desa"]
         desa_field.queryset = writable.order_by("nama")
         desa_field.empty_label = _("– pilih desa –")

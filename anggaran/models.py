@@ -4,8 +4,6 @@ Amounts are whole rupiah in ``Decimal`` (no floats). An activity's totals are al
 of its funding lines, computed in SQL (``KegiatanQuerySet.with_totals``), never stored twice.
 """
 
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -16,10 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
+from inti.uang import RUPIAH, ZERO_RP
+from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
-
-RUPIAH = {"max_digits": 15, "decimal_places": 0}
-ZERO_RP = Value(0, output_field=DecimalField(**RUPIAH))
 
 
 class KategoriSumber(models.TextChoices):
@@ -61,9 +58,9 @@ class StatusKegiatan(models.TextChoices):
 
 class KegiatanQuerySet(models.QuerySet):
     def for_writer(self, user):
-        from kotaku import roles
+        from desa import akses
 
-        return self.filter(desa__in=roles.writable_desa(user))
+        return self.filter(desa__in=akses.writable_desa(user))
 
     def with_totals(self):
         """Planned/realised sums and the number of distinct sources and funders, in SQL.
@@ -280,9 +277,7 @@ class LaporanProgres(models.Model):
 
 
 def foto_upload_to(instance, filename: str) -> str:
-    """Unguessable name, extension from the verified image format (never the user's name)."""
-    ext = PurePosixPath(filename).suffix.lower()
-    return f"progres/{uuid.uuid4().hex}{ext}"
+    return nama_unik("progres", filename)
 
 
 class FotoProgres(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kotaku.services import ServiceError, VersionConflict
+from inti.services import ServiceError, VersionConflict
 
 from .models import FotoProgres, Kegiatan, LaporanProgres
 

@@ -2,8 +2,6 @@ from django.urls import path
 
 from . import views
 
-app_name = "anggaran"
-
 urlpatterns = [
     path("kegiatan/", views.kegiatan_list, name="kegiatan_list"),
     path("kegiatan/baru/", views.kegiatan_baru, name="kegiatan_baru"),

@@ -10,20 +10,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from desa import akses
+from desa.akses import writer_required
+from desa.filters import label_kriteria
 from desa.models import Desa
-from kotaku import exports, roles
-from kotaku.numbers import format_rupiah
-from kotaku.permissions import writer_required
-from kotaku.services import ServiceError, VersionConflict
+from inti import exports
+from inti.cache import cached_aggregate
+from inti.images import max_upload_mb
+from inti.numbers import format_rupiah
+from inti.services import ServiceError, VersionConflict
+from inti.uang import ZERO_RP
+from inti.viewutils import PER_PAGE, clean_params
 
 from . import services
-from .cache import cached_aggregate
-from .filters import KegiatanFilter, label_kriteria
+from .filters import KegiatanFilter
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
-from .images import max_upload_mb
-from .models import ZERO_RP, FotoProgres, Kegiatan, Pendanaan
+from .models import FotoProgres, Kegiatan, Pendanaan
 from .riwayat import riwayat_kegiatan
-from .viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
 
 # ------------------------------------------------------------------------------- list + export
 
@@ -111,7 +114,7 @@ def kegiatan_list(request):
     page = paginator.get_page(request.GET.get("halaman"))
     return render(request, "anggaran/kegiatan_list.html", {
         "filter": filterset, "page": page, "with_share": with_share, "total": ringkas["total"],
-        "bisa_tulis": roles.can_write_anything(request.user),
+        "bisa_tulis": akses.can_write_anything(request.user),
     })
 
 
@@ -135,7 +138,7 @@ def kegiatan_detail(request, pk):
         Kegiatan.objects.with_totals().select_related(
             "desa", "kriteria__aspek", "kawasan", "lokasi", "pelaksana"),
         pk=pk)
-    staff = is_staff_reader(request.user)
+    staff = akses.is_staff_reader(request.user)
     lines = list(kegiatan.pendanaan.select_related("pemangku", "sumber").order_by("pk"))
     laporan_qs = kegiatan.progres.prefetch_related("foto").order_by("-tanggal", "-pk")
     if staff:
@@ -148,7 +151,7 @@ def kegiatan_detail(request, pk):
         "foto_tahap": _foto_per_tahap(laporan),
         "staff": staff,
         "riwayat": riwayat_kegiatan(kegiatan) if staff else None,
-        "bisa_ubah": roles.can_write_desa(request.user, kegiatan.desa),
+        "bisa_ubah": akses.can_write_desa(request.user, kegiatan.desa),
         "kriteria_label": label_kriteria(kegiatan.kriteria),
     })
 
@@ -262,7 +265,7 @@ def _perbedaan_kegiatan(form, formset, pk) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 @writer_required
 def kegiatan_baru(request):
-    desa = writable_desa_or_404(request.user, request.GET.get("desa"))
+    desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     return _kegiatan_form(request, Kegiatan(desa=desa), desa, extra=3)
 
 

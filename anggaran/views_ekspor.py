@@ -2,7 +2,7 @@
 
 A million lines stream in constant memory: the rows are read with a server-side cursor in
 chunks (``.values_list(...).iterator(chunk_size=5000)``, tuples, no model instances) and written
-by ``kotaku.exports.csv_response`` as they come (its formatters are chosen once per column, and
+by ``inti.exports.csv_response`` as they come (its formatters are chosen once per column, and
 it sends ~64 KB chunks, so a WSGI server does one socket write per chunk, not per row). The
 cursor is opened inside a transaction so PostgreSQL streams it as it reads (a cursor opened in
 autocommit mode is ``WITH HOLD`` and would first materialise the whole result on the server
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran.models import Pendanaan
-from kotaku.exports import Column, csv_response
+from inti.exports import Column, csv_response
 
 CHUNK = 5000
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.admin_base import HistoryAdmin
+from inti.admin_base import HistoryAdmin
 
 from .models import (
     Aspek,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from desa.models import Desa, Lokasi, Penilaian
 from desa.penilaian import default_aturan, simpan_penilaian
-from kotaku.services import ServiceError
+from inti.services import ServiceError
 
 _COPIED = ("luas_ha", "jumlah_bangunan", "jumlah_kk", "jumlah_penduduk",
            "panjang_jalan_ideal_m", "panjang_drainase_ideal_m", "status_lahan_jelas",

@@ -1,10 +1,15 @@
+"""Filters of the desa and assessment lists, and the desa, criterion and region fields that
+the other apps' forms and filters share."""
+
 import django_filters
+from django import forms
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanFilter, KecamatanPilihanField
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanFilter, KecamatanPilihanField
 
-from .models import Desa, Kecamatan, Penilaian, Tingkat
+from .models import Aspek, AturanPenilaian, Desa, Kecamatan, Kriteria, Penilaian, Tingkat
 
 
 class KecamatanPilihanFilter(django_filters.ModelChoiceFilter):
@@ -78,3 +83,73 @@ class PenilaianFilter(django_filters.FilterSet):
             # The public only ever sees verified data: a status filter would only confuse.
             del self.filters["status"]
 
+
+# ---------------------------------------------------------------------------------------------
+# Fields and filters other apps' forms share: criteria, aspects, a desa, a region code
+# ---------------------------------------------------------------------------------------------
+
+
+def label_kriteria(k) -> str:
+    """``2b – Kualitas permukaan jalan lingkungan buruk``."""
+    return f"{k.kode} – {k.nama}"
+
+
+class KriteriaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return label_kriteria(obj)
+
+
+class AspekChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.kode}. {obj.nama}"
+
+
+class KriteriaFilter(django_filters.ModelChoiceFilter):
+    field_class = KriteriaChoiceField
+
+
+class AspekFilter(django_filters.ModelChoiceFilter):
+    field_class = AspekChoiceField
+
+
+def _aturan_bawaan():
+    """The default rule set as a subquery: the same choice as ``AturanPenilaian.bawaan()``
+    (the one marked default, else the newest), without a query of its own."""
+    return AturanPenilaian.objects.order_by("-bawaan", "-pk").values("pk")[:1]
+
+
+def kriteria_bawaan():
+    """The 16 criteria of the default rule set, in their official order."""
+    return (Kriteria.objects.filter(aturan=Subquery(_aturan_bawaan()))
+            .order_by("urutan", "kode"))
+
+
+def aspek_bawaan():
+    return Aspek.objects.filter(aturan=Subquery(_aturan_bawaan())).order_by("kode")
+
+
+def desa_filter(**kwargs):
+    """A desa by Kemendagri code: a select while few desa are loaded, a text field with
+    suggestions at national scale."""
+    return DesaPilihanFilter(
+        queryset=Desa.objects.order_by("nama"), to_field_name="kode_wilayah", label=_("Desa"),
+        empty_label=_("Semua desa"), **kwargs)
+
+
+class WilayahField(forms.RegexField):
+    """A region scope by Kemendagri code: provinsi ``35``, kabupaten ``35.19`` or kecamatan
+    ``35.19.09`` (the dashboards' ``?wilayah=``, which their links carry to the lists)."""
+
+    default_error_messages = {"invalid": _(
+        "Kode wilayah Kemendagri: provinsi 35, kabupaten 35.19 atau kecamatan 35.19.09.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Kode wilayah"))
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "35.19",
+                                                           "inputmode": "decimal"}))
+        super().__init__(r"^\d{2}(\.\d{2}(\.\d{2})?)?$", **kwargs)
+
+
+class WilayahFilter(django_filters.CharFilter):
+    field_class = WilayahField

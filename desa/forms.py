@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from desa import scoring
 from desa.models import HEADER_CHOICES, Kawasan, Lokasi, Penilaian
 from desa.penilaian import volume_errors
-from kotaku.fields import DecimalIDField
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.numbers import format_decimal_id
+from inti.fields import DecimalIDField
+from inti.forms_base import BootstrapFormMixin
+from inti.numbers import format_decimal_id
 
 #: Units counted in whole things: a fractional volume there is a typing error.
 SATUAN_BULAT = ("unit", "KK")

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from desa import scoring
+from desa import akses, scoring
 from desa.models import AturanPenilaian, Kriteria, Penilaian, VolumePenilaian
-from kotaku.services import ServiceError, VersionConflict
+from inti.services import ServiceError, VersionConflict
 
 HEADER_FIELDS = scoring.HEADER_FIELDS
 
@@ -64,7 +64,7 @@ def volume_errors(header: Mapping, volumes: Mapping, rules: scoring.RuleSet) -> 
 def _angka(value: Decimal) -> str:
     """A number in an Indonesian message: "60", "1.218", "76,90" (never the English "60.00",
     which an Indonesian reader takes for six thousand)."""
-    from kotaku.numbers import format_decimal_id
+    from inti.numbers import format_decimal_id
 
     return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
 
@@ -105,15 +105,28 @@ def _priority(p: Penilaian, level: str, rules: scoring.RuleSet) -> tuple[str, st
     return scoring.priority_class(level, legal, letter, rules=rules) or "", pattern
 
 
+def belum_siap_diajukan(penilaian: Penilaian) -> str | None:
+    """Why an assessment cannot be submitted yet (its base data is missing), or ``None``."""
+    if not any(getattr(penilaian, f) for f in scoring.HEADER_FIELDS):
+        return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
+                 "ideal) masih kosong: isi dahulu sebelum mengajukan.")
+    return None
+
+
 @transaction.atomic
 def simpan_penilaian(
-    penilaian: Penilaian, volumes: Mapping[str, Decimal], user, versi: int | None = None
+    penilaian: Penilaian, volumes: Mapping[str, Decimal], user, versi: int | None = None,
+    *, lalu_ajukan: bool = False,
 ) -> Penilaian:
-    """Save the header (already set on ``penilaian``) and all volumes, then recompute.
+    """Save the header (already set on ``penilaian``) and all volumes, then recompute; with
+    ``lalu_ajukan`` also submit it for verification, all or nothing.
 
     ``versi`` is the version the user's form was opened at: if the row changed since, nothing
-    is saved and ``VersionConflict`` is raised (no silent lost update).
+    is saved and ``VersionConflict`` is raised (no silent lost update). ``user`` (``None`` for
+    the system: seeds, commands) must be allowed to change it (``akses.boleh_ubah_penilaian``).
     """
+    if lalu_ajukan and (alasan := belum_siap_diajukan(penilaian)):
+        raise ServiceError(alasan)
     rules = ruleset_of(penilaian.aturan)
     errors = volume_errors(penilaian.header(), volumes, rules)
     if errors:
@@ -121,6 +134,9 @@ def simpan_penilaian(
         raise ServiceError(message, field=code)
     if penilaian.pk:
         current = Penilaian.objects.select_for_update().get(pk=penilaian.pk)
+        if user is not None and not akses.boleh_ubah_penilaian(user, current):
+            raise ServiceError(_("Penilaian berstatus \u201c%(s)s\u201d tidak dapat diubah.")
+                               % {"s": current.get_status_display()})
         if versi is not None and current.versi != versi:
             raise VersionConflict(_(
                 "Penilaian ini telah diubah oleh %(user)s setelah formulir Anda dibuka. "
@@ -150,6 +166,8 @@ def simpan_penilaian(
         rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
         pola_penanganan=penilaian.pola_penanganan,
     )
+    if lalu_ajukan:
+        ajukan(penilaian, user)
     return penilaian
 
 
@@ -173,7 +191,10 @@ def _transition(penilaian: Penilaian, allowed: tuple[str, ...], target: str, **f
 
 
 def ajukan(penilaian: Penilaian, user) -> None:
-    """Facilitator submits a draft (or a returned one) for verification."""
+    """Facilitator submits a draft (or a returned one) for verification; its base data must be
+    there (:func:`belum_siap_diajukan`)."""
+    if alasan := belum_siap_diajukan(penilaian):
+        raise ServiceError(alasan)
     S = Penilaian.Status
     _transition(penilaian, (S.DRAFT, S.DIKEMBALIKAN), S.DIAJUKAN, diajukan_pada=timezone.now())
 

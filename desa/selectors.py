@@ -13,12 +13,11 @@ from itertools import pairwise
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from desa import scoring
+from desa import akses, scoring
 from desa.models import HEADER_CHOICES, Desa, Kawasan, Lokasi, Penilaian, VolumePenilaian
 from desa.penilaian import default_aturan, skor_agregat
-from kotaku import roles
-from kotaku.numbers import format_decimal_id
-from kotaku.services import ServiceError
+from inti.numbers import format_decimal_id
+from inti.services import ServiceError
 
 # ---------------------------------------------------------------------------------------------
 # Visibility and permissions
@@ -29,35 +28,12 @@ def penilaian_terlihat(user, queryset: QuerySet | None = None) -> QuerySet:
     """Assessments ``user`` may see: the public sees verified ones only; a facilitator also sees
     every status in their own desa; verifikator, pimpinan and admin see all."""
     qs = Penilaian.objects.all() if queryset is None else queryset
-    if roles.is_admin(user) or roles.is_verifikator(user) or roles.is_pimpinan(user):
+    if akses.can_verify_anything(user) or akses.is_pimpinan(user):
         return qs
-    if roles.is_fasilitator(user):
+    if akses.is_fasilitator(user):
         return qs.filter(Q(status=Penilaian.Status.DIVERIFIKASI)
-                         | Q(lokasi__desa__in=roles.writable_desa(user)))
+                         | Q(lokasi__desa__in=akses.writable_desa(user)))
     return qs.terverifikasi()
-
-
-def lihat_status(user) -> bool:
-    """Whether the user works with statuses (the public only ever sees verified data)."""
-    return bool(roles.role_names(user)) or roles.is_admin(user)
-
-
-def boleh_ubah(user, penilaian: Penilaian) -> bool:
-    """Facilitators edit only drafts and returned ones in their desa; admins edit anything."""
-    if roles.is_admin(user):
-        return True
-    return penilaian.dapat_diubah_fasilitator and roles.can_write_desa(user,
-                                                                        penilaian.lokasi.desa)
-
-
-def boleh_ajukan(user, penilaian: Penilaian) -> bool:
-    return penilaian.dapat_diubah_fasilitator and roles.can_write_desa(user,
-                                                                        penilaian.lokasi.desa)
-
-
-def boleh_verifikasi(user, penilaian: Penilaian) -> bool:
-    return (penilaian.status == Penilaian.Status.DIAJUKAN
-            and roles.can_verify_desa(user, penilaian.lokasi.desa))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,11 +2,10 @@ from django.urls import path
 
 from . import views, views_penilaian
 
-app_name = "desa"
-
 urlpatterns = [
     path("", views.desa_list, name="list"),
-    # Assessments; before "<str:kode>/", which would otherwise take "penilaian" as a desa code.
+    # Assessments; before the desa page "<str:kode>/" (kotaku/urls.py puts it last), which
+    # would otherwise take "penilaian" as a desa code.
     path("penilaian/", views_penilaian.penilaian_list, name="penilaian_list"),
     path("penilaian/antrian/", views_penilaian.antrian_verifikasi, name="antrian_verifikasi"),
     path("penilaian/<int:pk>/", views_penilaian.penilaian_detail, name="penilaian_detail"),
@@ -20,5 +19,4 @@ urlpatterns = [
     path("penilaian/<int:pk>/kembalikan/", views_penilaian.penilaian_kembalikan,
          name="penilaian_kembalikan"),
     path("<str:kode>/penilaian/baru/", views_penilaian.penilaian_baru, name="penilaian_baru"),
-    path("<str:kode>/", views.desa_detail, name="detail"),
 ]

@@ -12,24 +12,22 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from desa import selectors
+from desa import akses, selectors
+from desa.akses import verifier_required, writer_required
 from desa.entri import buat_penilaian, penilaian_sebelumnya
 from desa.filters import PenilaianFilter
 from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
-from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
-from kotaku import roles
-from kotaku.forms_base import FilterForm
-from kotaku.permissions import verifier_required, writer_required
-from kotaku.pilihan import DesaPilihanField
-from kotaku.services import ServiceError, VersionConflict
+from desa.scoring import HANDLING_PATTERNS, score_assessment
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanField
+from inti.services import ServiceError, VersionConflict
 
 _RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
 
@@ -43,24 +41,16 @@ def _untuk_ditulis(request, pk) -> Penilaian:
     """The assessment ``request.user`` may edit: other desa → 404; locked for them → 403."""
     penilaian = get_object_or_404(
         Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
-    if not (roles.is_admin(request.user) or penilaian.dapat_diubah_fasilitator):
+    if not akses.boleh_ubah_penilaian(request.user, penilaian, desa_diperiksa=True):
         raise PermissionDenied(_("Penilaian berstatus \u201c%(s)s\u201d tidak dapat diubah.")
                                % {"s": penilaian.get_status_display()})
     return penilaian
 
 
 def _untuk_diverifikasi(request, pk) -> Penilaian:
-    desa = roles.verifiable_desa(request.user)
+    desa = akses.verifiable_desa(request.user)
     return get_object_or_404(
         Penilaian.objects.filter(lokasi__desa__in=desa).select_related(*_RELATED), pk=pk)
-
-
-def _belum_siap_diajukan(penilaian: Penilaian) -> str | None:
-    """Why a draft cannot be submitted yet, or ``None``."""
-    if not any(getattr(penilaian, f) for f in HEADER_FIELDS):
-        return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
-                 "ideal) masih kosong: isi dahulu sebelum mengajukan.")
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +73,7 @@ class TambahPenilaianForm(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tambah"].queryset = roles.writable_desa(user).order_by("nama")
+        self.fields["tambah"].queryset = akses.writable_desa(user).order_by("nama")
         self.fields["tambah"].siapkan()  # the probe: the links, or the text field
 
     @property
@@ -97,12 +87,12 @@ class TambahPenilaianForm(FilterForm):
 def penilaian_list(request):
     user = request.user
     tambah = None
-    if roles.can_write_anything(user):
+    if akses.can_write_anything(user):
         tambah = TambahPenilaianForm(request.GET if "tambah" in request.GET else None,
                                      user=user)
         if tambah.is_bound and tambah.is_valid() and tambah.cleaned_data["tambah"]:
             return redirect("desa:penilaian_baru", tambah.cleaned_data["tambah"].kode_wilayah)
-    lihat_status = selectors.lihat_status(user)
+    lihat_status = akses.is_staff_reader(user)
     qs = (selectors.penilaian_terlihat(user)
           .select_related("lokasi__desa", "lokasi__kawasan")
           .order_by("-tahun", "lokasi__desa__nama", "lokasi__nama"))
@@ -117,7 +107,7 @@ def penilaian_list(request):
         "tambah": tambah,
         "desa_tulis": tambah.desa_tulis if tambah is not None else [],
         "media": media,
-        "boleh_verifikasi": roles.is_admin(user) or roles.is_verifikator(user),
+        "boleh_verifikasi": akses.can_verify_anything(user),
     })
 
 
@@ -125,7 +115,7 @@ def _render_detail(request, penilaian: Penilaian, catatan_form=None, status=200)
     user = request.user
     rules = penilaian.aturan.to_ruleset()
     hasil = selectors.hasil_penilaian(penilaian, rules)
-    staf = selectors.lihat_status(user)
+    staf = akses.is_staff_reader(user)
     context = {
         "penilaian": penilaian,
         "hasil": hasil,
@@ -133,9 +123,9 @@ def _render_detail(request, penilaian: Penilaian, catatan_form=None, status=200)
         "header": [(label, getattr(penilaian, f)) for f, label in HEADER_CHOICES],
         "pola_label": dict(HANDLING_PATTERNS).get(penilaian.pola_penanganan, ""),
         "staf": staf,
-        "boleh_ubah": staf and selectors.boleh_ubah(user, penilaian),
-        "boleh_ajukan": staf and selectors.boleh_ajukan(user, penilaian),
-        "boleh_verifikasi": staf and selectors.boleh_verifikasi(user, penilaian),
+        "boleh_ubah": staf and akses.boleh_ubah_penilaian(user, penilaian),
+        "boleh_ajukan": staf and akses.boleh_ajukan_penilaian(user, penilaian),
+        "boleh_verifikasi": staf and akses.boleh_verifikasi_penilaian(user, penilaian),
         "catatan_form": catatan_form or CatatanForm(),
         "riwayat": selectors.riwayat_perubahan(penilaian) if staf else [],
     }
@@ -155,7 +145,7 @@ def penilaian_detail(request, pk):
 def antrian_verifikasi(request):
     """Submissions waiting for this verifier, oldest first."""
     qs = (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
-                                   lokasi__desa__in=roles.verifiable_desa(request.user))
+                                   lokasi__desa__in=akses.verifiable_desa(request.user))
           .select_related("lokasi__desa", "lokasi__kawasan", "dibuat_oleh")
           .order_by("diajukan_pada", "pk"))
     page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
@@ -170,7 +160,7 @@ def antrian_verifikasi(request):
 @require_http_methods(["GET", "POST"])
 @writer_required
 def penilaian_baru(request, kode):
-    desa = get_object_or_404(roles.writable_desa(request.user), kode_wilayah=kode)
+    desa = get_object_or_404(akses.writable_desa(request.user), kode_wilayah=kode)
     # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
     pilihan = request.GET.get("lokasi", "")
     initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
@@ -233,41 +223,34 @@ def penilaian_ubah(request, pk):
         mau_ajukan = request.POST.get("aksi") == "ajukan"
         if form.is_valid():
             form.apply_to(penilaian)
-            alasan = _belum_siap_diajukan(penilaian) if mau_ajukan else None
-            if alasan:
-                form.add_error(None, alasan)
+            try:
+                simpan_penilaian(penilaian, form.volume_values(), request.user,
+                                 versi=form.cleaned_data["versi"], lalu_ajukan=mau_ajukan)
+            except VersionConflict as exc:
+                current = Penilaian.objects.get(pk=penilaian.pk)
+                konflik = {"pesan": exc.message, "perbedaan": _perbedaan(form, current),
+                           "versi": current.versi}
+                # Keep the user's input; the next save overwrites the other version
+                # knowingly, having seen the differences.
+                data = request.POST.copy()
+                data["versi"] = str(current.versi)
+                form = PenilaianForm(data, rules=rules)
+                form.is_valid()
+                form.add_error(None, exc.message)
+            except ServiceError as exc:
+                name = PenilaianForm.volume_name(exc.field) if exc.field else None
+                form.add_error(name if name in form.fields else None, exc.message)
             else:
-                try:
-                    with transaction.atomic():
-                        simpan_penilaian(penilaian, form.volume_values(), request.user,
-                                         versi=form.cleaned_data["versi"])
-                        if mau_ajukan:
-                            ajukan(penilaian, request.user)
-                except VersionConflict as exc:
-                    current = Penilaian.objects.get(pk=penilaian.pk)
-                    konflik = {"pesan": exc.message, "perbedaan": _perbedaan(form, current),
-                               "versi": current.versi}
-                    # Keep the user's input; the next save overwrites the other version
-                    # knowingly, having seen the differences.
-                    data = request.POST.copy()
-                    data["versi"] = str(current.versi)
-                    form = PenilaianForm(data, rules=rules)
-                    form.is_valid()
-                    form.add_error(None, exc.message)
-                except ServiceError as exc:
-                    name = PenilaianForm.volume_name(exc.field) if exc.field else None
-                    form.add_error(name if name in form.fields else None, exc.message)
-                else:
-                    if mau_ajukan:
-                        messages.success(request, _(
-                            "Penilaian disimpan dan diajukan untuk verifikasi. Total skor "
-                            "%(t)s (%(l)s).") % {"t": penilaian.total_skor,
-                                                 "l": penilaian.get_tingkat_display()})
-                        return redirect(penilaian)
+                if mau_ajukan:
                     messages.success(request, _(
-                        "Draf tersimpan. Total skor %(t)s (%(l)s).") % {
-                        "t": penilaian.total_skor, "l": penilaian.get_tingkat_display()})
-                    return redirect("desa:penilaian_ubah", pk=penilaian.pk)
+                        "Penilaian disimpan dan diajukan untuk verifikasi. Total skor "
+                        "%(t)s (%(l)s).") % {"t": penilaian.total_skor,
+                                             "l": penilaian.get_tingkat_display()})
+                    return redirect(penilaian)
+                messages.success(request, _(
+                    "Draf tersimpan. Total skor %(t)s (%(l)s).") % {
+                    "t": penilaian.total_skor, "l": penilaian.get_tingkat_display()})
+                return redirect("desa:penilaian_ubah", pk=penilaian.pk)
     else:
         form = PenilaianForm(initial=PenilaianForm.initial_for(penilaian), rules=rules)
     hasil = form.hasil() if form.is_bound else _hasil_awal(form, penilaian, rules)
@@ -311,10 +294,7 @@ def penilaian_pratinjau(request, pk):
 def penilaian_ajukan(request, pk):
     penilaian = get_object_or_404(
         Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
-    alasan = _belum_siap_diajukan(penilaian)
     try:
-        if alasan:
-            raise ServiceError(alasan)
         ajukan(penilaian, request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)

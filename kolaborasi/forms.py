@@ -9,23 +9,23 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anggaran.filters import KriteriaChoiceField, kriteria_bawaan
-from anggaran.forms import TAHUN_MAX, TAHUN_MIN, DateInput
-from kotaku import roles
-from kotaku.fields import RupiahField
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.pilihan import (
+from desa import akses
+from desa.filters import KriteriaChoiceField, kriteria_bawaan
+from inti.fields import RupiahField
+from inti.forms_base import BootstrapFormMixin, DateInput
+from inti.pilihan import (
     DesaPilihanField,
     PemangkuPilihanBanyakField,
     PemangkuPilihanField,
     PilihanBesarFormMixin,
 )
+from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 from .models import ForumKolaborasi, Komitmen, PemangkuKepentingan
 
 _TAHUN_ERRORS = {
-    "min_value": _("Tahun harus antara 2000 dan 2100."),
-    "max_value": _("Tahun harus antara 2000 dan 2100."),
+    "min_value": PESAN_TAHUN,
+    "max_value": PESAN_TAHUN,
     "invalid": _("Tulis tahun dengan 4 angka, mis. 2024."),
     "required": _("Isi tahun."),
 }
@@ -53,7 +53,7 @@ class ForumForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = roles.writable_desa(user).order_by("nama")
+        self.fields["desa"].queryset = akses.writable_desa(user).order_by("nama")
         self.fields["desa"].empty_label = _("– tanpa desa (forum lintas desa) –")
         self.fields["peserta"].queryset = PemangkuKepentingan.objects.order_by("nama")
 
@@ -83,7 +83,7 @@ class KomitmenForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        writable = roles.writable_desa(user)
+        writable = akses.writable_desa(user)
         self.fields["pemangku"].queryset = PemangkuKepentingan.objects.order_by("nama")
         self.fields["pemangku"].empty_label = _("– pilih pemangku –")
         self.fields["desa"].queryset = writable.order_by("nama")

@@ -8,8 +8,8 @@ Sources: DOMAIN.md §1 (programme blog of the Kab. Madiun team): the LKMs Sejaht
 from collections import Counter
 
 from desa.models import Desa, Kabupaten
+from inti.sync import sync_object
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-from kotaku.sync import sync_object
 
 KAB_MADIUN = "35.19"
 OPD = [

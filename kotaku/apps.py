@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 # Apps whose models the Admin role manages in the Django admin.
-ADMIN_APPS = ("auth", "desa", "kolaborasi", "anggaran", "kotaku")
+ADMIN_APPS = ("auth", "desa", "kolaborasi", "anggaran", "publikasi", "kotaku")
 
 
 def grant_admin_permissions(sender, using="default", **kwargs):
@@ -26,7 +26,10 @@ class KotakuConfig(AppConfig):
     verbose_name = _("Portal KOTAKU")
 
     def ready(self) -> None:
-        # Registers the django-rules permissions.
-        from kotaku import roles  # noqa: F401
+        # Cached dashboard entries are keyed by a data version that every committed change of
+        # the data they show bumps (inti/cache.py). Stories and feedback (publikasi) are shown
+        # by nothing cached, so their edits never throw the national aggregates away.
+        from inti import cache
 
+        cache.connect_signals(("desa", "kolaborasi", "anggaran"))
         post_migrate.connect(grant_admin_permissions, dispatch_uid="kotaku_admin_perms")

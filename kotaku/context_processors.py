@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from kotaku import roles
+from desa import akses
 
 
 def portal(request):
@@ -10,6 +10,6 @@ def portal(request):
         "SHOW_DEMO_BANNER": settings.SHOW_DEMO_BANNER,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
-        "user_roles": roles.role_names(user) if user is not None else frozenset(),
-        "user_is_admin": roles.is_admin(user) if user is not None else False,
+        "user_roles": akses.role_names(user) if user is not None else frozenset(),
+        "user_is_admin": akses.is_admin(user) if user is not None else False,
     }

@@ -4,20 +4,20 @@ from collections import Counter
 
 from django.contrib.auth.models import Group, User
 
+from desa import akses
 from desa.models import Desa, Kecamatan, Penugasan
-from kotaku import roles
 
 DEMO_PASSWORD = "kotaku-demo"
 
 # username, display name, role, assigned desa (Kemendagri codes) or kecamatan
 DEMO_USERS = [
-    ("admin", "Admin Kabupaten (demo)", roles.ADMIN, [], None),
-    ("fasil.bibrik", "Fasilitator Bibrik & Sukolilo (demo)", roles.FASILITATOR,
+    ("admin", "Admin Kabupaten (demo)", akses.ADMIN, [], None),
+    ("fasil.bibrik", "Fasilitator Bibrik & Sukolilo (demo)", akses.FASILITATOR,
      ["35.19.09.2014", "35.19.09.2005"], None),
-    ("fasil.kwangsen", "Fasilitator Kwangsen & Wayut (demo)", roles.FASILITATOR,
+    ("fasil.kwangsen", "Fasilitator Kwangsen & Wayut (demo)", akses.FASILITATOR,
      ["35.19.09.2007", "35.19.09.2009"], None),
-    ("verif.jiwan", "Askot Jiwan (demo)", roles.VERIFIKATOR, [], "35.19.09"),
-    ("pimpinan", "Bappeda (demo)", roles.PIMPINAN, [], None),
+    ("verif.jiwan", "Askot Jiwan (demo)", akses.VERIFIKATOR, [], "35.19.09"),
+    ("pimpinan", "Bappeda (demo)", akses.PIMPINAN, [], None),
 ]
 
 
@@ -30,7 +30,7 @@ def seed_users(counts: Counter) -> list[tuple[str, str]]:
             counts["pengguna dibuat"] += 1
         else:
             counts["pengguna tetap"] += 1
-        if role == roles.ADMIN and not user.is_superuser:
+        if role == akses.ADMIN and not user.is_superuser:
             user.is_superuser = user.is_staff = True
             user.save(update_fields=["is_superuser", "is_staff"])
         user.groups.add(Group.objects.get(name=role))
@@ -47,7 +47,7 @@ def app_seeders():
     """Each app's demo seeder, in dependency order."""
     from anggaran.demo import seed_activities
     from desa.demo import seed_assessments
-    from kolaborasi.demo_kabar import seed_kabar
     from kolaborasi.reference import seed_reference
+    from publikasi.demo_kabar import seed_kabar
 
     return [seed_reference, seed_assessments, seed_activities, seed_kabar]

@@ -20,6 +20,7 @@ from anggaran.models import FotoProgres, Kegiatan, Pendanaan
 from desa import scoring
 from desa.models import Desa, Kecamatan, Penilaian
 from desa.selectors import riwayat_desa
+from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR
 from kolaborasi.models import JenisPemangku
 
 MAX_FOTO = 12
@@ -59,7 +60,7 @@ def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> st
     for min_total, level in level_bands:
         yy = y(min_total)
         parts.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{yy}" y2="{yy}" '
-                     f'stroke="{dash.LEVEL_COLOURS.get(level, "#999")}" stroke-width="1.5" '
+                     f'stroke="{LEVEL_COLOURS.get(level, "#999")}" stroke-width="1.5" '
                      f'stroke-dasharray="5,3"/>')
         label = escape(f"\u2265 {min_total} {scoring.LEVEL_LABELS.get(level, level)}")
         parts.append(f'<text x="{left + plot_w + 6}" y="{yy + 4}" fill="#333">{label}</text>')
@@ -71,7 +72,7 @@ def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> st
             hasil = row["hasil"]
             cx = left + slot * (i + 0.5)
             yy = y(hasil.total)
-            colour = dash.LEVEL_COLOURS.get(hasil.level, dash.NOT_ASSESSED_COLOUR)
+            colour = LEVEL_COLOURS.get(hasil.level, NOT_ASSESSED_COLOUR)
             parts.append(f'<rect x="{round(cx - bar / 2, 1)}" y="{yy}" width="{round(bar, 1)}" '
                          f'height="{round(top + plot_h - yy, 1)}" fill="{colour}" '
                          f'stroke="#333" stroke-width="0.5"/>')
@@ -90,7 +91,7 @@ def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> st
 
 def _foto(desa: Desa) -> list[dict]:
     """Latest progress photos whose files exist, as file:// URLs for the PDF renderer."""
-    from kotaku.pdf import allowed_file
+    from inti.pdf import allowed_file
 
     out = []
     for foto in (FotoProgres.objects.filter(laporan__kegiatan__desa=desa)

@@ -45,14 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
-    "import_export",
     "csp",
     "axes",
     "kotaku",
     "desa",
     "kolaborasi",
     "anggaran",
+    "publikasi",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +103,6 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kotaku")}
 AUTHENTICATION_BACKENDS = [
     # First: refuses logins while a username/IP pair is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -241,10 +239,10 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["kotaku.db_router.ReplicaRouter"]
+    DATABASE_ROUTERS = ["inti.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-        "kotaku.db_router.ReplicaMiddleware")
+        "inti.db_router.ReplicaMiddleware")
 
 # Uploaded media on S3-compatible object storage (AWS S3, MinIO, Ceph, ...) via django-storages,
 # so several app servers share them. Credentials from the environment.

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anggaran.models import Kegiatan, LaporanProgres, StatusKegiatan
+from desa import akses
 from desa.models import Desa, Lokasi, Penilaian
-from kotaku import roles
-from kotaku.forms_base import FilterForm
-from kotaku.pilihan import DesaPilihanField
+from inti.forms_base import FilterForm
+from inti.pilihan import DesaPilihanField
 
 STALE_DAYS = 30
 # More writable desa than this: the summary (counts and the oldest items), not one card each.
@@ -49,13 +49,13 @@ class TugasDesa:
 
 
 def tugas_fasilitator(user, today: dt.date | None = None) -> list[TugasDesa]:
-    return tugas_per_desa(roles.writable_desa(user).order_by("kode_wilayah"), today)
+    return tugas_per_desa(akses.writable_desa(user).order_by("kode_wilayah"), today)
 
 
 def desa_rinci(user) -> list[Desa] | None:
     """The user's writable desa while at most :data:`MAKS_DESA_RINCI` (one bounded query),
     else ``None``: the page shows the summary instead."""
-    desa = list(roles.writable_desa(user).defer("batas")
+    desa = list(akses.writable_desa(user).defer("batas")
                 .order_by("kode_wilayah")[:MAKS_DESA_RINCI + 1])
     return desa if len(desa) <= MAKS_DESA_RINCI else None
 
@@ -116,9 +116,9 @@ class RingkasanTugas:
 
 def _di_desa_tulis(qs, user, path: str):
     """``qs`` limited to the user's writable desa (no condition at all for an admin)."""
-    if roles.is_admin(user):
+    if akses.is_admin(user):
         return qs
-    return qs.filter(**{f"{path}__in": roles.writable_desa(user).values("pk")})
+    return qs.filter(**{f"{path}__in": akses.writable_desa(user).values("pk")})
 
 
 def _teratas(qs, order: tuple, related: str) -> list:
@@ -173,7 +173,7 @@ def ringkasan_tugas(user, today: dt.date | None = None) -> RingkasanTugas:
     for kode, status in (("dikembalikan", S.DIKEMBALIKAN), ("draf", S.DRAFT)):
         kategori[kode] = KategoriTugas(kode, jumlah[kode], _teratas(
             penilaian.filter(status=status), ("diubah_pada", "pk"), "lokasi__desa"))
-    return RingkasanTugas(roles.writable_desa(user).values("pk").count(), kategori)
+    return RingkasanTugas(akses.writable_desa(user).values("pk").count(), kategori)
 
 
 class PilihDesaForm(FilterForm):
@@ -187,13 +187,13 @@ class PilihDesaForm(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = roles.writable_desa(user).order_by("nama")
+        self.fields["desa"].queryset = akses.writable_desa(user).order_by("nama")
 
 
 def antrian_verifikasi(user):
     """Submissions waiting for this verifier, oldest first."""
     return (Penilaian.objects.filter(status=Penilaian.Status.DIAJUKAN,
-                                     lokasi__desa__in=roles.verifiable_desa(user))
+                                     lokasi__desa__in=akses.verifiable_desa(user))
             .select_related("lokasi__desa")
             # Same order on SQLite and PostgreSQL; a submission without a timestamp is oldest.
             .order_by(F("diajukan_pada").asc(nulls_first=True), "pk"))

@@ -3,9 +3,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from anggaran import views_dashboard, views_ekspor
-from kotaku import views, views_impor, views_laporan, views_opendata, views_saran
+from anggaran import urls as anggaran_urls
+from anggaran import views_ekspor
+from desa import urls as desa_urls
+from kolaborasi import urls as kolaborasi_urls
+from kotaku import (
+    views,
+    views_dashboard,
+    views_desa,
+    views_impor,
+    views_laporan,
+    views_opendata,
+    views_pemangku,
+    views_saran,
+)
 from kotaku.forms import LoginForm
+from publikasi import urls as publikasi_urls
+
+
+def bagian(prefix: str, namespace: str, *patterns):
+    """One URL namespace below ``prefix`` made of several apps' pattern lists, in order."""
+    return path(prefix, include(([p for ps in patterns for p in ps], namespace)))
+
 
 urlpatterns = [
     path("", views_dashboard.beranda, name="beranda"),
@@ -47,9 +66,18 @@ urlpatterns = [
             views_opendata.desa, name="data_terbuka_desa"),
     re_path(r"^data-terbuka/kecamatan/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
             views_opendata.kecamatan, name="data_terbuka_kecamatan"),
-    path("desa/", include("desa.urls")),
-    path("kolaborasi/", include("kolaborasi.urls")),
-    path("anggaran/", include("anggaran.urls")),
+    # Each URL space is one namespace, joined here from the apps that serve pages in it (the
+    # lower apps cannot import the pages above them that combine several apps).
+    bagian("desa/", "desa", desa_urls.urlpatterns,
+           [path("<str:kode>/", views_desa.desa_detail, name="detail")]),
+    bagian("kolaborasi/", "kolaborasi", kolaborasi_urls.urlpatterns, [
+        path("pemangku/", views_pemangku.pemangku_list, name="pemangku_list"),
+        path("pemangku/<int:pk>/", views_pemangku.pemangku_detail, name="pemangku_detail"),
+        path("forum/", views_pemangku.forum_list, name="forum_list"),
+        path("forum/<int:pk>/", views_pemangku.forum_detail, name="forum_detail"),
+        path("komitmen/", views_pemangku.komitmen_list, name="komitmen_list"),
+    ], publikasi_urls.urlpatterns),
+    bagian("anggaran/", "anggaran", anggaran_urls.urlpatterns),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kotaku import roles, tugas
+from desa import akses
+from kotaku import tugas
 
 
 @never_cache
@@ -53,7 +54,7 @@ def tugas_saya(request):
     user = request.user
     today = timezone.localdate()
     kartu, ringkasan, pilih = [], None, None
-    if roles.can_write_anything(user):
+    if akses.can_write_anything(user):
         desa = tugas.desa_rinci(user)
         if desa is not None:
             kartu = tugas.tugas_per_desa(desa, today)
@@ -64,7 +65,7 @@ def tugas_saya(request):
             if pilih.is_bound and pilih.is_valid() and pilih.cleaned_data["desa"]:
                 kartu = tugas.tugas_per_desa([pilih.cleaned_data["desa"]], today)
     antrian = antrian_jumlah = None
-    if roles.is_admin(user) or roles.is_verifikator(user):
+    if akses.can_verify_anything(user):
         batas = tugas.MAKS_BUTIR if ringkasan is not None else 100
         antrian = list(tugas.antrian_verifikasi(user)[:batas])
         antrian_jumlah = (tugas.antrian_verifikasi(user).count() if len(antrian) == batas

@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kotaku.exports import export_response
-from kotaku.forms_base import BootstrapFormMixin
-from kotaku.impor import berkas, layanan, templat
-from kotaku.impor.nilai import LOCALES
-from kotaku.permissions import writer_required
+from desa.akses import writer_required
+from inti.exports import export_response
+from inti.forms_base import BootstrapFormMixin
+from inti.impor import berkas
+from inti.impor.nilai import LOCALES
+from kotaku.impor import layanan, templat
 
 SESSION_KEY = "kotaku_impor"
 JENIS_PILIHAN = [
@@ -176,7 +177,7 @@ def templat_berkas(request, jenis: str, fmt: str):
 @writer_required
 def ekspor(request, jenis: str, fmt: str):
     """The user's data in the import layout (edit in Excel, import again)."""
-    from kotaku.impor import penilaian as imp_penilaian
+    from desa import impor as imp_penilaian
 
     if jenis == "penilaian":
         columns, rows = templat.kolom_ekspor_penilaian(), imp_penilaian.ekspor_qs(request.user)

@@ -17,10 +17,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from anggaran import cache as dasbor_cache
 from desa.models import Desa, Kecamatan
+from inti import cache as dasbor_cache
+from inti.pdf import render_pdf
 from kotaku import laporan
-from kotaku.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 CACHE_TIMEOUT = 6 * 60 * 60

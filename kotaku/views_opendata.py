@@ -29,7 +29,8 @@ from desa import scoring
 from desa.models import HEADER_CHOICES, Desa, Kecamatan, Penilaian
 from desa.penilaian import skor_agregat
 from desa.selectors import aturan_bawaan
-from kotaku.exports import Column, export_response
+from desa.tingkat import tingkat_per_desa
+from inti.exports import Column, export_response
 
 FORMATS = ("json", "csv", "xlsx")
 CACHE_SECONDS = 300
@@ -69,7 +70,7 @@ def _kekumuhan(hasil: scoring.AssessmentResult, tahun: list[int], jumlah_lokasi:
 def kumpulkan(desa_list: list[Desa]) -> tuple[dict, list]:
     """Per desa pk: its open-data record; and the funding sources (in display order)."""
     ids = [d.pk for d in desa_list]
-    hasil = dash.tingkat_per_desa(desa_ids=ids)
+    hasil = tingkat_per_desa(desa_ids=ids)
     aturan, _rules = aturan_bawaan()
     terkini = Penilaian.objects.terkini().filter(lokasi__desa_id__in=ids, aturan=aturan).order_by()
     tahun = defaultdict(set)

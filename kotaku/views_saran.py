@@ -15,9 +15,8 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from desa.models import Desa
+from inti.pilihan import DesaPilihanField, PemangkuPilihanField
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-
-from .pilihan import DesaPilihanField, PemangkuPilihanField
 
 MIN_HURUF = 2
 MAKS_SARAN = 20

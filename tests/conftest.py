@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from desa import akses
 from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Penugasan, Provinsi
-from kotaku import roles
 
 PASSWORD = "rahasia-uji-123"
 
@@ -78,33 +78,33 @@ def make_user(username: str, role: str | None, **extra) -> User:
 
 @pytest.fixture
 def fasilitator_a(desa_a):
-    user = make_user("fasil_a", roles.FASILITATOR)
+    user = make_user("fasil_a", akses.FASILITATOR)
     Penugasan.objects.create(user=user, desa=desa_a)
     return user
 
 
 @pytest.fixture
 def fasilitator_b(desa_b):
-    user = make_user("fasil_b", roles.FASILITATOR)
+    user = make_user("fasil_b", akses.FASILITATOR)
     Penugasan.objects.create(user=user, desa=desa_b)
     return user
 
 
 @pytest.fixture
 def verifikator(desa_a):
-    user = make_user("verif", roles.VERIFIKATOR)
+    user = make_user("verif", akses.VERIFIKATOR)
     Penugasan.objects.create(user=user, kecamatan=desa_a.kecamatan)
     return user
 
 
 @pytest.fixture
 def pimpinan(db):
-    return make_user("pimpinan", roles.PIMPINAN)
+    return make_user("pimpinan", akses.PIMPINAN)
 
 
 @pytest.fixture
 def admin_user(db):
-    return make_user("admin_portal", roles.ADMIN, is_staff=True, is_superuser=True)
+    return make_user("admin_portal", akses.ADMIN, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -118,13 +118,13 @@ def client_for(client):
     return login
 
 
-# Stands for kotaku.pilihan.BATAS_PILIHAN (200) in tests of the national-scale widgets: with
+# Stands for inti.pilihan.BATAS_PILIHAN (200) in tests of the national-scale widgets: with
 # ``batas`` on, more than this many desa/stakeholders turn selects into typed fields.
 BATAS_PILIHAN_UJI = 10
 
 
 @pytest.fixture
 def batas(monkeypatch):
-    from kotaku import pilihan
+    from inti import pilihan
 
     monkeypatch.setattr(pilihan, "BATAS_PILIHAN", BATAS_PILIHAN_UJI)

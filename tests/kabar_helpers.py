@@ -7,8 +7,8 @@ import time
 from django.core.cache import cache
 from django.utils import timezone
 
-from kolaborasi import masukan as layanan
-from kolaborasi.models import Kabar, Masukan, StatusKabar
+from publikasi import masukan as layanan
+from publikasi.models import Kabar, Masukan, StatusKabar
 
 TEST_IP = "127.0.0.1"  # Django's test client's REMOTE_ADDR
 

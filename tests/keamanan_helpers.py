@@ -121,7 +121,7 @@ def penilaian_state(p: Penilaian) -> tuple:
 # Transactional tests
 # ---------------------------------------------------------------------------------------------
 
-PROJECT_APPS = ("kotaku", "desa", "anggaran", "kolaborasi")
+PROJECT_APPS = ("kotaku", "desa", "anggaran", "kolaborasi", "publikasi")
 
 
 def data_migrasi_ulang() -> None:

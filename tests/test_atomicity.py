@@ -44,7 +44,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def tables():
     """Every table of the domain apps, with their history and m2m tables."""
-    return domain_models("desa", "anggaran", "kolaborasi")
+    return domain_models("desa", "anggaran", "kolaborasi", "publikasi")
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_save_and_submit_is_one_transaction(monkeypatch, client, draf, fasilitat
     def failing_submit(*args, **kwargs):
         raise IntegrityError("forced in the submit")
 
-    monkeypatch.setattr("desa.views_penilaian.ajukan", failing_submit)
+    monkeypatch.setattr("desa.penilaian.ajukan", failing_submit)
     client.raise_request_exception = True
     client.force_login(fasilitator_a)
     with pytest.raises(IntegrityError):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def _history_models():
     from django.apps import apps
 
-    return [m for label in ("desa", "anggaran", "kolaborasi")
+    return [m for label in ("desa", "anggaran", "kolaborasi", "publikasi")
             for m in apps.get_app_config(label).get_models()
             if hasattr(m, "history") and not hasattr(m, "instance_type")]
 
@@ -250,7 +250,7 @@ def test_the_generic_check_catches_a_change_without_history(dunia, fasilitator_a
 
 def test_story_and_feedback_recorded_and_story_history_shown_to_staff(
         dunia, client, fasilitator_a, verifikator):
-    from kolaborasi.models import Kabar, Masukan
+    from publikasi.models import Kabar, Masukan
     from tests.kabar_helpers import masukan_post, reset_batas
 
     d = dunia

@@ -14,9 +14,10 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from anggaran import dashboard as dash
-from anggaran import views_dashboard
 from anggaran.models import Pendanaan, StatusKegiatan
 from desa.models import Desa, Kabupaten, Kecamatan
+from desa.tingkat import skor_desa
+from kotaku import views_dashboard
 from tests.test_scale import KABUPATEN, PROVINSI, generate
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,11 @@ def test_national_beranda_lists_regions_not_every_desa(client, jakarta, monkeypa
         .order_by("kode_wilayah").values_list("kode_wilayah", flat=True))
     # Every desa counted once, by its latest verified level (or as not assessed).
     assert sum(r["jumlah_desa"] for r in wilayah["rows"]) == Desa.objects.count()
-    levels = Counter(level for _total, level in dash.skor_desa().values())
+    levels = Counter(level for _total, level in skor_desa().values())
     for i, (code, _label) in enumerate(dash.Tingkat.choices):
         assert sum(r["per_tingkat"][i] for r in wilayah["rows"]) == levels[code]
     assert sum(r["belum"] for r in wilayah["rows"]) == Desa.objects.count() - len(
-        dash.skor_desa())
+        skor_desa())
     # Money per region equals an independent sum over its lines.
     for row in wilayah["rows"]:
         expected = _lines(kegiatan__desa__kecamatan__kabupaten__kode_wilayah=row["kode"]

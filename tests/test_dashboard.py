@@ -14,7 +14,7 @@ from django.urls import reverse
 from anggaran import dashboard as dash
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
-from desa.models import AturanPenilaian, Kriteria
+from desa.models import AturanPenilaian, Kriteria, Penilaian
 from desa.penilaian import jumlah_masukan, ruleset_of
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
 
@@ -156,7 +156,8 @@ def test_impact_follows_the_scoring_engine(demo):
     bibrik = demo.get(nama="Bibrik")
     rows, total = dash.dampak()
     row = next(d for d in rows if d.key == bibrik.pk)
-    header, volumes = jumlah_masukan(dash.baseline_qs(), "lokasi__desa", rules.code)[bibrik.pk]
+    baseline = Penilaian.objects.baseline()
+    header, volumes = jumlah_masukan(baseline, "lokasi__desa", rules.code)[bibrik.pk]
     handled: dict = {}
     for k in Kegiatan.objects.filter(desa=bibrik, status=StatusKegiatan.SELESAI):
         if k.volume_tertangani is not None:
@@ -187,7 +188,8 @@ def test_impact_counts_an_activity_in_another_unit_only_with_its_criterion_volum
     says how many households they serve; then exactly that many."""
     rules = ruleset_of(AturanPenilaian.objects.bawaan())
     target = next(d for d in dash.dampak()[0] if d.sebelum.criteria["6a"].score)
-    header, volumes = jumlah_masukan(dash.baseline_qs(), "lokasi__desa", rules.code)[target.key]
+    baseline = Penilaian.objects.baseline()
+    header, volumes = jumlah_masukan(baseline, "lokasi__desa", rules.code)[target.key]
     before = next(d for d in dash.dampak()[0] if d.key == target.key).sesudah
     gerobak = Kegiatan.objects.create(
         desa_id=target.key, kriteria=Kriteria.objects.get(aturan__bawaan=True, kode="6a"),
@@ -208,7 +210,7 @@ def test_desa_crossing_out_of_kumuh_is_shown(client, demo):
     rows, _t = dash.dampak()
     target = next(d for d in rows if d.sebelum.is_kumuh)
     header, volumes = jumlah_masukan(
-        dash.baseline_qs(), "lokasi__desa",
+        Penilaian.objects.baseline(), "lokasi__desa",
         AturanPenilaian.objects.bawaan().kode)[target.key]
     for code, vol in volumes.items():
         if vol:

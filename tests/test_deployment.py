@@ -12,9 +12,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from anggaran import cache as dash_cache
-from kotaku import db_router
-from kotaku.db_router import ReplicaMiddleware, ReplicaRouter, primary, replica_allowed
+from inti import cache as dash_cache
+from inti import db_router
+from inti.db_router import (
+    ReplicaMiddleware,
+    ReplicaRouter,
+    primary,
+    replica_allowed,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,8 +101,8 @@ def test_replica_and_s3_are_configuration_changes():
                          capture_output=True, check=True).stdout
     data = json.loads(out.strip().splitlines()[-1])
     assert data["dbs"] == ["default", "replica"]
-    assert data["routers"] == ["kotaku.db_router.ReplicaRouter"]
+    assert data["routers"] == ["inti.db_router.ReplicaRouter"]
     auth = data["mw"].index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    assert data["mw"][auth + 1] == "kotaku.db_router.ReplicaMiddleware"
+    assert data["mw"][auth + 1] == "inti.db_router.ReplicaMiddleware"
     assert data["storage"] == "storages.backends.s3.S3Storage"
     assert data["bucket"] == "kotaku-media"

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from anggaran import views_ekspor
 from anggaran.models import Pendanaan, StatusKegiatan
-from kotaku import exports
-from kotaku.exports import Column, export_response
+from inti import exports
+from inti.exports import Column, export_response
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 
 COLUMNS = [

@@ -18,12 +18,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from anggaran.cache import bump_data_version
 from anggaran.filters import tahun_choices
 from anggaran.models import Kegiatan
 from desa.models import Desa
+from inti import pilihan
+from inti.cache import bump_data_version
 from kolaborasi.models import ForumKolaborasi, Komitmen, PemangkuKepentingan
-from kotaku import pilihan
 from tests.anggaran_helpers import (
     KONTAK_EMAIL,
     KONTAK_NAMA,

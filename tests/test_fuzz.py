@@ -529,7 +529,7 @@ def test_scripts_in_every_text_field_are_shown_escaped(dunia, client, fasilitato
 
 def test_scripts_in_stories_and_feedback_are_shown_escaped(dunia, client, fasilitator_a,
                                                            verifikator):
-    from kolaborasi.models import Kabar, Masukan
+    from publikasi.models import Kabar, Masukan
     from tests.kabar_helpers import masukan_post, reset_batas
 
     d = dunia

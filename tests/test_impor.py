@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from anggaran.models import Kegiatan, LaporanProgres, Pendanaan
 from desa.models import Kawasan, Lokasi, Penilaian, VolumePenilaian
-from kotaku.impor import layanan, nilai
+from inti.impor import nilai
+from kotaku.impor import layanan
 from kotaku.impor.templat import kolom_ekspor_penilaian
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 from tests.penilaian_helpers import KEBUNAN, buat_lokasi, buat_penilaian
@@ -324,8 +325,8 @@ def test_missing_column_is_a_file_error(client_for, fasilitator_a):
 
 def test_a_refusal_while_writing_rolls_back_every_row(client_for, fasilitator_a, monkeypatch):
     """All or nothing: the second row's write fails after the first was written."""
-    from kotaku.impor import penilaian as imp
-    from kotaku.services import ServiceError
+    from desa import impor as imp
+    from inti.services import ServiceError
 
     real = imp.simpan_penilaian
     calls = []
@@ -680,7 +681,7 @@ def test_bad_files_get_a_message_never_a_500(client_for, fasilitator_a, name, co
 @given(st.binary(max_size=3000), st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf"]))
 @settings(max_examples=200, deadline=None)
 def test_file_reader_only_ever_raises_its_own_error(content, prefix):
-    from kotaku.impor import berkas
+    from inti.impor import berkas
 
     try:
         tabel = berkas.baca(prefix + content, "x.xlsx" if prefix.startswith(b"PK") else "x.csv")

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from anggaran.models import FotoProgres, LaporanProgres
-from kolaborasi.markdown_aman import render
-from kolaborasi.models import Kabar, Masukan, StatusKabar, StatusMasukan, TagKabar
+from publikasi.markdown_aman import render
+from publikasi.models import Kabar, Masukan, StatusKabar, StatusMasukan, TagKabar
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, image_bytes
 from tests.kabar_helpers import buat_kabar
 from tests.keamanan_helpers import assert_no_inline_script_or_style
@@ -399,15 +399,15 @@ def test_admin_pages(client_for, admin_user, desa_a):
     Masukan.objects.create(kabar=kabar, pesan="Halo", status=StatusMasukan.MENUNGGU)
     c = client_for(admin_user)
     for name in ("kabar", "masukan", "polaspam", "tagkabar"):
-        assert c.get(reverse(f"admin:kolaborasi_{name}_changelist")).status_code == 200, name
-    assert c.get(reverse("admin:kolaborasi_kabar_change", args=[kabar.pk])).status_code == 200
-    response = c.post(reverse("admin:kolaborasi_kabar_changelist"),
+        assert c.get(reverse(f"admin:publikasi_{name}_changelist")).status_code == 200, name
+    assert c.get(reverse("admin:publikasi_kabar_change", args=[kabar.pk])).status_code == 200
+    response = c.post(reverse("admin:publikasi_kabar_changelist"),
                       {"action": "terbitkan", "_selected_action": [kabar.pk]})
     assert response.status_code == 302
     kabar.refresh_from_db()
     assert kabar.terbit and kabar.history.first().history_user == admin_user
     m = Masukan.objects.get()
-    c.post(reverse("admin:kolaborasi_masukan_changelist"),
+    c.post(reverse("admin:publikasi_masukan_changelist"),
            {"action": "setujui", "_selected_action": [m.pk]})
     m.refresh_from_db()
     assert m.status == StatusMasukan.DISETUJUI and m.dimoderasi_oleh == admin_user

@@ -544,6 +544,6 @@ def test_nav_has_kolaborasi_and_anggaran(client, jiwan):
 
 
 def test_kriteria_labels(jiwan):
-    from anggaran.filters import label_kriteria
+    from desa.filters import label_kriteria
 
     assert label_kriteria(kriteria("2b")) == "2b – Kualitas permukaan jalan lingkungan buruk"

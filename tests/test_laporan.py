@@ -18,7 +18,9 @@ from pypdf import PdfReader
 from anggaran import dashboard as dash
 from anggaran.models import FotoProgres, Kegiatan, LaporanProgres
 from desa.models import Desa, Kecamatan
-from kotaku import laporan, pdf
+from desa.tingkat import tingkat_per_desa
+from inti import pdf
+from kotaku import laporan
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +58,7 @@ def test_desa_report_renders_with_name_table_chart_funding(client, demo):
     assert f"Halaman 1 / {len(reader.pages)}" in text
     assert "DATA DEMO" in text
     # The latest verified aggregate, as on the desa page.
-    hasil = dash.tingkat_per_desa()[Desa.objects.get(kode_wilayah=BIBRIK).pk]
+    hasil = tingkat_per_desa()[Desa.objects.get(kode_wilayah=BIBRIK).pk]
     assert f"{hasil.total} / 80" in text and hasil.level_label in text
     assert "Riwayat skor kekumuhan" in text
     # The real 2018 story: Rp 100.000.000 from APBD Kabupaten for 170 m of paving.
@@ -72,7 +74,7 @@ def test_kecamatan_report_renders_beranda_numbers_matrix_and_impact(client, demo
     assert 2 <= len(reader.pages) <= 5
     assert "Laporan KOTAKU Kecamatan Jiwan" in text
     r = dash.ringkasan()
-    from kotaku.numbers import format_rupiah
+    from inti.numbers import format_rupiah
 
     assert format_rupiah(r.rencana) in text and format_rupiah(r.realisasi) in text
     for name in Desa.objects.values_list("nama", flat=True):
@@ -157,7 +159,7 @@ def test_network_references_in_report_html_are_not_fetched(settings, tmp_path, m
 
     template = engines["django"].from_string(
         '<p>Halo</p><img src="http://169.254.169.254/latest"><img src="file:///etc/passwd">')
-    monkeypatch.setattr("kotaku.pdf.render_to_string",
+    monkeypatch.setattr("inti.pdf.render_to_string",
                         lambda *a, **k: template.render({}))
     content = pdf.render_pdf("unused.html", {})
     assert content.startswith(b"%PDF")

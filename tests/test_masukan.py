@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kolaborasi import masukan as layanan
-from kolaborasi.demo_kabar import SPAM_BLOG
-from kolaborasi.models import Masukan, PolaSpam, StatusMasukan
+from publikasi import masukan as layanan
+from publikasi.demo_kabar import SPAM_BLOG
+from publikasi.models import Masukan, PolaSpam, StatusMasukan
 from tests.anggaran_helpers import buat_kegiatan, image_bytes
 from tests.conftest import make_user
 from tests.kabar_helpers import TEST_IP, buat_kabar, masukan_post, reset_batas, token_lama

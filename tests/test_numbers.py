@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kotaku.numbers import (
+from inti.numbers import (
     MAX_INTEGER_DIGITS,
     NumberFormatError,
     format_decimal_id,

@@ -18,6 +18,7 @@ from anggaran import dashboard as dash
 from anggaran.models import Kegiatan, StatusKegiatan
 from desa.models import Desa
 from desa.selectors import riwayat_desa
+from desa.tingkat import tingkat_per_desa
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian
 
@@ -51,7 +52,7 @@ def test_kecamatan_json_is_keyed_by_kemendagri_code_and_matches_the_dashboard(cl
     codes = list(Desa.objects.order_by("kode_wilayah").values_list("kode_wilayah", flat=True))
     assert list(data["desa"]) == codes and len(codes) == 14
     # Beranda: score and level per desa, planned money per desa.
-    levels = dash.tingkat_per_desa()
+    levels = tingkat_per_desa()
     kolab = {r["pk"]: r for r in dash.per_wilayah(dash.Filter(), tingkat="desa")["rows"]}
     for d in Desa.objects.all():
         record = data["desa"][d.kode_wilayah]
@@ -103,7 +104,7 @@ def test_csv_has_one_row_per_desa_with_code_score_and_sources(client, demo, scop
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     records = read_csv(response)
     assert len(records) == rows
-    levels = dash.tingkat_per_desa()
+    levels = tingkat_per_desa()
     by_code = {d.kode_wilayah: d for d in Desa.objects.all()}
     for row in records:
         d = by_code[row["kode_kemendagri"]]

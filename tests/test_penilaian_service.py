@@ -15,7 +15,7 @@ from desa.selectors import (
     riwayat_perubahan,
     skor_terkini_desa,
 )
-from kotaku.services import ServiceError
+from inti.services import ServiceError
 from tests.penilaian_helpers import (
     KEBUNAN,
     buat_lokasi,

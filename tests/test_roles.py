@@ -1,51 +1,49 @@
 import pytest
 
-from kotaku import roles
+from desa import akses
 
 
 @pytest.mark.django_db
 def test_facilitator_writes_only_in_assigned_desa(fasilitator_a, desa_a, desa_b):
-    assert roles.can_write_desa(fasilitator_a, desa_a)
-    assert not roles.can_write_desa(fasilitator_a, desa_b)
-    assert fasilitator_a.has_perm("desa.tulis_desa", desa_a)
-    assert not fasilitator_a.has_perm("desa.tulis_desa", desa_b)
-    assert list(roles.writable_desa(fasilitator_a)) == [desa_a]
+    assert akses.can_write_desa(fasilitator_a, desa_a)
+    assert not akses.can_write_desa(fasilitator_a, desa_b)
+    assert list(akses.writable_desa(fasilitator_a)) == [desa_a]
 
 
 @pytest.mark.django_db
 def test_read_only_roles_write_nothing(pimpinan, verifikator, jiwan):
     for user in (pimpinan, verifikator):
-        assert not roles.can_write_anything(user)
-        assert not any(roles.can_write_desa(user, d) for d in jiwan)
-        assert not roles.writable_desa(user).exists()
+        assert not akses.can_write_anything(user)
+        assert not any(akses.can_write_desa(user, d) for d in jiwan)
+        assert not akses.writable_desa(user).exists()
 
 
 @pytest.mark.django_db
 def test_anonymous_writes_nothing(desa_a):
     from django.contrib.auth.models import AnonymousUser
 
-    assert not roles.can_write_desa(AnonymousUser(), desa_a)
-    assert not roles.writable_desa(AnonymousUser()).exists()
+    assert not akses.can_write_desa(AnonymousUser(), desa_a)
+    assert not akses.writable_desa(AnonymousUser()).exists()
 
 
 @pytest.mark.django_db
 def test_admin_writes_everywhere(admin_user, jiwan):
-    assert all(roles.can_write_desa(admin_user, d) for d in jiwan)
-    assert roles.writable_desa(admin_user).count() == 14
+    assert all(akses.can_write_desa(admin_user, d) for d in jiwan)
+    assert akses.writable_desa(admin_user).count() == 14
 
 
 @pytest.mark.django_db
 def test_verifikator_verifies_in_own_kecamatan_only(verifikator, fasilitator_a, desa_a):
-    assert roles.can_verify_desa(verifikator, desa_a)
-    assert roles.verifiable_desa(verifikator).count() == 14
-    assert not roles.can_verify_desa(fasilitator_a, desa_a)
+    assert akses.can_verify_desa(verifikator, desa_a)
+    assert akses.verifiable_desa(verifikator).count() == 14
+    assert not akses.can_verify_desa(fasilitator_a, desa_a)
 
 
 @pytest.mark.django_db
 def test_role_groups_exist_from_migration():
     from django.contrib.auth.models import Group
 
-    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+    assert set(Group.objects.values_list("name", flat=True)) >= set(akses.ALL_ROLES)
 
 
 @pytest.mark.django_db

@@ -19,13 +19,15 @@ from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from anggaran import cache as dash_cache
 from anggaran import dashboard as dash
 from anggaran.management.commands.bangkitkan_data_nasional import MARK
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import Desa, Kabupaten, Kecamatan, Penilaian, Provinsi, VolumePenilaian
 from desa.penilaian import jumlah_masukan, ruleset_of
+from desa.tingkat import tingkat_per_desa
+from desa.wilayah import MAKS_KOLOM
+from inti import cache as dash_cache
 from kolaborasi.models import PemangkuKepentingan
 
 # DKI Jakarta: 6 kabupaten/kota, 44 kecamatan, 267 kelurahan; the smallest province.
@@ -186,7 +188,7 @@ def test_latest_and_baseline_assessments_match_the_queryset_definitions():
     generate()
     rules = ruleset_of(Penilaian.objects.first().aturan)
     expected = jumlah_masukan(Penilaian.objects.terkini(), "lokasi__desa", rules.code)
-    got = dash.tingkat_per_desa()
+    got = tingkat_per_desa()
     assert set(got) == set(expected)
     for desa_id, (header, volumes) in expected.items():
         assert got[desa_id] == scoring.score_assessment(header, volumes, rules=rules)
@@ -195,7 +197,7 @@ def test_latest_and_baseline_assessments_match_the_queryset_definitions():
     first = (Penilaian.objects.terverifikasi().filter(lokasi_id=OuterRef("lokasi_id"))
              .order_by("tahun").values("pk")[:1])
     old_baseline = Penilaian.objects.terverifikasi().filter(pk=Subquery(first))
-    assert set(dash.baseline_qs().values_list("pk", flat=True)) == set(
+    assert set(Penilaian.objects.baseline().values_list("pk", flat=True)) == set(
         old_baseline.values_list("pk", flat=True))
 
 
@@ -206,7 +208,7 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
     grand = lines.aggregate(s=Sum("rencana_rp"))["s"]
     # 267 desa in 44 kecamatan: desa columns become kecamatan columns.
     m = dash.matriks(dash.Filter(), "sumber", "desa")
-    assert m.kolom == "kecamatan" and len(m.columns) <= dash.MAKS_KOLOM
+    assert m.kolom == "kecamatan" and len(m.columns) <= MAKS_KOLOM
     assert all(key < 0 for key, _label in m.columns)  # never a desa pk
     per_kec = dict(lines.values_list("kegiatan__desa__kecamatan__kode_wilayah")
                    .annotate(s=Sum("rencana_rp")))
@@ -229,7 +231,7 @@ def test_matrix_aggregates_columns_and_pools_rows_keeping_every_rupiah(monkeypat
                    .values_list("pk", flat=True))
     m = dash.matriks(dash.Filter(wilayah=kab), "pemangku", "desa")
     assert m.total == per_kab[kab]
-    if len(desa_kab) <= dash.MAKS_KOLOM:
+    if len(desa_kab) <= MAKS_KOLOM:
         assert m.kolom == "desa" and {k for k, _l in m.columns} <= desa_kab
     monkeypatch.setattr(dash, "MAKS_KOLOM", 2)
     m = dash.matriks(dash.Filter(wilayah=kab), "pemangku", "desa")
@@ -457,7 +459,7 @@ def test_activity_list_totals_are_cached_per_filter_and_version(
 @pytest.mark.django_db
 def test_moderating_feedback_keeps_the_cached_numbers(shared_cache, desa_a,
                                                       django_capture_on_commit_callbacks):
-    from kolaborasi.models import Masukan, StatusMasukan
+    from publikasi.models import Masukan, StatusMasukan
 
     version = dash_cache.data_version()
     with django_capture_on_commit_callbacks(execute=True):

@@ -23,9 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anggaran.models import LaporanProgres, StatusKegiatan
+from desa import akses
 from desa.models import Desa, Kecamatan, Penilaian, Penugasan
-from kolaborasi.models import ForumKolaborasi, Kabar, Komitmen, PemangkuKepentingan
-from kotaku import pilihan, roles, tugas
+from inti import pilihan
+from kolaborasi.models import ForumKolaborasi, Komitmen, PemangkuKepentingan
+from kotaku import tugas
+from publikasi.models import Kabar
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 from tests.conftest import BATAS_PILIHAN_UJI as BATAS
 from tests.conftest import make_user
@@ -162,7 +165,7 @@ def test_summary_query_count_does_not_grow_with_the_desa(client_for, admin_user,
                                                          role):
     user = admin_user
     if role == "fasilitator":
-        user = make_user("fasil_banyak", roles.FASILITATOR)
+        user = make_user("fasil_banyak", akses.FASILITATOR)
     c = client_for(user)
     # Session, user, roles; the bounded probe of the writable desa; 9 for the summary; the
     # chooser's probe; the admin's verifier queue (its count only once the list is full).
@@ -181,7 +184,7 @@ def test_summary_query_count_does_not_grow_with_the_desa(client_for, admin_user,
 
 
 def test_facilitator_summary_only_covers_their_desa(client_for, ringkas, jiwan, desa_a):
-    user = make_user("fasil_enam", roles.FASILITATOR)
+    user = make_user("fasil_enam", akses.FASILITATOR)
     mine = list(jiwan.exclude(pk=desa_a.pk)[:6])
     Penugasan.objects.bulk_create([Penugasan(user=user, desa=d) for d in mine])
     _isi_desa(desa_a, 0)  # not theirs

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image
 
-from anggaran.images import proses_foto
 from anggaran.models import FotoProgres, LaporanProgres
+from inti.images import proses_foto
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, image_bytes, progres_post, upload
 from tests.keamanan_helpers import assert_no_inline_script_or_style
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from desa.models import Tingkat
-from kotaku.numbers import format_decimal_id
+from inti.numbers import format_decimal_id
 
 register = template.Library()
 

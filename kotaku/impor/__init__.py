@@ -4,7 +4,7 @@ The flow is always *plan, then apply*:
 
 1. :func:`kotaku.impor.layanan.pratinjau` reads the file (``berkas``), parses every cell with
    the chosen number locale (``nilai``) and compares each row with the database by its natural
-   key (``penilaian``, ``kegiatan``). The result is a :class:`~kotaku.impor.rencana.Rencana`:
+   key (``penilaian``, ``kegiatan``). The result is a :class:`~inti.impor.rencana.Rencana`:
    per row "buat" / "ubah" / "tetap", the changes, and every error with its row, column and an
    Indonesian reason. Nothing is written.
 2. :func:`kotaku.impor.layanan.impor` plans again *inside* ``transaction.atomic`` (never

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from kotaku.impor import berkas, kegiatan, penilaian
-from kotaku.impor.nilai import LOCALES
-from kotaku.impor.penilaian import ImporGagal
-from kotaku.impor.rencana import Galat, Rencana
+from anggaran import impor as kegiatan
+from desa import impor as penilaian
+from desa.impor import ImporGagal
+from inti.impor import berkas
+from inti.impor.nilai import LOCALES
+from inti.impor.rencana import Galat, Rencana
 
 MODUL = {penilaian.JENIS: penilaian, kegiatan.JENIS: kegiatan}
 JENIS = tuple(MODUL)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from anggaran import impor as imp_kegiatan
 from anggaran.models import Pendanaan
+from desa import akses
+from desa import impor as imp_penilaian
 from desa.models import Desa
+from inti.exports import Column
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
-from kotaku import roles
-from kotaku.exports import Column
-from kotaku.impor import kegiatan as imp_kegiatan
-from kotaku.impor import penilaian as imp_penilaian
 
 KEBUNAN = Path(__file__).resolve().parents[2] / "desa" / "data" / "scoring_example_kebunan.json"
 KODE_CONTOH = "35.19.09.2014"  # Bibrik
@@ -33,7 +33,7 @@ TEKS_KOLOM = {"kode_desa", "kawasan", "lokasi", "rt", "rw", "jenis", "aturan", "
 
 def _kode_contoh(user) -> str:
     """The example row uses a desa the user may write in (so it is a realistic code)."""
-    desa = roles.writable_desa(user).order_by("kode_wilayah").first() if user else None
+    desa = akses.writable_desa(user).order_by("kode_wilayah").first() if user else None
     if desa is None:
         desa = Desa.objects.filter(kode_wilayah=KODE_CONTOH).first()
     return desa.kode_wilayah if desa else KODE_CONTOH
@@ -227,7 +227,7 @@ def ekspor_kegiatan_qs(user, semua: bool = False):
     qs = Pendanaan.objects.select_related(
         "kegiatan__desa", "kegiatan__kriteria", "kegiatan__kawasan", "kegiatan__lokasi",
         "kegiatan__pelaksana", "pemangku", "sumber")
-    if not (semua or roles.is_admin(user)):
-        qs = qs.filter(kegiatan__desa__in=roles.writable_desa(user))
+    if not (semua or akses.is_admin(user)):
+        qs = qs.filter(kegiatan__desa__in=akses.writable_desa(user))
     return qs.order_by("kegiatan__desa__kode_wilayah", "kegiatan__tahun_anggaran",
                        "kegiatan__nama", "kegiatan_id", "pk")

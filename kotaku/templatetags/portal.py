@@ -2,7 +2,7 @@
 
 from django import template
 
-from kotaku.numbers import format_decimal_id, format_rupiah
+from inti.numbers import format_decimal_id, format_rupiah
 
 register = template.Library()
 

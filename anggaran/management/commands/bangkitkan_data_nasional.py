@@ -49,14 +49,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max, Sum
 
-from anggaran.cache import bump_data_version
-from anggaran.models import (
-    Kegiatan,
-    LaporanProgres,
-    Pendanaan,
-    StatusKegiatan,
-    SumberDana,
-)
+from anggaran.models import Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import (
     AturanPenilaian,
@@ -71,6 +64,7 @@ from desa.models import (
     VolumePenilaian,
 )
 from desa.penilaian import _priority
+from inti.cache import bump_data_version
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
 
 MARK = "[sintetis: bangkitkan_data_nasional]"

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from desa.geo import point_on_surface
 from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Provinsi
-from kotaku.sync import format_counts, sync_object
+from inti.sync import format_counts, sync_object
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 # The reference CSV starts at the kabupaten; the province is named here (Kemendagri code 35).

@@ -104,7 +104,7 @@ class Command(BaseCommand):
             ids[model] = dict(model.objects.values_list("kode_wilayah", "pk"))
         if sum(created.values()):
             # bulk_create sends no signals: invalidate the cached dashboards ourselves.
-            from anggaran.cache import bump_data_version
+            from inti.cache import bump_data_version
 
             transaction.on_commit(bump_data_version)
         if opts["verbosity"]:

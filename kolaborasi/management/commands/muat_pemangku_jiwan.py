@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from desa.models import Desa
+from inti.sync import format_counts
 from kolaborasi.reference import seed_reference
-from kotaku.sync import format_counts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,74 @@
+"""Money read per stakeholder and per pledge: what each funded, and what each pledge
+delivered. In SQL with subqueries (sums never multiply across joins)."""
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from inti.uang import ZERO_RP
+from kolaborasi.models import Komitmen
+
+from .models import Pendanaan
+
+
+def pemangku_dengan_total(qs):
+    """What each stakeholder funded and pledged, in SQL (subqueries: sums never multiply).
+
+    ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
+    activities it co-funds; ``jumlah_desa``: where; ``total_komitmen``: its pledges.
+    """
+    lines = Pendanaan.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
+    pledges = Komitmen.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
+    return qs.annotate(
+        total_rencana=Coalesce(Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")),
+                               ZERO_RP),
+        total_realisasi=Coalesce(
+            Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP),
+        jumlah_kegiatan=Coalesce(Subquery(
+            lines.annotate(c=Count("kegiatan", distinct=True)).values("c")), 0),
+        jumlah_desa=Coalesce(Subquery(
+            lines.annotate(c=Count("kegiatan__desa", distinct=True)).values("c")), 0),
+        total_komitmen=Coalesce(
+            Subquery(pledges.annotate(s=Sum("nilai_rp")).values("s")), ZERO_RP),
+    )
+
+
+def komitmen_dengan_realisasi(qs):
+    """Pledged vs delivered, in SQL.
+
+    Delivered (``terealisasi``) = the realised funding lines of the same stakeholder in
+    the pledge's desa and year, and criterion when the pledge names one; ``direncanakan``
+    is the planned amount of those lines. ``persen_terpenuhi`` = delivered / pledged.
+    """
+    base = Pendanaan.objects.filter(
+        pemangku=OuterRef("pemangku"), kegiatan__desa=OuterRef("desa"),
+        kegiatan__tahun_anggaran=OuterRef("tahun"),
+    ).order_by().values("pemangku")
+    with_criterion = base.filter(kegiatan__kriteria=OuterRef("kriteria"))
+
+    def total(lines, field):
+        return Coalesce(Subquery(lines.annotate(s=Sum(field)).values("s")), ZERO_RP)
+
+    qs = qs.annotate(
+        terealisasi=Case(
+            When(kriteria__isnull=True, then=total(base, "realisasi_rp")),
+            default=total(with_criterion, "realisasi_rp")),
+        direncanakan=Case(
+            When(kriteria__isnull=True, then=total(base, "rencana_rp")),
+            default=total(with_criterion, "rencana_rp")),
+    )
+    return qs.annotate(persen_terpenuhi=Case(
+        When(nilai_rp__gt=0, then=ExpressionWrapper(
+            F("terealisasi") * Value(100) / F("nilai_rp"),
+            output_field=DecimalField(max_digits=20, decimal_places=2))),
+        default=None, output_field=DecimalField(max_digits=20, decimal_places=2)))

@@ -1,0 +1,40 @@
+"""The desa profile: its data and boundary, slum history, funding by source and stakeholder,
+activities, and the public's feedback form. A page of the project: it combines the desa, money
+and publication apps."""
+
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from anggaran.dashboard import profil_desa
+from desa import akses
+from desa.models import Desa
+from desa.selectors import riwayat_desa
+from desa.services import peta_geojson
+from inti.cache import cached_aggregate
+
+
+@cached_aggregate("halaman_desa", key=lambda desa, boleh_tulis: (desa.pk, boleh_tulis))
+def bagian_data_desa(desa: Desa, boleh_tulis: bool) -> dict:
+    """The data sections of the desa page (slum history, funding), rendered to HTML and cached
+    with the dashboards' data version: 20 queries and most of the rendering, done once per
+    change rather than per visit. Nothing in them depends on the visitor but the "add
+    assessment" button (``boleh_tulis``, part of the key); forms with a CSRF token stay out."""
+    riwayat = riwayat_desa(desa)
+    html = render_to_string("desa/_desa_data.html", {
+        "desa": desa, "riwayat": riwayat, "dana": profil_desa(desa, riwayat["terkini"]),
+        "boleh_tulis_desa": boleh_tulis,
+    })
+    return {"html": html, "grafik": bool(riwayat["per_tahun"])}
+
+
+@require_GET
+def desa_detail(request, kode):
+    desa = get_object_or_404(
+        Desa.objects.select_related("kecamatan__kabupaten__provinsi"), kode_wilayah=kode
+    )
+    return render(request, "desa/desa_detail.html", {
+        "desa": desa,
+        "peta": peta_geojson([desa]),
+        "bagian": bagian_data_desa(desa, akses.can_write_desa(request.user, desa)),
+    })

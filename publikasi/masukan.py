@@ -1,0 +1,292 @@
+"""Community feedback (masukan): the spam defence in layers, moderation and the counts.
+
+A message from the public passes, in order:
+
+1. **Rate limit per address** (:func:`catat_percobaan`): at most ``MASUKAN_BATAS`` attempts per
+   ``MASUKAN_JENDELA_DETIK`` from one address, counted in the cache before anything else is
+   looked at, so a flood costs one cache increment per request. Over the limit: HTTP 429.
+2. **Honeypot**: a field hidden from people by a CSS class; bots fill it. Filled: refused.
+3. **Minimum fill time**: the form carries a signed timestamp (:func:`buat_token`); a form
+   sent back within ``MASUKAN_MIN_DETIK`` seconds was not typed by a person. Refused, as are
+   missing, forged or day-old timestamps.
+4. **Length and content**: at most ``PESAN_MAKS`` characters, no NUL bytes, photo checked and
+   re-encoded by ``anggaran.images``.
+5. **Links and spam patterns** (:func:`nilai`): the configurable ``PolaSpam`` patterns
+   (gambling spam in Indonesian, link shorteners) add up a weight; reaching ``SPAM_AMBANG``
+   files the message as spam, a lower weight or any link holds it with the reason.
+
+Nothing is shown before a moderator approves it, and what is shown is escaped text (no
+Markdown, no links made clickable). The sender's address is stored only as a salted hash.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from inti.services import ServiceError
+
+from .models import JenisPola, Masukan, PolaSpam, StatusMasukan
+
+logger = logging.getLogger(__name__)
+
+SPAM_AMBANG = 3
+_TOKEN_SALT = "kotaku.kolaborasi.masukan.waktu"
+_IP_SALT = "kotaku.kolaborasi.masukan.ip"
+_BATAS_KEY = "kotaku:masukan:batas:{}"
+
+
+def batas() -> int:
+    return int(getattr(settings, "MASUKAN_BATAS", 5))
+
+
+def jendela_detik() -> int:
+    return int(getattr(settings, "MASUKAN_JENDELA_DETIK", 600))
+
+
+def min_detik() -> float:
+    return float(getattr(settings, "MASUKAN_MIN_DETIK", 3))
+
+
+def maks_detik() -> float:
+    return float(getattr(settings, "MASUKAN_MAKS_JAM", 24)) * 3600
+
+
+# ------------------------------------------------------------------------------ the address
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the right address of X-Forwarded-For when the
+    portal runs behind ``AXES_IPWARE_PROXY_COUNT`` trusted proxies (same setting as login
+    throttling, so both agree on who a client is)."""
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                 if p.strip()]
+        if len(chain) >= proxies:
+            return chain[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def hash_ip(ip: str) -> str:
+    """Salted (SECRET_KEY-keyed) HMAC of the address: the same sender is recognisable, the
+    address itself is not recoverable from the database or a backup."""
+    return salted_hmac(_IP_SALT, ip or "-", algorithm="sha256").hexdigest()
+
+
+def catat_percobaan(ip_hash: str) -> bool:
+    """Count one attempt from this address; False once it is over the limit.
+
+    Fixed window from the first attempt. A cache outage lets messages through (the other
+    layers still apply, and moderation decides anyway).
+    """
+    key = _BATAS_KEY.format(ip_hash)
+    try:
+        cache.add(key, 0, timeout=jendela_detik())
+        try:
+            n = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=jendela_detik())
+            n = 1
+    except Exception:  # noqa: BLE001
+        logger.warning("Cache unavailable: feedback rate limit not applied", exc_info=True)
+        return True
+    return n <= batas()
+
+
+# ------------------------------------------------------------------------------ fill time
+
+
+def buat_token(sekarang: float | None = None) -> str:
+    """The signed time the form was shown (sent back in a hidden field)."""
+    return signing.dumps({"t": round(sekarang if sekarang is not None else time.time(), 3)},
+                         salt=_TOKEN_SALT, compress=False)
+
+
+class TokenTidakSah(Exception):
+    """The timestamp is missing, forged, too fresh or too old; ``code`` says which."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def periksa_token(token: str, sekarang: float | None = None) -> float:
+    """Seconds since the form was shown; raises ``TokenTidakSah``."""
+    if not token or len(token) > 200:
+        raise TokenTidakSah("token")
+    try:
+        data = signing.loads(token, salt=_TOKEN_SALT)
+        shown = float(data["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise TokenTidakSah("token") from None
+    elapsed = (sekarang if sekarang is not None else time.time()) - shown
+    if elapsed < 0:
+        raise TokenTidakSah("token")
+    if elapsed < min_detik():
+        raise TokenTidakSah("terlalu_cepat")
+    if elapsed > maks_detik():
+        raise TokenTidakSah("kedaluwarsa")
+    return elapsed
+
+
+# ------------------------------------------------------------------------------- content
+
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_LINK = re.compile(
+    r"(https?://|www\.|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|id|co|io|ly|me|xyz"
+    r"|info|biz|site|online|top|vip|link|click|app|gg|cc|pro|live|store|shop|club|asia|win|bet"
+    r"|ws|to|tk|ml|ga|cf|gq|ru|cn)\b)",
+    re.IGNORECASE)
+
+
+def normalisasi(text: str) -> str:
+    """Fold look-alike characters (fullwidth, bold maths letters), drop invisible ones, and
+    ignore case, so ``ＳＬＯＴ`` and ``s\u200blot`` match ``slot``."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def _regex(pola: PolaSpam) -> re.Pattern:
+    body = normalisasi(pola.pola.strip())
+    escaped = r"\s*".join(re.escape(part) for part in body.split())
+    if pola.jenis == JenisPola.KATA:
+        escaped = rf"(?<!\w){escaped}(?!\w)"
+    return re.compile(escaped)
+
+
+def ada_tautan(text: str) -> bool:
+    return bool(_LINK.search(normalisasi(text)))
+
+
+@dataclass(frozen=True)
+class Penilaian:
+    status: str
+    alasan: str
+    bobot: int
+
+
+def nilai(pesan: str, nama: str = "", pola: list[PolaSpam] | None = None) -> Penilaian:
+    """Judge a message (and the name, where spammers like to put their brand)."""
+    text = normalisasi(f"{nama}\n{pesan}")
+    if pola is None:
+        pola = list(PolaSpam.objects.filter(aktif=True))
+    matched = [p for p in pola if p.pola.strip() and _regex(p).search(text)]
+    bobot = sum(p.bobot for p in matched)
+    reasons = []
+    if matched:
+        reasons.append(_("pola spam: %(daftar)s") % {
+            "daftar": ", ".join(p.pola for p in matched)})
+    if ada_tautan(text):
+        reasons.append(_("berisi tautan"))
+    status = StatusMasukan.SPAM if bobot >= SPAM_AMBANG else StatusMasukan.MENUNGGU
+    return Penilaian(status, "; ".join(reasons)[:300], bobot)
+
+
+# --------------------------------------------------------------------------------- writes
+
+
+def terima(*, sasaran: dict, nama: str, pesan: str, foto, ip_hash: str) -> Masukan:
+    """Store a message (form already valid) with its verdict. ``sasaran`` is one of
+    ``{"kabar": k}``, ``{"kegiatan": k}``, ``{"desa": d}``. Always starts unpublished."""
+    verdict = nilai(pesan, nama)
+    masukan = Masukan(**sasaran, nama=nama.strip(), pesan=pesan.strip(), status=verdict.status,
+                      alasan_tahan=verdict.alasan, ip_hash=ip_hash)
+    stored = None
+    try:
+        with transaction.atomic():
+            if foto:
+                masukan.foto.save(foto.name, foto, save=False)
+                stored = masukan.foto
+            masukan.full_clean(exclude=["foto"])
+            masukan.save()
+    except Exception as exc:
+        if stored:
+            stored.delete(save=False)
+        if isinstance(exc, IntegrityError):
+            raise ServiceError(_("Masukan tidak dapat disimpan. Coba lagi.")) from exc
+        raise
+    return masukan
+
+
+class Aksi:
+    SETUJUI = "setujui"
+    TOLAK = "tolak"
+    SPAM = "spam"
+    CHOICES = {SETUJUI: StatusMasukan.DISETUJUI, TOLAK: StatusMasukan.DITOLAK,
+               SPAM: StatusMasukan.SPAM}
+
+
+@transaction.atomic
+def moderasi(user, queryset, aksi: str) -> int:
+    """Approve, reject or file as spam every message of ``queryset`` (already limited to
+    what the user may moderate). One history row per message, with the moderator."""
+    if aksi not in Aksi.CHOICES:
+        raise ServiceError(_("Pilih tindakan: setujui, tolak, atau tandai spam."))
+    status = Aksi.CHOICES[aksi]
+    now = timezone.now()
+    # Lock by primary key: the scope query joins nullable relations, which PostgreSQL does
+    # not lock ("FOR UPDATE cannot be applied to the nullable side of an outer join").
+    ids = list(queryset.values_list("pk", flat=True))
+    items = list(Masukan.objects.select_for_update().filter(pk__in=ids).exclude(status=status))
+    for m in items:
+        m.status = status
+        m.dimoderasi_oleh = user
+        m.dimoderasi_pada = now
+    if items:
+        bulk_update_with_history(
+            items, Masukan, ["status", "dimoderasi_oleh", "dimoderasi_pada"], batch_size=500,
+            default_user=user, default_change_reason=f"moderasi: {aksi}")
+    return len(items)
+
+
+@transaction.atomic
+def balas(user, masukan: Masukan, teks: str) -> Masukan:
+    """Save the team's reply. Replying to a waiting message also approves it (the reply is
+    meant to be read); spam is never replied to."""
+    if masukan.status == StatusMasukan.SPAM:
+        raise ServiceError(_("Masukan yang ditandai spam tidak dibalas."))
+    now = timezone.now()
+    masukan.balasan = teks.strip()
+    masukan.balasan_oleh = user
+    masukan.balasan_pada = now
+    if masukan.status == StatusMasukan.MENUNGGU:
+        masukan.status = StatusMasukan.DISETUJUI
+        masukan.dimoderasi_oleh = user
+        masukan.dimoderasi_pada = now
+    masukan._change_reason = "balasan tim"
+    masukan.save()
+    return masukan
+
+
+# --------------------------------------------------------------------------------- counts
+
+
+def suara_warga_per_desa() -> Counter:
+    """Approved feedback per desa: on the desa page, on its activities, and on stories about
+    it (a story about two desa counts for both). Three grouped queries."""
+    ok = Masukan.objects.disetujui().order_by()
+    counts: Counter = Counter()
+    for key, present in (("desa_id", "desa__isnull"), ("kegiatan__desa_id", "kegiatan__isnull"),
+                         ("kabar__desa", "kabar__desa__isnull")):
+        rows = ok.filter(**{present: False}).values(key).annotate(n=Count("pk", distinct=True))
+        for row in rows:
+            counts[row[key]] += row["n"]
+    return counts
+
+
+def jumlah_menunggu(user) -> int:
+    return Masukan.objects.for_moderator(user).filter(status=StatusMasukan.MENUNGGU).count()
