@@ -243,23 +243,23 @@ def _perbedaan_kegiatan(form, formset, pk) -> list[dict]:
     return rows
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kegiatan_baru(request):
     desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     return _kegiatan_form(request, Kegiatan(desa=desa), desa, extra=3)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kegiatan_ubah(request, pk):
     kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
                                  pk=pk)
     return _kegiatan_form(request, kegiatan, kegiatan.desa, extra=1)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def progres_baru(request, pk):
     kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
                                  pk=pk)

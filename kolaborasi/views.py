@@ -15,8 +15,8 @@ from .forms import ForumForm, KomitmenForm
 from .models import ForumKolaborasi
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def forum_baru(request):
     desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     if request.method == "POST":
@@ -31,8 +31,8 @@ def forum_baru(request):
     return render(request, "kolaborasi/forum_form.html", {"form": form})
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def komitmen_baru(request):
     initial = {}
     desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))

@@ -43,6 +43,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(
             template_name="registration/login.html", authentication_form=LoginForm,
             redirect_authenticated_user=True,
+            # Not Django's PUT-as-POST: like every view, the login page refuses PUT (405).
+            http_method_names=["get", "post", "head", "options"],
         ),
         name="login",
     ),

@@ -222,8 +222,8 @@ def _kabar_form(request, kabar: Kabar | None):
     return render(request, "kabar/kabar_form.html", {"form": form, "kabar": kabar})
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kabar_baru(request):
     return _kabar_form(request, None)
 
@@ -232,8 +232,8 @@ def _kabar_for_writer(request, slug) -> Kabar:
     return get_object_or_404(Kabar.objects.for_writer(request.user), slug=slug)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kabar_ubah(request, slug):
     return _kabar_form(request, _kabar_for_writer(request, slug))
 

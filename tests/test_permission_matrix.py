@@ -1,4 +1,4 @@
-"""The permission matrix: every URL of the project × every role × GET/POST → expected status.
+"""The permission matrix: every URL × every role × GET/POST/PUT/PATCH/DELETE → expected status.
 
 The URL names come from the resolver, so a view added later without an entry in ``MATRIX``
 fails ``test_permission_matrix`` with "add an entry for …": no view can escape the matrix.
@@ -10,6 +10,14 @@ object is not even acknowledged), 403 to a read-only role, 405 to the wrong meth
 an entry says otherwise, so a permitted POST is refused by the form (200) or redirects with a
 message (302); each request runs in a savepoint rolled back afterwards, so one role's write
 never changes what the next role sees.
+
+PUT, PATCH and DELETE: no view accepts them, and the method is checked before anything else
+(every view's ``require_*`` decorator sits outside its ``writer_required``/``verifier_required``),
+so they are 405 for every role, the anonymous visitor included, as GET is on a POST-only
+action. Only two URLs answer otherwise, named in their entries (``other``): ``tugas_saya``
+(Django's ``login_required`` comes first: the anonymous visitor is sent to log in for any method)
+and ``login`` (a logged-in user is sent on before the method is looked at). They never answer
+500, and never write: a request that changes a row outside the session table fails the test.
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.kabar_helpers import (
@@ -35,6 +44,8 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "LOGIN"  # 302 to the login page
 ROLES = ("anon", "fasil_a", "fasil_b", "verif", "pimpinan", "admin")
+#: Methods no view accepts (checked for every URL and role, besides GET and POST).
+OTHER_METHODS = ("put", "patch", "delete")
 SKIPPED_PREFIXES = ("admin/",)
 
 
@@ -88,6 +99,8 @@ class Entry:
     query: Callable = field(default=lambda d: "")
     data: Callable = field(default=lambda d: {})
     why: str = ""
+    #: PUT, PATCH and DELETE (see the module docstring)
+    other: dict = field(default_factory=lambda: every(405))
 
 
 def public(**kw) -> Entry:
@@ -155,10 +168,15 @@ MATRIX: dict[str, Entry] = {
     "data_terbuka_kecamatan": public(
         kwargs=lambda d: {"kode": d.desa.kecamatan.kode_wilayah, "fmt": "csv"}),
     "tugas_saya": Entry(get=by_role(LOGIN, 200, 200, 200, 200, 200),
-                        post=by_role(LOGIN, 405, 405, 405, 405, 405)),
+                        post=by_role(LOGIN, 405, 405, 405, 405, 405),
+                        other=by_role(LOGIN, 405, 405, 405, 405, 405),
+                        why="login_required first: any method asks the anonymous visitor to "
+                            "log in"),
     "login": Entry(get=by_role(200, 302, 302, 302, 302, 302),
                    post=by_role(200, 302, 302, 302, 302, 302),
-                   why="a logged-in user is sent on to 'Tugas saya'"),
+                   other=by_role(405, 302, 302, 302, 302, 302),
+                   why="a logged-in user is sent on to 'Tugas saya' (whatever the method); "
+                       "Django's PUT-as-POST is switched off (http_method_names)"),
     "logout": Entry(get=every(405), post=every(302), why="Django's LogoutView is POST-only"),
     # ---------------------------------------------------------------- desa, assessments
     "desa:list": public(),
@@ -244,13 +262,28 @@ def _matches(expected, response) -> bool:
     return response.status_code == expected
 
 
-def _request(client, method, url, data):
-    """One request whose writes are rolled back afterwards."""
-    with transaction.atomic():
-        response = client.get(url) if method == "get" else client.post(url, data)
+#: Tables a request may write whatever its method (the login session, django-axes' log).
+BOOKKEEPING_TABLES = ("django_session", "axes_")
+
+
+def writes(queries) -> list[str]:
+    """The SQL statements among ``queries`` that change a row of the portal's data."""
+    changing = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip().upper().startswith(changing)
+            and not any(t in q["sql"] for t in BOOKKEEPING_TABLES)]
+
+
+def _request(client, method, url, data, *, no_writes=False):
+    """One request whose writes are rolled back afterwards (``no_writes``: and never made)."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data) if method == "post" else getattr(client, method)(url)
         if response.streaming:
             b"".join(response.streaming_content)  # its queries run inside the savepoint
         transaction.set_rollback(True)
+    if no_writes:
+        assert not writes(queries.captured_queries), (
+            f"{method.upper()} {url} wrote: {writes(queries.captured_queries)}")
     return response
 
 
@@ -268,8 +301,11 @@ def test_permission_matrix(name, dunia, personas):
         client = Client()
         if personas[role] is not None:
             client.force_login(personas[role])
-        for method, expected in (("get", entry.get[role]), ("post", entry.post[role])):
-            response = _request(client, method, url, entry.data(dunia))
+        answers = [("get", entry.get[role]), ("post", entry.post[role])]
+        answers += [(method, entry.other[role]) for method in OTHER_METHODS]
+        for method, expected in answers:
+            response = _request(client, method, url, entry.data(dunia),
+                                no_writes=method in OTHER_METHODS)
             if not _matches(expected, response):
                 failures.append(f"{method.upper()} {url} as {role}: expected {expected}, got "
                                 f"{response.status_code} {response.get('Location', '')}")
