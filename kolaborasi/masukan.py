@@ -38,6 +38,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from inti.klien import alamat_klien
 from kotaku.services import ServiceError
 
 from .models import JenisPola, Masukan, PolaSpam, StatusMasukan
@@ -70,16 +71,9 @@ def maks_detik() -> float:
 
 
 def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the right address of X-Forwarded-For when the
-    portal runs behind ``AXES_IPWARE_PROXY_COUNT`` trusted proxies (same setting as login
-    throttling, so both agree on who a client is)."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if p.strip()]
-        if len(chain) >= proxies:
-            return chain[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+    """The client's address: the portal's one function (``inti.klien``), which the login
+    lockout and the audit use too (``TRUSTED_PROXY_COUNT``)."""
+    return alamat_klien(request)
 
 
 def hash_ip(ip: str) -> str:

@@ -221,7 +221,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/terkunci.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "kotaku.forms.axes_username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (nginx alone: 1).
+# One client-address function (inti/klien.py) reads it for the login lockout, the rate limits
+# and the audit; 0 (default) ignores the header and uses REMOTE_ADDR. AXES_PROXY_COUNT is the
+# old name, still read.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "inti.klien.alamat_klien"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
