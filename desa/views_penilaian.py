@@ -25,6 +25,7 @@ from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
+from inti.angka import parse_id
 from kotaku import roles
 from kotaku.forms_base import FilterForm
 from kotaku.permissions import verifier_required, writer_required
@@ -173,7 +174,8 @@ def penilaian_baru(request, kode):
     desa = get_object_or_404(roles.writable_desa(request.user), kode_wilayah=kode)
     # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
     pilihan = request.GET.get("lokasi", "")
-    initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
+    lokasi_id = parse_id(pilihan)
+    initial = {"lokasi": lokasi_id} if lokasi_id else {}
     form = PenilaianBaruForm(request.POST or None, desa=desa, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

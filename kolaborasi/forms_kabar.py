@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anggaran import images
 from anggaran.models import Kegiatan
+from inti.angka import is_id_text
 from kotaku import roles
 from kotaku.forms_base import BootstrapFormMixin
 from kotaku.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
@@ -33,7 +34,7 @@ class PilihanBanyakField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value or ():
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and not -MAX_PK <= int(text) <= MAX_PK:
+            if is_id_text(text) and not -MAX_PK <= int(text) <= MAX_PK:
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"],
                                             code="invalid_pk_value", params={"pk": text[:20]})
         return super()._check_values(value)

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from inti.rilis import rilis
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -58,11 +60,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HEAD answered wherever GET is (inti/middleware.py).
+    "inti.middleware.HeadSebagaiGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store for logged-in users; database outage → 503 page.
+    "inti.middleware.TanpaSimpanMiddleware",
+    "inti.middleware.GangguanDatabaseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -99,7 +106,20 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
+# Every cache key carries the release (inti/rilis.py): after a deploy nothing cached by the
+# previous code or templates is ever served. RELEASE defaults to a hash of the code.
+RELEASE = rilis(BASE_DIR, env.str("RELEASE", default=""))
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kotaku")}
+CACHES["default"]["KEY_PREFIX"] = f"kotaku-{RELEASE}"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache is optional (inti/cache.py): short timeouts, an outage is a miss, one warning
+    # per outage. Seconds; well under one so a hung Redis costs a page little.
+    CACHES["default"]["BACKEND"] = "inti.cache.CacheTahanGangguan"
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.3),
+        "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+        "breaker_seconds": env.float("CACHE_BREAKER_SECONDS", default=10.0),
+    })
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses logins while a username/IP pair is locked out.
@@ -167,6 +187,10 @@ MASUKAN_BATAS = env.int("MASUKAN_BATAS", default=5)
 MASUKAN_JENDELA_DETIK = env.int("MASUKAN_JENDELA_DETIK", default=600)
 MASUKAN_MIN_DETIK = env.float("MASUKAN_MIN_DETIK", default=3.0)
 MASUKAN_MAKS_JAM = env.float("MASUKAN_MAKS_JAM", default=24.0)
+
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached: the
+# Indonesian 503 page (inti/galat.py) reloads itself after that long.
+RETRY_AFTER_DETIK = env.int("RETRY_AFTER_DETIK", default=30)
 
 LOGGING = {
     "version": 1,

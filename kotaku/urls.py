@@ -55,3 +55,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Indonesian error pages; a database outage is a 503 with Retry-After (inti/galat.py).
+handler400 = "inti.galat.bad_request"
+handler403 = "inti.galat.permission_denied"
+handler404 = "inti.galat.page_not_found"
+handler500 = "inti.galat.server_error"

@@ -60,3 +60,126 @@ def test_failures_from_one_address_behind_proxy_do_not_lock_out_the_owner(
     from axes.models import AccessAttempt
 
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+
+
+# ------------------------------------------------------------------ malformed ids, HEAD
+
+
+PARAMS = ("lokasi", "desa", "page", "tahun", "kegiatan", "pemangku", "forum", "kawasan",
+          "sumber", "kriteria", "penilaian", "status", "urut", "q", "wilayah", "jenis",
+          "aspek", "id", "pk", "tab", "pilih", "tag", "kecamatan", "versi")
+
+
+@pytest.mark.parametrize("digit", ["²", "①", "١٢٣"])
+def test_unicode_digits_in_every_query_parameter_never_give_a_500(
+        digit, desa_a, fasilitator_a, admin_user, settings, tmp_path):
+    from django.test import Client
+
+    from tests.keamanan_helpers import buat_dunia
+    from tests.test_permission_matrix import MATRIX
+
+    settings.MEDIA_ROOT = tmp_path
+    dunia = buat_dunia(desa_a, fasilitator_a)
+    query = "?" + "&".join(f"{p}={digit}" for p in PARAMS)
+    failures = []
+    for user in (admin_user, fasilitator_a):
+        client = Client()
+        client.force_login(user)
+        for name, entry in MATRIX.items():
+            if name.startswith("laporan_") or entry.get.get("admin") != 200:
+                continue
+            url = reverse(name, kwargs=entry.kwargs(dunia))
+            for method in ("get", "post"):
+                response = getattr(client, method)(url + query, {p: digit for p in PARAMS})
+                if response.status_code >= 500:
+                    failures.append(f"{method} {url} as {user}: {response.status_code}")
+    assert not failures, failures
+
+
+@pytest.mark.django_db
+def test_lokasi_preselection_with_unicode_digit(client, fasilitator_a, desa_a):
+    client.force_login(fasilitator_a)
+    url = reverse("desa:penilaian_baru", kwargs={"kode": desa_a.kode_wilayah})
+    for value in ("²", "①", "-1", "99999999999999999999999", "1e3"):
+        assert client.get(url, {"lokasi": value}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_head_is_answered_wherever_get_is(client, desa_a):
+    for url in (reverse("healthz"), reverse("beranda"), reverse("security_txt"),
+                reverse("desa:list")):
+        get = client.get(url)
+        head = client.head(url)
+        assert head.status_code == get.status_code == 200, url
+        assert head.content == b""
+        assert int(head["Content-Length"]) == len(get.content)
+    # Still refused where GET is refused (POST-only views).
+    assert client.head(reverse("logout")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_logged_in_pages_are_never_stored(client, fasilitator_a):
+    assert "no-store" not in client.get(reverse("beranda")).get("Cache-Control", "")
+    client.force_login(fasilitator_a)
+    for url in (reverse("beranda"), reverse("tugas_saya"), reverse("desa:list")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], url
+
+
+# ------------------------------------------------------------------ error pages
+
+
+@pytest.mark.django_db
+def test_indonesian_404_and_403(client, fasilitator_a, pimpinan, desa_a):
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+    client.force_login(pimpinan)
+    response = client.get(reverse("desa:penilaian_baru", kwargs={"kode": desa_a.kode_wilayah}))
+    assert response.status_code == 403
+    assert "Akses ditolak" in response.content.decode()
+
+
+def _no_inline(body: str):
+    import re
+
+    for tag in re.findall(r"<script[^>]*>", body):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert not re.search(r"\sstyle=\"", body)
+
+
+def test_error_templates_render_without_database_and_without_inline_code():
+    from django.template.loader import render_to_string
+
+    for name in ("500.html", "503.html"):
+        body = render_to_string(name, {"retry_after": 30})
+        _no_inline(body)
+        assert "Kode 5" in body
+
+
+@pytest.mark.django_db
+def test_database_outage_in_a_view_is_a_fast_503_with_retry_after(client, monkeypatch):
+    """The cursor raising OperationalError stands for a frozen or unreachable PostgreSQL
+    (connect timeout or statement timeout): an Indonesian 503 page, Retry-After, no 500."""
+    import time
+
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def mati(self, *args, **kwargs):
+        raise OperationalError("connection timeout expired")
+
+    monkeypatch.setattr(CursorWrapper, "execute", mati)
+    monkeypatch.setattr(CursorWrapper, "executemany", mati)
+    client.raise_request_exception = False
+    for url in (reverse("beranda"), reverse("desa:list"), reverse("healthz")):
+        started = time.monotonic()
+        response = client.get(url)
+        assert time.monotonic() - started < 1.5
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+        if url != reverse("healthz"):
+            body = response.content.decode()
+            assert "Layanan sedang terganggu" in body
+            _no_inline(body)
