@@ -5,6 +5,7 @@ Every deploy-specific value comes from an environment variable (or a `.env` file
 zero-setup developer run needs otherwise, and those are only taken when DEBUG is on.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -105,6 +106,32 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+# Timeouts (PostgreSQL; docs/OPERATIONS.md): a frozen or unreachable database must fail a
+# request fast (the Indonesian 503 page), not hang a gunicorn worker until it is killed.
+# Web processes get DB_STATEMENT_TIMEOUT (seconds, below gunicorn's timeout); management
+# commands (imports, backups, the background worker, migrations) get
+# DB_COMMAND_STATEMENT_TIMEOUT (0 = none).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=25.0)
+DB_COMMAND_STATEMENT_TIMEOUT = env.float("DB_COMMAND_STATEMENT_TIMEOUT", default=0.0)
+HEALTHZ_DB_TIMEOUT_MS = env.int("HEALTHZ_DB_TIMEOUT_MS", default=2000)
+_management_command = (Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1
+                       and sys.argv[1] not in ("runserver", "testserver"))
+
+
+def _postgres_timeouts(config: dict) -> None:
+    if "postgresql" not in config.get("ENGINE", ""):
+        return
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    seconds = DB_COMMAND_STATEMENT_TIMEOUT if _management_command else DB_STATEMENT_TIMEOUT
+    if seconds > 0:
+        flag = f"-c statement_timeout={int(seconds * 1000)}"
+        options["options"] = f"{options.get('options', '')} {flag}".strip()
+
+
+_postgres_timeouts(DATABASES["default"])
 
 # Every cache key carries the release (inti/rilis.py): after a deploy nothing cached by the
 # previous code or templates is ever served. RELEASE defaults to a hash of the code.
@@ -271,6 +298,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _postgres_timeouts(DATABASES["replica"])
     DATABASE_ROUTERS = ["kotaku.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,

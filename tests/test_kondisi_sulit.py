@@ -183,3 +183,218 @@ def test_database_outage_in_a_view_is_a_fast_503_with_retry_after(client, monkey
             body = response.content.decode()
             assert "Layanan sedang terganggu" in body
             _no_inline(body)
+
+
+# ------------------------------------------------------------------ the cache is optional
+
+
+class HungServer:
+    """A TCP server that accepts connections and never answers (a frozen Redis)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.conns.append(conn)  # kept open, never read or answered
+
+    def close(self):
+        self.stop = True
+        self.thread.join(1)
+        for conn in self.conns:
+            conn.close()
+        self.sock.close()
+
+
+def _redis_cache(location, **options):
+    return {"default": {"BACKEND": "inti.cache.CacheTahanGangguan", "LOCATION": location,
+                        "KEY_PREFIX": "uji18", "OPTIONS": options}}
+
+
+@pytest.fixture
+def hung_redis():
+    server = HungServer()
+    yield f"redis://127.0.0.1:{server.port}/0"
+    server.close()
+
+
+@pytest.mark.django_db
+def test_pages_answer_quickly_with_a_hung_cache(client, hung_redis, desa_a, caplog,
+                                                settings):
+    import time
+
+    from django.test import override_settings
+
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+    buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab", 1000, 0)])
+    settings.DASHBOARD_CACHE = True
+    urls = [reverse("beranda"), reverse("matriks"), desa_a.get_absolute_url(),
+            reverse("healthz")]
+    with override_settings(CACHES=_redis_cache(hung_redis)), caplog.at_level("INFO"):
+        for _ in range(3):
+            for url in urls:
+                started = time.monotonic()
+                response = client.get(url)
+                elapsed = time.monotonic() - started
+                assert response.status_code == 200, url
+                assert elapsed < 1.5, (url, elapsed)
+        health = client.get(reverse("healthz")).content.decode()
+    assert "cache: tidak tersedia" in health
+    warnings = [r for r in caplog.records if r.levelname == "WARNING" and "ache" in r.msg]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_the_breaker_makes_a_hung_cache_cost_one_timeout_per_period(hung_redis):
+    import time
+
+    from inti.cache import CacheTahanGangguan, CacheTidakTersedia
+
+    backend = CacheTahanGangguan(hung_redis, {"OPTIONS": {"socket_timeout": 0.2,
+                                                           "socket_connect_timeout": 0.2}})
+    started = time.monotonic()
+    assert backend.get("a", "bawaan") == "bawaan"
+    for i in range(200):
+        assert backend.get(f"k{i}") is None
+        assert backend.add(f"k{i}", 1) is False
+        backend.set(f"k{i}", 1)
+    with pytest.raises(CacheTidakTersedia):
+        backend.incr("n")
+    assert time.monotonic() - started < 1.0
+    assert backend.tersedia() is False
+
+
+def _real_redis():
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, db=5, socket_timeout=0.3).ping()
+    except Exception:  # noqa: BLE001
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/5"
+
+
+@pytest.mark.django_db
+def test_a_save_during_a_cache_outage_never_leaves_stale_numbers(
+        desa_a, monkeypatch, settings, django_capture_on_commit_callbacks):
+    """Redis is up, the dashboard is cached; Redis goes away; a save; Redis comes back: the
+    dashboard shows the saved numbers (the data version lives in the database)."""
+    from decimal import Decimal
+
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCacheClient
+    from django.test import override_settings
+
+    from anggaran import dashboard as dash
+    from anggaran.models import Pendanaan
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+    location = _real_redis()
+    settings.DASHBOARD_CACHE = True
+    kegiatan = buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
+                                             1000, 0)])
+
+    def rencana():
+        return next(r["rencana"] for r in dash.per_sumber() if r["kode"] == "apbd-kab")
+
+    with override_settings(CACHES=_redis_cache(location, breaker_seconds=0)):
+        cache.clear()
+        assert rencana() == Decimal(1000)
+        assert rencana() == Decimal(1000)  # now from Redis
+
+        def down(self, *args, **kwargs):
+            raise ConnectionError("Redis tidak terjangkau")
+
+        with monkeypatch.context() as m:
+            m.setattr(RedisCacheClient, "get_client", down)
+            with django_capture_on_commit_callbacks(execute=True):
+                line = Pendanaan.objects.get(kegiatan=kegiatan)
+                line.rencana_rp = Decimal(5000)
+                line.save()
+            assert rencana() == Decimal(5000)  # computed, the cache being down
+        # Redis is back, with the entry made before the save still in it.
+        assert rencana() == Decimal(5000)
+        cache.clear()
+
+
+def test_cache_keys_carry_the_release(settings):
+    from django.core.cache import caches
+
+    from inti.rilis import hash_kode, rilis
+
+    assert settings.CACHES["default"]["KEY_PREFIX"] == f"kotaku-{settings.RELEASE}"
+    assert caches["default"].make_key("x").startswith(f"kotaku-{settings.RELEASE}:")
+    assert rilis(settings.BASE_DIR, "abc123") == "abc123"
+    assert rilis(settings.BASE_DIR, "") == hash_kode(settings.BASE_DIR)
+
+
+def test_release_hash_changes_with_a_template(tmp_path):
+    from inti.rilis import hash_kode
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "desa.html"
+    page.write_text("<p>lama</p>")
+    before = hash_kode(tmp_path)
+    page.write_text("<p>baru</p>")
+    assert hash_kode(tmp_path) != before
+
+
+# ------------------------------------------------------------------ database timeouts
+
+
+def test_a_frozen_database_fails_the_connection_within_the_connect_timeout():
+    """A PostgreSQL that accepts TCP and never answers (frozen): the connect timeout ends
+    the attempt with OperationalError (→ the 503 page), it does not hang the worker."""
+    import time
+
+    from django.db import OperationalError
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from kotaku import settings as portal_settings
+
+    server = HungServer()
+    try:
+        config = {"ENGINE": "django.db.backends.postgresql", "NAME": "kotaku",
+                  "USER": "kotaku", "PASSWORD": "", "HOST": "127.0.0.1",
+                  "PORT": str(server.port), "OPTIONS": {}, "CONN_MAX_AGE": 0,
+                  "CONN_HEALTH_CHECKS": False, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False,
+                  "TIME_ZONE": None, "TEST": {}}
+        portal_settings._postgres_timeouts(config)
+        assert config["OPTIONS"]["connect_timeout"] == portal_settings.DB_CONNECT_TIMEOUT
+        assert "statement_timeout=25000" in config["OPTIONS"]["options"]
+        config["OPTIONS"]["connect_timeout"] = 1  # the test's own bound
+        wrapper = DatabaseWrapper(config)
+        started = time.monotonic()
+        # What ensure_connection() does, without pytest-django's guard around it.
+        with pytest.raises(OperationalError), wrapper.wrap_database_errors:
+            wrapper.get_new_connection(wrapper.get_connection_params())
+        assert time.monotonic() - started < 2.5
+    finally:
+        server.close()
+
+
+@pytest.mark.django_db
+def test_statement_timeout_is_set_for_web_requests_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "25s"
