@@ -8,7 +8,8 @@ A message from the public passes, in order:
 2. **Honeypot**: a field hidden from people by a CSS class; bots fill it. Filled: refused.
 3. **Minimum fill time**: the form carries a signed timestamp (:func:`buat_token`); a form
    sent back within ``MASUKAN_MIN_DETIK`` seconds was not typed by a person. Refused, as are
-   missing, forged or day-old timestamps.
+   missing, forged or day-old timestamps, and a token that already sent a message
+   (:func:`pakai_token`: single use). Steps 1-3 run before any uploaded photo is opened.
 4. **Length and content**: at most ``PESAN_MAKS`` characters, no NUL bytes, photo checked and
    re-encoded by ``anggaran.images``.
 5. **Links and spam patterns** (:func:`nilai`): the configurable ``PolaSpam`` patterns
@@ -21,8 +22,10 @@ Markdown, no links made clickable). The sender's address is stored only as a sal
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from collections import Counter
@@ -49,6 +52,7 @@ SPAM_AMBANG = 3
 _TOKEN_SALT = "kotaku.kolaborasi.masukan.waktu"
 _IP_SALT = "kotaku.kolaborasi.masukan.ip"
 _BATAS_KEY = "kotaku:masukan:batas:{}"
+_TOKEN_KEY = "kotaku:masukan:token:{}"
 
 
 def batas() -> int:
@@ -106,9 +110,39 @@ def catat_percobaan(ip_hash: str) -> bool:
 
 
 def buat_token(sekarang: float | None = None) -> str:
-    """The signed time the form was shown (sent back in a hidden field)."""
-    return signing.dumps({"t": round(sekarang if sekarang is not None else time.time(), 3)},
+    """The signed time the form was shown (sent back in a hidden field), with a random nonce
+    so that every token is distinct and can be used once (:func:`pakai_token`)."""
+    return signing.dumps({"t": round(sekarang if sekarang is not None else time.time(), 3),
+                          "n": secrets.token_hex(6)},
                          salt=_TOKEN_SALT, compress=False)
+
+
+def _kunci_token(token: str) -> str:
+    return _TOKEN_KEY.format(hashlib.sha256(token.encode()).hexdigest()[:32])
+
+
+def token_terpakai(token: str) -> bool:
+    """Whether a message was already accepted with this token (a replayed form)."""
+    try:
+        return bool(cache.get(_kunci_token(token)))
+    except Exception:  # noqa: BLE001 - cache down: the other layers still apply
+        return False
+
+
+def pakai_token(token: str) -> bool:
+    """Mark the token used; False when it already was (another request got there first).
+
+    Tokens were good for a day from any address; now each sends one message. Kept in the
+    cache for the token's lifetime. Without a cache (outage) the token is let through: the
+    rate limit and moderation still apply.
+    """
+    key = _kunci_token(token)
+    try:
+        if cache.add(key, 1, timeout=int(maks_detik()) + 60):
+            return True
+        return not cache.get(key)  # not stored because the cache is down: let it through
+    except Exception:  # noqa: BLE001
+        return True
 
 
 class TokenTidakSah(Exception):

@@ -489,3 +489,75 @@ def test_csv_of_two_million_line_breaks_is_refused_fast():
     with pytest.raises(BerkasError, match="Terlalu banyak baris"):
         baca(content, "bom.csv")
     assert time.monotonic() - started < 0.5
+
+
+# ------------------------------------------------------------------ the feedback form's order
+
+
+@pytest.fixture
+def kabar_publik(desa_a, settings, tmp_path):
+    from tests.kabar_helpers import buat_kabar, reset_batas
+
+    settings.MEDIA_ROOT = tmp_path
+    reset_batas()
+    reset_batas("198.51.100.9")
+    yield buat_kabar([desa_a], judul="Kolaborasi paving Bibrik")
+    reset_batas()
+    reset_batas("198.51.100.9")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("refusal", ["honeypot", "early", "forged", "used"])
+def test_feedback_refusals_never_open_the_photo(client, kabar_publik, monkeypatch, refusal):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anggaran import images
+    from kolaborasi import masukan as layanan
+    from tests.anggaran_helpers import image_bytes
+    from tests.kabar_helpers import masukan_post
+
+    opened = []
+    monkeypatch.setattr(images, "proses_foto", lambda f: opened.append(f) or f)
+    data = masukan_post()
+    if refusal == "honeypot":
+        data["website"] = "http://spam.example"
+    elif refusal == "early":
+        data["mulai"] = layanan.buat_token()
+    elif refusal == "forged":
+        data["mulai"] = data["mulai"][:-2] + "xx"
+    else:
+        layanan.pakai_token(data["mulai"])
+    data["foto"] = SimpleUploadedFile("besar.png", image_bytes(), content_type="image/png")
+    url = reverse("kolaborasi:masukan_kirim", args=["kabar", kabar_publik.pk])
+    response = client.post(url, data)
+    assert response.status_code in (200, 400)
+    assert opened == []
+
+
+@pytest.mark.django_db
+def test_a_fill_time_token_sends_one_message_from_any_address(client, kabar_publik):
+    from kolaborasi.models import Masukan
+    from tests.kabar_helpers import masukan_post
+
+    url = reverse("kolaborasi:masukan_kirim", args=["kabar", kabar_publik.pk])
+    data = masukan_post()
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, REMOTE_ADDR="198.51.100.9")
+    assert again.status_code == 400
+    assert "sudah pernah dikirim" in again.content.decode()
+    assert Masukan.objects.count() == 1
+    # The refusal hands out a fresh token: the person can still send a second message.
+    assert 'name="mulai"' in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invalid_form_keeps_its_token_usable(client, kabar_publik):
+    from kolaborasi.models import Masukan
+    from tests.kabar_helpers import masukan_post
+
+    url = reverse("kolaborasi:masukan_kirim", args=["kabar", kabar_publik.pk])
+    data = masukan_post(pesan="")
+    assert client.post(url, data).status_code == 200
+    data["pesan"] = "Saluran di RT 02 tersumbat."
+    assert client.post(url, data).status_code == 302
+    assert Masukan.objects.count() == 1
