@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    # Background work (public PDF reports): Django's task framework (backport) with its
+    # database backend; the worker is `manage.py db_worker` (docs/OPERATIONS.md).
+    "django_tasks",
+    "django_tasks_db",
     "kotaku",
     "desa",
     "kolaborasi",
@@ -214,6 +218,16 @@ MASUKAN_BATAS = env.int("MASUKAN_BATAS", default=5)
 MASUKAN_JENDELA_DETIK = env.int("MASUKAN_JENDELA_DETIK", default=600)
 MASUKAN_MIN_DETIK = env.float("MASUKAN_MIN_DETIK", default=3.0)
 MASUKAN_MAKS_JAM = env.float("MASUKAN_MAKS_JAM", default=24.0)
+
+# Background tasks: the database queue in production (a `db_worker` process runs them);
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each task inside the
+# request that enqueues it (tests, a one-process setup).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
+                                        default="django_tasks_db.backend.DatabaseBackend")}}
+# Public PDF reports (kotaku/laporan_latar.py): requests per address per window, counted in
+# the cache (no limit while the cache is down).
+LAPORAN_BATAS = env.int("LAPORAN_BATAS", default=30)
+LAPORAN_JENDELA_DETIK = env.int("LAPORAN_JENDELA_DETIK", default=600)
 
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached: the
 # Indonesian 503 page (inti/galat.py) reloads itself after that long.

@@ -561,3 +561,111 @@ def test_an_invalid_form_keeps_its_token_usable(client, kabar_publik):
     data["pesan"] = "Saluran di RT 02 tersumbat."
     assert client.post(url, data).status_code == 302
     assert Masukan.objects.count() == 1
+
+
+# ------------------------------------------------------------------ public PDF reports
+
+
+@pytest.fixture
+def laporan_dunia(desa_a, settings, tmp_path):
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
+    yield desa_a
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_concurrent_report_requests_build_once(client, laporan_dunia, monkeypatch):
+    """A request arriving while the report is being built gets the self-refreshing "sedang
+    disiapkan" page (202, meta refresh, no script); afterwards every request is served the
+    stored PDF; the build ran once."""
+    from django.test import Client
+
+    from kotaku import pdf
+
+    url = reverse("laporan_desa", kwargs={"kode": laporan_dunia.kode_wilayah})
+    real = pdf.render_pdf
+    builds, during = [], []
+
+    def render(*args, **kwargs):
+        builds.append(1)
+        during.append(Client(REMOTE_ADDR="198.51.100.20").get(url))  # arrives mid-build
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    waiting = during[0]
+    assert waiting.status_code == 202 and waiting["Retry-After"] == "3"
+    body = waiting.content.decode()
+    assert "Laporan sedang disiapkan" in body and 'http-equiv="refresh"' in body
+    _no_inline(body)
+    for _ in range(3):
+        again = client.get(url)
+        assert again.status_code == 200 and again.content == first.content
+    assert len(builds) == 1
+
+
+@pytest.mark.django_db
+def test_a_new_data_version_builds_a_new_report_and_drops_the_old(
+        client, laporan_dunia, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from kotaku.models import LaporanPdf
+
+    url = reverse("laporan_desa", kwargs={"kode": laporan_dunia.kode_wilayah})
+    assert client.get(url).status_code == 200
+    old = LaporanPdf.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        laporan_dunia.save()
+    assert client.get(url).status_code == 200
+    new = LaporanPdf.objects.get()
+    assert new.versi > old.versi and new.status == "siap"
+    assert not default_storage.exists(old.berkas) and default_storage.exists(new.berkas)
+
+
+@pytest.mark.django_db
+def test_reports_go_through_the_database_queue_and_the_worker(client, laporan_dunia, settings):
+    """With the production backend the request only enqueues; `db_worker --batch` builds."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    url = reverse("laporan_desa", kwargs={"kode": laporan_dunia.kode_wilayah})
+    assert client.get(url).status_code == 202
+    assert client.get(url).status_code == 202  # nothing enqueued twice
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_report_requests_are_rate_limited_per_address(client, laporan_dunia, settings):
+    from django.test import Client
+
+    settings.LAPORAN_BATAS = 2
+    url = reverse("laporan_desa", kwargs={"kode": laporan_dunia.kode_wilayah})
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    refused = client.get(url)
+    assert refused.status_code == 429 and refused["Retry-After"] == "600"
+    assert "Terlalu banyak permintaan" in refused.content.decode()
+    assert Client(REMOTE_ADDR="198.51.100.30").get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_failed_build_is_explained_not_a_500(client, laporan_dunia, monkeypatch):
+    from kotaku import pdf
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("pango")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    url = reverse("laporan_desa", kwargs={"kode": laporan_dunia.kode_wilayah})
+    response = client.get(url)
+    assert response.status_code == 202
+    assert "Laporan belum dapat dibuat" in response.content.decode()

@@ -1,0 +1,40 @@
+"""The portal package's own tables: built PDF reports (kotaku/laporan_latar.py)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LaporanPdf(models.Model):
+    """One public PDF report for one data version: built once, by the background worker.
+
+    The (jenis, kode, versi) row is the build lock shared by every process: whoever inserts it
+    enqueues the build; everyone else waits for ``status`` to become ``siap`` and is served
+    the stored file. A new data version is a new row (old ones and their files are removed
+    once the new one is built).
+    """
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("menunggu")
+        DIBANGUN = "dibangun", _("sedang dibangun")
+        SIAP = "siap", _("siap")
+        GAGAL = "gagal", _("gagal")
+
+    jenis = models.CharField(_("jenis"), max_length=20)
+    kode = models.CharField(_("kode wilayah"), max_length=20)
+    versi = models.BigIntegerField(_("versi data"))
+    status = models.CharField(_("status"), max_length=10, choices=Status,
+                              default=Status.MENUNGGU)
+    berkas = models.CharField(_("berkas"), max_length=200, blank=True)
+    ukuran = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    detik = models.FloatField(_("lama membangun (detik)"), default=0)
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("laporan PDF")
+        verbose_name_plural = _("laporan PDF")
+        constraints = [models.UniqueConstraint(fields=["jenis", "kode", "versi"],
+                                               name="laporanpdf_satu_per_versi")]
+
+    def __str__(self) -> str:
+        return f"{self.jenis} {self.kode} v{self.versi}: {self.status}"
