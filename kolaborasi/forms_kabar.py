@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from anggaran import images
 from anggaran.models import Kegiatan
 from inti.angka import is_id_text
+from inti.teks import hapus_kontrol
 from kotaku import roles
 from kotaku.forms_base import BootstrapFormMixin
 from kotaku.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
@@ -137,7 +138,11 @@ class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
             self.initial["tag_teks"] = ", ".join(t.nama for t in self.instance.tag.all())
 
     def clean_isi(self):
-        return (self.cleaned_data.get("isi") or "").replace("\x00", "").strip()
+        # Control characters never reach the database (nor the rendered HTML and the feed).
+        return hapus_kontrol(self.cleaned_data.get("isi")).strip()
+
+    def clean_judul(self):
+        return hapus_kontrol(self.cleaned_data.get("judul")).strip()
 
     def clean_tag_teks(self):
         tags = parse_tags(self.cleaned_data.get("tag_teks", ""))

@@ -32,6 +32,7 @@ from anggaran.models import FotoProgres, Kegiatan, Pendanaan
 from anggaran.riwayat import riwayat_kabar
 from anggaran.viewutils import clean_params, is_staff_reader
 from desa.models import Desa
+from inti.teks import hapus_kontrol
 from kotaku import roles
 from kotaku.permissions import verifier_required, writer_required
 from kotaku.services import ServiceError
@@ -185,10 +186,10 @@ class KabarFeed(Feed):
         return _kabar_publik()[:20]
 
     def item_title(self, item):
-        return item.judul
+        return hapus_kontrol(item.judul)
 
     def item_description(self, item):
-        return render_md(item.isi)
+        return hapus_kontrol(render_md(item.isi))
 
     def item_author_name(self, item):
         return PENULIS_PUBLIK
@@ -200,7 +201,7 @@ class KabarFeed(Feed):
         return max(item.diubah_pada, item.tanggal_terbit)
 
     def item_categories(self, item):
-        return [t.nama for t in item.tag.all()]
+        return [hapus_kontrol(t.nama) for t in item.tag.all()]
 
 
 kabar_feed = require_GET(KabarFeed())

@@ -669,3 +669,29 @@ def test_a_failed_build_is_explained_not_a_500(client, laporan_dunia, monkeypatc
     response = client.get(url)
     assert response.status_code == 202
     assert "Laporan belum dapat dibuat" in response.content.decode()
+
+
+# ------------------------------------------------------------------ content
+
+
+@pytest.mark.parametrize("isi", ["a\x02wzxhzdk:0\x03b", "Paving\x0bjalan\x1b[31m", "x\x7fy\x85z",
+                                 "<p>\x02</p>", "```\n\x01\n```"])
+def test_rendered_story_html_has_no_control_character(isi):
+    import re
+
+    from kolaborasi.markdown_aman import render
+
+    out = str(render(isi))
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", out), repr(out)
+
+
+@pytest.mark.django_db
+def test_feed_survives_a_story_stored_with_control_characters(client, desa_a):
+    """A story stored before this fix (or by a bulk path) with control characters in it."""
+    from tests.kabar_helpers import buat_kabar
+
+    buat_kabar([desa_a], judul="Judul\x0bdengan\x1bkontrol", isi="Isi \x02wzxhzdk:0\x03 \x0c.")
+    response = client.get(reverse("kolaborasi:kabar_feed"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Judul" in body and "\x0b" not in body and "\x02" not in body
