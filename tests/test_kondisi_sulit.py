@@ -695,3 +695,18 @@ def test_feed_survives_a_story_stored_with_control_characters(client, desa_a):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Judul" in body and "\x0b" not in body and "\x02" not in body
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("=1+1", "'=1+1"),
+    ("aman", "aman"),
+    ("Paving; =HYPERLINK(\"http://x\")", "Paving; '=HYPERLINK(\"http://x\")"),
+    ("a,@SUM(A1)", "a,'@SUM(A1)"),
+    ("baris satu\n+cmd|' /C calc'!A0", "baris satu\n'+cmd|' /C calc'!A0"),
+    ("RT 01;RW 02", "RT 01;RW 02"),
+    ("x\t-2+3", "x\t'-2+3"),
+])
+def test_formula_defence_after_any_separator(text, expected):
+    from kotaku.exports import csv_cell
+
+    assert csv_cell("text", text) == expected
