@@ -182,10 +182,59 @@ _LINK = re.compile(
     re.IGNORECASE)
 
 
+# Any host name with a top-level domain of letters (``situs-judi.casino``), not only the
+# common ones above; numbers such as "Rp 1.500.000" have no letters after their last dot.
+_DOMAIN = re.compile(r"(?<![\w.@-])([a-z0-9][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})*"
+                     r"\.[a-z]{2,24}(?![\w-])(?:/\S*)?")
+# Address abbreviations written without a space ("Jl.Merdeka", "Ds.Bibrik") are not hosts.
+_SINGKATAN = {"jl", "jln", "gg", "ds", "dsn", "kel", "kec", "kab", "prov", "no", "rt", "rw",
+              "dr", "ir", "h", "hj", "st", "sdr", "bpk", "ibu", "pak", "bu", "dll", "dsb", "dst",
+              "mis", "yth", "tgl", "th", "kp", "perum", "blok"}
+
+
 def normalisasi(text: str) -> str:
     """Fold look-alike characters (fullwidth, bold maths letters), drop invisible ones, and
     ignore case, so ``ＳＬＯＴ`` and ``s\u200blot`` match ``slot``."""
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+# Letters from other scripts that look like Latin ones (a subset of Unicode's confusables
+# list: the Cyrillic and Greek letters spam uses), after NFKC and casefold.
+_MIRIP = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "һ": "h",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "ı": "i", "ȷ": "j",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "σ": "o",
+})
+# Digits and signs for letters, applied only inside words that mix them with letters
+# ("g4c0r", "sl0t", "m4xw1n"), so "RT 03" stays as it is.
+_ANGKA_HURUF = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                              "@": "a", "$": "s", "!": "i", "|": "l"})
+_KATA_CAMPUR = re.compile(r"[\w@$!|]*(?:[a-z][\w@$!|]*[0-9@$!|]|[0-9@$!|][\w@$!|]*[a-z])"
+                          r"[\w@$!|]*")
+# Letters spelled out one by one with spaces or signs between them: "s l o t", "s.l.o.t".
+_EJAAN_RENGGANG = re.compile(r"(?<!\w)(?:\w[\s._*\-]){2,}\w(?!\w)")
+# Links written so that a link finder misses them: "gacor88 . vip", "gacor88 [dot] vip".
+_TITIK_SAMARAN = re.compile(r"\s*(?:\[\s*(?:dot|titik)\s*\]|\(\s*(?:dot|titik)\s*\))\s*"
+                            r"|\s+(?:dot|titik)\s+|\s+\.\s+")
+
+
+def kerangka(text: str) -> str:
+    """The message's skeleton for spam matching: :func:`normalisasi`, then look-alike
+    letters from other scripts, digits-for-letters inside mixed words, and letters spaced out
+    one by one joined up (``ѕ l 0 t  g 4 c 0 r`` → ``slot gacor``)."""
+    text = normalisasi(text).translate(_MIRIP)
+    text = _EJAAN_RENGGANG.sub(lambda m: re.sub(r"[\s._*\-]", "", m.group()), text)
+    return _KATA_CAMPUR.sub(_huruf, text)
+
+
+def _huruf(match: re.Match) -> str:
+    # Numbers stuck to a brand are decoration ("gacor88", "slot777"); digits inside are
+    # letters ("g4c0r").
+    word = match.group()
+    core = word.strip("0123456789") or word
+    return core.translate(_ANGKA_HURUF)
 
 
 def _regex(pola: PolaSpam) -> re.Pattern:
@@ -196,8 +245,14 @@ def _regex(pola: PolaSpam) -> re.Pattern:
     return re.compile(escaped)
 
 
+def _domain(text: str) -> bool:
+    return any(m.group(1) not in _SINGKATAN for m in _DOMAIN.finditer(text))
+
+
 def ada_tautan(text: str) -> bool:
-    return bool(_LINK.search(normalisasi(text)))
+    text = normalisasi(text)
+    return bool(_LINK.search(text) or _domain(text)
+                or _domain(_TITIK_SAMARAN.sub(".", text)))
 
 
 @dataclass(frozen=True)
@@ -208,17 +263,36 @@ class Penilaian:
 
 
 def nilai(pesan: str, nama: str = "", pola: list[PolaSpam] | None = None) -> Penilaian:
-    """Judge a message (and the name, where spammers like to put their brand)."""
-    text = normalisasi(f"{nama}\n{pesan}")
+    """Judge a message (and the name, where spammers like to put their brand).
+
+    Each pattern is looked for in the normalised text and in its :func:`kerangka` (disguised
+    spellings); a pattern found only in the skeleton says so in the reason. Any link, on a
+    known top-level domain or not, written plainly or disguised, holds the message for a
+    moderator with the reason "berisi tautan".
+    """
+    raw = f"{nama}\n{pesan}"
+    text = normalisasi(raw)
+    skeleton = kerangka(raw)
     if pola is None:
         pola = list(PolaSpam.objects.filter(aktif=True))
-    matched = [p for p in pola if p.pola.strip() and _regex(p).search(text)]
+    matched, disguised = [], []
+    for p in pola:
+        if not p.pola.strip():
+            continue
+        regex = _regex(p)
+        if regex.search(text):
+            matched.append(p)
+        elif regex.search(skeleton):
+            matched.append(p)
+            disguised.append(p)
     bobot = sum(p.bobot for p in matched)
     reasons = []
     if matched:
         reasons.append(_("pola spam: %(daftar)s") % {
             "daftar": ", ".join(p.pola for p in matched)})
-    if ada_tautan(text):
+    if disguised:
+        reasons.append(_("ejaan disamarkan"))
+    if ada_tautan(raw):
         reasons.append(_("berisi tautan"))
     status = StatusMasukan.SPAM if bobot >= SPAM_AMBANG else StatusMasukan.MENUNGGU
     return Penilaian(status, "; ".join(reasons)[:300], bobot)

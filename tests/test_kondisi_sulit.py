@@ -710,3 +710,24 @@ def test_formula_defence_after_any_separator(text, expected):
     from kotaku.exports import csv_cell
 
     assert csv_cell("text", text) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("pesan", "status", "alasan"), [
+    ("G4C0R hari ini pasti m4xw1n", "spam", "ejaan disamarkan"),      # digits for letters
+    ("ѕlоt gаcоr hari ini", "spam", "gacor"),                          # Cyrillic look-alikes
+    ("g a c o r  banget, t o g e l  juga", "spam", "ejaan disamarkan"),  # spaced out
+    ("gacor88 deposit 10rb", "spam", "gacor"),                          # number stuck on
+    ("Main di situs-hoki.casino saja", "menunggu", "berisi tautan"),     # unknown TLD
+    ("buka hoki88 [dot] vip sekarang", "menunggu", "berisi tautan"),     # disguised dot
+    ("Jalan di Jl.Merdeka RT 03 rusak. Tolong dicek.", "menunggu", ""),  # no false alarm
+    ("Iuran Rp 1.500.000 sudah 3x dibayar", "menunggu", ""),
+])
+def test_spam_variants_are_recognised_with_a_reason(pesan, status, alasan):
+    from kolaborasi.masukan import nilai
+
+    verdict = nilai(pesan)
+    assert verdict.status == status, verdict
+    assert alasan in verdict.alasan
+    if not alasan:
+        assert verdict.alasan == ""
