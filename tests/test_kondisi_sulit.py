@@ -731,3 +731,23 @@ def test_spam_variants_are_recognised_with_a_reason(pesan, status, alasan):
     assert alasan in verdict.alasan
     if not alasan:
         assert verdict.alasan == ""
+
+
+@pytest.mark.django_db
+def test_a_location_created_only_for_a_draft_is_not_public(client, desa_a, fasilitator_a,
+                                                           settings, tmp_path):
+    from desa.selectors import riwayat_desa
+    from kotaku import laporan
+    from tests.penilaian_helpers import buat_lokasi, buat_penilaian
+
+    settings.MEDIA_ROOT = tmp_path
+    rahasia = buat_lokasi(desa_a, nama="Dusun Rahasia", rt="017", rw="009")
+    buat_penilaian(rahasia, 2025, user=fasilitator_a)  # a draft only
+    umum = buat_lokasi(desa_a, nama="Dusun Umum", rt="001", rw="002")
+    buat_penilaian(umum, 2024, status="diverifikasi", user=fasilitator_a)
+    acuan = buat_lokasi(desa_a, nama="Dusun Acuan")  # no assessment: a reference location
+    names = {item.nama for item in riwayat_desa(desa_a)["lokasi"]}
+    assert names == {umum.nama, acuan.nama}
+    page = client.get(desa_a.get_absolute_url()).content.decode()
+    assert "Dusun Rahasia" not in page and "Dusun Umum" in page
+    assert "Dusun Rahasia" not in str(laporan.data_desa(desa_a))
