@@ -229,6 +229,11 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
 LAPORAN_BATAS = env.int("LAPORAN_BATAS", default=30)
 LAPORAN_JENDELA_DETIK = env.int("LAPORAN_JENDELA_DETIK", default=600)
 
+# Separation of duties: an assessment is verified by a second person, never by its creator or
+# whoever saved it last; editing a verified assessment reopens it. False only for a
+# one-person test or demo setup.
+VERIFIKASI_DUA_ORANG = env.bool("VERIFIKASI_DUA_ORANG", default=True)
+
 # Seconds a client is told to wait (Retry-After) when the database cannot be reached: the
 # Indonesian 503 page (inti/galat.py) reloads itself after that long.
 RETRY_AFTER_DETIK = env.int("RETRY_AFTER_DETIK", default=30)

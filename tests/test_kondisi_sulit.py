@@ -751,3 +751,73 @@ def test_a_location_created_only_for_a_draft_is_not_public(client, desa_a, fasil
     page = client.get(desa_a.get_absolute_url()).content.decode()
     assert "Dusun Rahasia" not in page and "Dusun Umum" in page
     assert "Dusun Rahasia" not in str(laporan.data_desa(desa_a))
+
+
+# ------------------------------------------------------------------ separation of duties
+
+
+@pytest.fixture
+def diajukan(desa_a, fasilitator_a):
+    from tests.penilaian_helpers import buat_lokasi, buat_penilaian
+
+    return buat_penilaian(buat_lokasi(desa_a), 2024, status="diajukan", user=fasilitator_a)
+
+
+@pytest.mark.django_db
+def test_the_creator_cannot_verify_their_own_assessment(diajukan, admin_user, fasilitator_a,
+                                                        verifikator):
+    from desa.models import Penilaian
+    from desa.penilaian import verifikasi
+    from kotaku.services import ServiceError
+
+    Penilaian.objects.filter(pk=diajukan.pk).update(dibuat_oleh=admin_user)
+    diajukan.refresh_from_db()
+    with pytest.raises(ServiceError, match="orang lain"):
+        verifikasi(diajukan, admin_user)
+    verifikasi(diajukan, verifikator)
+    diajukan.refresh_from_db()
+    assert diajukan.status == "diverifikasi" and diajukan.diverifikasi_oleh == verifikator
+
+
+@pytest.mark.django_db
+def test_the_last_editor_cannot_verify(diajukan, verifikator, client):
+    from desa.models import Penilaian
+
+    # The verifier edits the submitted numbers (through the history, as any save records).
+    diajukan.catatan_verifikasi = "angka dibetulkan"
+    diajukan._history_user = verifikator
+    diajukan.save()
+    client.force_login(verifikator)
+    response = client.post(reverse("desa:penilaian_verifikasi", kwargs={"pk": diajukan.pk}),
+                           follow=True)
+    assert response.status_code == 200
+    assert "orang lain" in response.content.decode()
+    assert Penilaian.objects.get(pk=diajukan.pk).status == "diajukan"
+
+
+@pytest.mark.django_db
+def test_one_person_setup_can_switch_the_rule_off(diajukan, fasilitator_a, settings):
+    from desa.penilaian import verifikasi
+
+    settings.VERIFIKASI_DUA_ORANG = False
+    verifikasi(diajukan, fasilitator_a)
+    diajukan.refresh_from_db()
+    assert diajukan.status == "diverifikasi"
+
+
+@pytest.mark.django_db
+def test_editing_a_verified_assessment_reopens_it(diajukan, verifikator, admin_user):
+    from decimal import Decimal
+
+    from desa.penilaian import simpan_penilaian, verifikasi
+    from tests.penilaian_helpers import kebunan_volumes
+
+    verifikasi(diajukan, verifikator)
+    diajukan.refresh_from_db()
+    volumes = kebunan_volumes()
+    first = next(iter(volumes))
+    volumes[first] = Decimal(volumes[first]) + 1
+    simpan_penilaian(diajukan, volumes, admin_user)
+    diajukan.refresh_from_db()
+    assert diajukan.status == "diajukan"
+    assert diajukan.diverifikasi_oleh is None and diajukan.diverifikasi_pada is None
