@@ -821,3 +821,49 @@ def test_editing_a_verified_assessment_reopens_it(diajukan, verifikator, admin_u
     diajukan.refresh_from_db()
     assert diajukan.status == "diajukan"
     assert diajukan.diverifikasi_oleh is None and diajukan.diverifikasi_pada is None
+
+
+# ------------------------------------------------------------------ backups
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage", ["cadangkan", "pulihkan"])
+def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, settings,
+                                                              monkeypatch, fasilitator_a):
+    """SIGTERM in the middle (systemd stopping it, ``kill``): every temporary file goes,
+    and the password hashes never touch the disk outside the target file."""
+    import os
+    import signal
+    import tempfile
+
+    from kotaku import backup
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").mkdir()
+    tmp_root = tmp_path / "tmp"
+    tmp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_root))
+    target = tmp_path / "out" / "cadangan.zip"
+    if stage == "pulihkan":
+        backup.buat_cadangan(target)
+    real = backup._snapshot if stage == "cadangkan" else backup._load
+    seen = {}
+
+    def killed(*args, **kwargs):
+        seen["files"] = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup, "_snapshot" if stage == "cadangkan" else "_load", killed)
+    with pytest.raises(SystemExit):
+        if stage == "cadangkan":
+            backup.buat_cadangan(target)
+        else:
+            backup.pulihkan_cadangan(target)
+    assert "data.json" not in seen["files"]
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")
+                  if p.is_file() and p != target)
+    assert left == []
+    assert not list(tmp_root.iterdir())
+    assert not list(tmp_path.glob(".pulihkan-*"))
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
