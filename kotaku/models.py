@@ -38,3 +38,36 @@ class LaporanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jenis} {self.kode} v{self.versi}: {self.status}"
+
+
+class ImporLatar(models.Model):
+    """A confirmed spreadsheet import run by the background worker (large files: a 5,000-row
+    import takes about 45 s, longer than a web request may). The uploaded bytes are kept
+    only until the import has run."""
+
+    class Status(models.TextChoices):
+        MENUNGGU = "menunggu", _("menunggu giliran")
+        BERJALAN = "berjalan", _("sedang diimpor")
+        SELESAI = "selesai", _("selesai")
+        GAGAL = "gagal", _("dibatalkan")
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    nama = models.CharField(_("nama berkas"), max_length=200)
+    jenis = models.CharField(_("jenis"), max_length=20)
+    locale = models.CharField(_("format angka"), max_length=10)
+    baris = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    isi = models.BinaryField(_("isi berkas"), blank=True, default=b"")
+    status = models.CharField(_("status"), max_length=10, choices=Status,
+                              default=Status.MENUNGGU)
+    jumlah = models.JSONField(_("jumlah"), default=dict, blank=True)
+    galat = models.JSONField(_("galat"), default=list, blank=True)
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    mulai = models.DateTimeField(_("mulai"), null=True, blank=True)
+    selesai = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor di latar belakang")
+        verbose_name_plural = _("impor di latar belakang")
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.get_status_display()})"

@@ -224,6 +224,9 @@ MASUKAN_MAKS_JAM = env.float("MASUKAN_MAKS_JAM", default=24.0)
 # request that enqueues it (tests, a one-process setup).
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
                                         default="django_tasks_db.backend.DatabaseBackend")}}
+# Confirmed imports of more rows than this run in the background worker, with a status page
+# (kotaku/impor/latar.py); smaller ones inside the request.
+IMPOR_LATAR_BARIS = env.int("IMPOR_LATAR_BARIS", default=500)
 # Public PDF reports (kotaku/laporan_latar.py): requests per address per window, counted in
 # the cache (no limit while the cache is down).
 LAPORAN_BATAS = env.int("LAPORAN_BATAS", default=30)

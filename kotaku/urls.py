@@ -31,6 +31,7 @@ urlpatterns = [
     # Spreadsheet import (dry run → confirm), templates, exports in the import layout.
     path("impor/", views_impor.unggah, name="impor"),
     path("impor/konfirmasi/", views_impor.konfirmasi, name="impor_konfirmasi"),
+    path("impor/status/<int:pk>/", views_impor.status, name="impor_status"),
     re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
             views_impor.templat_berkas, name="impor_templat"),
     re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",

@@ -867,3 +867,46 @@ def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, s
     assert not list(tmp_root.iterdir())
     assert not list(tmp_path.glob(".pulihkan-*"))
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+# ------------------------------------------------------------------ large imports in the worker
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backend", ["immediate", "database"])
+def test_a_large_import_runs_in_the_worker_with_a_status_page(client, fasilitator_a, settings,
+                                                              backend):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from desa.models import Penilaian
+    from kotaku.models import ImporLatar
+    from tests.test_impor import as_csv, kebunan_row, upload
+
+    settings.IMPOR_LATAR_BARIS = 2
+    if backend == "database":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    client.force_login(fasilitator_a)
+    rows = [kebunan_row(lokasi=f"RT 00{i} RW 001", rt=f"00{i}") for i in range(1, 4)]
+    preview = upload(client, as_csv(rows), "besar.csv")
+    response = client.post(reverse("impor_konfirmasi"), {"sidik": preview.context["sidik"]})
+    job = ImporLatar.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "impor_status", kwargs={"pk": job.pk})
+    if backend == "database":
+        waiting = client.get(response["Location"])
+        assert 'http-equiv="refresh"' in waiting.content.decode()
+        _no_inline(waiting.content.decode())
+        assert Penilaian.objects.count() == 0
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    page = client.get(response["Location"]).content.decode()
+    assert "Impor selesai: 3 baru" in page and 'http-equiv="refresh"' not in page
+    assert Penilaian.objects.count() == 3
+    p = Penilaian.objects.first()
+    assert p.history.first().history_user == fasilitator_a  # the history names the importer
+    job.refresh_from_db()
+    assert bytes(job.isi) == b""  # the uploaded file is not kept
+    # Nobody else sees it.
+    other = Client()
+    other.force_login(type(fasilitator_a).objects.create_user("lain", password="x"))
+    assert other.get(response["Location"]).status_code in (403, 404)
