@@ -291,6 +291,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/terkunci.html"
+# Per-account slow-down across addresses instead of a lock (inti/masuk.py): after this many
+# failures for one username in the window, each attempt waits 2, 4, ... up to MAKS seconds;
+# a browser that logged in to the account before is never slowed.
+LOGIN_LAMBAT_SETELAH = env.int("LOGIN_LAMBAT_SETELAH", default=10)
+LOGIN_LAMBAT_JENDELA_DETIK = env.int("LOGIN_LAMBAT_JENDELA_DETIK", default=900)
+LOGIN_LAMBAT_MAKS_DETIK = env.int("LOGIN_LAMBAT_MAKS_DETIK", default=60)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "kotaku.forms.axes_username"

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from anggaran import cache as dasbor_cache
+from inti import masuk
 from kotaku import roles, tugas
 
 
@@ -102,3 +104,15 @@ def tugas_saya(request):
         "stale_days": tugas.STALE_DAYS,
         "today": today,
     })
+
+
+class MasukView(auth_views.LoginView):
+    """Django's login view, remembering the browser as a known device for the account on
+    success (it is then never slowed down by others' failures; inti/masuk.py)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        username = form.get_user().get_username()
+        masuk.lupakan(username)
+        masuk.tandai_perangkat(self.request, response, username)
+        return response

@@ -910,3 +910,45 @@ def test_a_large_import_runs_in_the_worker_with_a_status_page(client, fasilitato
     other = Client()
     other.force_login(type(fasilitator_a).objects.create_user("lain", password="x"))
     assert other.get(response["Location"]).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_guessing_one_account_from_many_addresses_is_slowed_not_locked(
+        client, fasilitator_a, settings, monkeypatch):
+    import time
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from inti import masuk
+
+    cache.clear()
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("login")
+    # The owner logged in once from their laptop: a known device from then on.
+    laptop = Client()
+    assert laptop.post(url, {"username": "fasil_a", "password": PASSWORD},
+                       REMOTE_ADDR="127.0.0.1",
+                       HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+    laptop.post(reverse("logout"), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    # A botnet: two wrong passwords from each of 6 addresses (no address reaches the lock).
+    for i in range(6):
+        for _ in range(2):
+            client.post(url, {"username": "fasil_a", "password": "salah"},
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    # A new address must now wait, even with the right password: no password is checked.
+    stranger = Client()
+    slowed = stranger.post(url, {"username": "fasil_a", "password": PASSWORD},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.50")
+    assert slowed.status_code == 200 and "Coba lagi dalam" in slowed.content.decode()
+    wait = masuk.tunggu_detik("fasil_a")
+    assert 0 < wait <= settings.LOGIN_LAMBAT_MAKS_DETIK
+    # The owner's laptop is not slowed.
+    assert laptop.post(url, {"username": "fasil_a", "password": PASSWORD},
+                       REMOTE_ADDR="127.0.0.1",
+                       HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+    # And the wait ends: a bounded delay, not an hour's lock.
+    later = time.time() + settings.LOGIN_LAMBAT_MAKS_DETIK + 1
+    monkeypatch.setattr(masuk.time, "time", lambda: later)
+    assert masuk.tunggu_detik("fasil_a") == 0
+    cache.clear()
