@@ -3,7 +3,7 @@
 At national scale (83,000 desa, a million funding lines) some aggregates behind the public
 dashboards take a second or more in PostgreSQL. Their results are cached in the shared cache
 (Redis through ``CACHE_URL``) under a key made of the function, its arguments (the filter) and
-a **data version**. The version is one integer in the database (``VersiData``, read once per
+a **data version**. The version is one integer in the database (``kotaku.VersiData``, read once per
 request; it used to live in the cache, where a save during a Redis outage could not bump it
 and stale numbers came back with Redis): every committed save or delete of
 a model the dashboards read (activities, funding lines, assessments and their volumes, desa,
@@ -22,9 +22,9 @@ Caching is on when the default cache is shared between processes (Redis, Memcach
 and off with the per-process local-memory or dummy cache, where one gunicorn worker's
 invalidation would not reach the others. ``DASHBOARD_CACHE=True/False`` forces it either way.
 Any cache failure (Redis down) falls back to computing the result: the page stays correct,
-only slower. With ``inti.cache.CacheTahanGangguan`` (the Redis backend in production) a failing
-or hung Redis costs at most one short timeout per process per breaker period, and is logged
-once per outage. Every key also carries the release (``settings.RELEASE`` in the cache's
+only slower. With ``inti.cache_opsional.CacheTahanGangguan`` (the Redis backend in production)
+a failing or hung Redis costs at most one short timeout per process per breaker period, and
+is logged once per outage. Every key also carries the release (``settings.RELEASE`` in the cache's
 ``KEY_PREFIX``), so a deploy never serves entries made by the previous templates or code.
 """
 
@@ -53,7 +53,7 @@ DEFAULT_TIMEOUT = 6 * 60 * 60  # entries of an old version just age out
 WATCHED_APPS = ("desa", "kolaborasi", "anggaran")
 # Models of those apps that nothing cached shows: public feedback is moderated all day, and
 # each decision would otherwise throw away every cached national aggregate.
-UNWATCHED = {"kolaborasi.masukan", "anggaran.versidata"}
+UNWATCHED = {"kolaborasi.masukan"}
 # Per-process (or no-op) backends: invalidation in one process never reaches another.
 _LOCAL_BACKENDS = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -78,6 +78,12 @@ def _timeout() -> int:
 _memo = threading.local()
 
 
+def _model():
+    """The one-row table holding the version (``DATA_VERSION_MODEL``, an app label and model
+    name: the table lives in the project package, which this module must not import)."""
+    return apps.get_model(getattr(settings, "DATA_VERSION_MODEL", "kotaku.VersiData"))
+
+
 def reset_memo(**kwargs) -> None:
     """Forget the memoised version (each request start; each background task start)."""
     _memo.versi = None
@@ -94,8 +100,7 @@ def data_version():
     versi = getattr(_memo, "versi", None)
     if versi is not None:
         return versi
-    from anggaran.models import VersiData
-
+    VersiData = _model()
     db = router.db_for_write(VersiData)
     versi = VersiData.objects.using(db).filter(pk=1).values_list("nilai", flat=True).first()
     if versi is None:
@@ -111,8 +116,7 @@ def bump_data_version() -> None:
     One ``UPDATE`` of one row; if the database cannot take it, the save before it could not
     have committed either, so there is nothing stale to protect.
     """
-    from anggaran.models import VersiData
-
+    VersiData = _model()
     db = router.db_for_write(VersiData)
     if not VersiData.objects.using(db).filter(pk=1).update(nilai=F("nilai") + 1):
         VersiData.objects.using(db).get_or_create(pk=1, defaults={"nilai": time.time_ns()})

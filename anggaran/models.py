@@ -306,22 +306,3 @@ class FotoProgres(models.Model):
     def __str__(self) -> str:
         return f"{self.laporan} ({self.get_tahap_display()})"
 
-
-class VersiData(models.Model):
-    """The dashboards' data version (``anggaran.cache``), one row, kept in the database.
-
-    In the cache it was lost or left behind by a Redis outage: a save made while Redis was
-    unreachable could not bump it, and once Redis returned every dashboard served the numbers
-    from before the save. In the database the bump cannot fail without the save failing too.
-    """
-
-    nilai = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("versi data dasbor")
-        verbose_name_plural = _("versi data dasbor")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1),
-                                              name="versidata_satu_baris")]
-
-    def __str__(self) -> str:
-        return str(self.nilai)

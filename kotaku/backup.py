@@ -70,7 +70,7 @@ DUMP_FORMAT = "kotaku-json"
 
 #: Tables not backed up (see the module docstring), as app labels or app_label.ModelName.
 # The dashboards' data version is not data: a restore starts a new, never-used one.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "anggaran.versidata")
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "kotaku.versidata")
 
 
 class BackupError(Exception):

@@ -1,7 +1,29 @@
-"""The portal package's own tables: built PDF reports (kotaku/laporan_latar.py)."""
+"""The portal package's own tables: the dashboards' data version, built PDF reports
+(kotaku/laporan_latar.py) and background imports (kotaku/impor/latar.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class VersiData(models.Model):
+    """The dashboards' data version (``anggaran.cache``, found through the
+    ``DATA_VERSION_MODEL`` setting), one row, kept in the database.
+
+    In the cache it was lost or left behind by a Redis outage: a save made while Redis was
+    unreachable could not bump it, and once Redis returned every dashboard served the numbers
+    from before the save. In the database the bump cannot fail without the save failing too.
+    """
+
+    nilai = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versi data dasbor")
+        verbose_name_plural = _("versi data dasbor")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1),
+                                              name="versidata_satu_baris")]
+
+    def __str__(self) -> str:
+        return str(self.nilai)
 
 
 class LaporanPdf(models.Model):

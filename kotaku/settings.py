@@ -143,9 +143,9 @@ RELEASE = rilis(BASE_DIR, env.str("RELEASE", default=""))
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kotaku")}
 CACHES["default"]["KEY_PREFIX"] = f"kotaku-{RELEASE}"
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The cache is optional (inti/cache.py): short timeouts, an outage is a miss, one warning
-    # per outage. Seconds; well under one so a hung Redis costs a page little.
-    CACHES["default"]["BACKEND"] = "inti.cache.CacheTahanGangguan"
+    # The cache is optional (inti/cache_opsional.py): short timeouts, an outage is a miss, one
+    # warning per outage. Seconds; well under one so a hung Redis costs a page little.
+    CACHES["default"]["BACKEND"] = "inti.cache_opsional.CacheTahanGangguan"
     CACHES["default"].setdefault("OPTIONS", {}).update({
         "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.3),
         "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
@@ -318,6 +318,8 @@ CSRF_COOKIE_HTTPONLY = False  # htmx/fetch read the token from the form, not the
 # so an invalidation reaches every app server. True/False forces it on or off.
 DASHBOARD_CACHE = env.bool("DASHBOARD_CACHE", default=None)
 DASHBOARD_CACHE_TIMEOUT = env.int("DASHBOARD_CACHE_TIMEOUT", default=6 * 60 * 60)
+# Where the dashboards' data version is kept (a one-row table; issue 18).
+DATA_VERSION_MODEL = "kotaku.VersiData"
 
 # --- Scale-out (issue 8; docs/DEPLOYMENT.md): each is a configuration change ----------------
 # A read replica for the public pages (anonymous GET/HEAD reads; see kotaku/db_router.py).

@@ -222,7 +222,7 @@ class HungServer:
 
 
 def _redis_cache(location, **options):
-    return {"default": {"BACKEND": "inti.cache.CacheTahanGangguan", "LOCATION": location,
+    return {"default": {"BACKEND": "inti.cache_opsional.CacheTahanGangguan", "LOCATION": location,
                         "KEY_PREFIX": "uji18", "OPTIONS": options}}
 
 
@@ -264,7 +264,7 @@ def test_pages_answer_quickly_with_a_hung_cache(client, hung_redis, desa_a, capl
 def test_the_breaker_makes_a_hung_cache_cost_one_timeout_per_period(hung_redis):
     import time
 
-    from inti.cache import CacheTahanGangguan, CacheTidakTersedia
+    from inti.cache_opsional import CacheTahanGangguan, CacheTidakTersedia
 
     backend = CacheTahanGangguan(hung_redis, {"OPTIONS": {"socket_timeout": 0.2,
                                                            "socket_connect_timeout": 0.2}})
