@@ -47,8 +47,8 @@ def catat_gagal(username: str) -> None:
         state = cache.get(key) or {"n": 0, "t": 0.0}
         state = {"n": int(state.get("n", 0)) + 1, "t": time.time()}
         cache.set(key, state, timeout=window)
-    except Exception:  # noqa: BLE001 - no cache, no slow-down
-        logger.warning("Cache unavailable: login slow-down not recorded")
+    except Exception:  # noqa: BLE001 - no cache, no slow-down (the backend logs the outage)
+        logger.debug("Cache unavailable: login slow-down not recorded")
 
 
 def lupakan(username: str) -> None:

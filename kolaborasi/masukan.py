@@ -100,8 +100,8 @@ def catat_percobaan(ip_hash: str) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=jendela_detik())
             n = 1
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: feedback rate limit not applied", exc_info=True)
+    except Exception:  # noqa: BLE001 - the cache backend logs the outage once
+        logger.debug("Cache unavailable: feedback rate limit not applied")
         return True
     return n <= batas()
 

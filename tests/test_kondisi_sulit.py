@@ -952,3 +952,40 @@ def test_guessing_one_account_from_many_addresses_is_slowed_not_locked(
     monkeypatch.setattr(masuk.time, "time", lambda: later)
     assert masuk.tunggu_detik("fasil_a") == 0
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_indonesian_400_and_429_pages():
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import SuspiciousOperation
+
+    from inti.galat import bad_request, terlalu_sering
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    response = bad_request(request, SuspiciousOperation("x"))
+    assert response.status_code == 400
+    assert "Permintaan tidak dapat diproses" in response.content.decode()
+    response = terlalu_sering(request, 60)
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    body = response.content.decode()
+    assert "Terlalu banyak permintaan" in body
+    _no_inline(body)
+
+
+@pytest.mark.django_db
+def test_an_uncaught_database_error_outside_views_is_a_503(client, monkeypatch):
+    """Raised in a middleware (the session or user lookup), past the view's middleware:
+    the 500 handler still answers with the 503 page."""
+    from django.db import InterfaceError
+
+    from inti import middleware
+
+    def broken(self, request):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(middleware.TanpaSimpanMiddleware, "__call__", broken)
+    client.raise_request_exception = False
+    response = client.get(reverse("beranda"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Layanan sedang terganggu" in response.content.decode()
