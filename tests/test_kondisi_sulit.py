@@ -989,3 +989,29 @@ def test_an_uncaught_database_error_outside_views_is_a_503(client, monkeypatch):
     response = client.get(reverse("beranda"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Layanan sedang terganggu" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("what", ["header", "volume"])
+def test_an_admin_edit_of_a_verified_assessment_reopens_it(client, admin_user, desa_a,
+                                                           verifikator, what):
+    """The issue's case: an admin created, submitted and verified, then edited; the
+    assessment stayed "diverifikasi" under the old verifier."""
+    from desa.models import Penilaian
+    from tests.penilaian_helpers import buat_lokasi, buat_penilaian
+    from tests.test_admin_penilaian import admin_post_data
+
+    p = buat_penilaian(buat_lokasi(desa_a), 2024, status="diverifikasi", user=admin_user)
+    Penilaian.objects.filter(pk=p.pk).update(diverifikasi_oleh=verifikator)
+    client.force_login(admin_user)
+    url = reverse("admin:desa_penilaian_change", args=[p.pk])
+    page = client.get(url)
+    data = admin_post_data(page)
+    if what == "header":
+        data["status_lahan_jelas"] = "true"
+    else:
+        data["volume-0-volume"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.status == "diajukan" and p.diverifikasi_oleh is None
