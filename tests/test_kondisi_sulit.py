@@ -1015,3 +1015,50 @@ def test_an_admin_edit_of_a_verified_assessment_reopens_it(client, admin_user, d
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == "diajukan" and p.diverifikasi_oleh is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_report_requests_in_threads_build_once_on_postgresql(settings, tmp_path,
+                                                                        monkeypatch):
+    """Four requests at once, each in its own thread and database connection: one build."""
+    import threading
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.test import Client
+
+    from desa.models import Desa
+    from kotaku import pdf
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent transactions: PostgreSQL")
+    settings.MEDIA_ROOT = tmp_path
+    call_command("muat_wilayah_jiwan", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    desa = Desa.objects.order_by("kode_wilayah").first()
+    url = reverse("laporan_desa", kwargs={"kode": desa.kode_wilayah})
+    real = pdf.render_pdf
+    builds = []
+    barrier = threading.Barrier(4)
+
+    def render(*args, **kwargs):
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    statuses = []
+
+    def request(i):
+        try:
+            barrier.wait()
+            statuses.append(Client(REMOTE_ADDR=f"198.51.100.{i}").get(url).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(builds) == 1
+    assert sorted(statuses).count(200) >= 1 and set(statuses) <= {200, 202}
+    assert Client().get(url).status_code == 200 and len(builds) == 1
