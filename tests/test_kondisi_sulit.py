@@ -838,6 +838,7 @@ def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, s
 
     from kotaku import backup
 
+    handler_before = signal.getsignal(signal.SIGTERM)
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media").mkdir()
     tmp_root = tmp_path / "tmp"
@@ -866,7 +867,7 @@ def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, s
     assert left == []
     assert not list(tmp_root.iterdir())
     assert not list(tmp_path.glob(".pulihkan-*"))
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGTERM) is handler_before  # put back afterwards
 
 
 # ------------------------------------------------------------------ large imports in the worker
