@@ -21,6 +21,7 @@ from .models import (
     Provinsi,
     VolumePenilaian,
 )
+from .penilaian import buka_kembali
 
 
 @admin.register(Provinsi)
@@ -281,6 +282,15 @@ class PenilaianAdmin(HistoryAdmin):
             # Bump the version so a portal form opened before this admin edit is refused.
             current = Penilaian.objects.filter(pk=obj.pk).values_list("versi", flat=True).first()
             obj.versi = (current or obj.versi) + 1
+            # Editing the data of a verified assessment reopens it (issue 18): the verifier's
+            # name must not stand under numbers they never saw.
+            if (form.initial.get("status") == Penilaian.Status.DIVERIFIKASI
+                    and obj.status == Penilaian.Status.DIVERIFIKASI
+                    and set(form.changed_data) - {"status", "is_demo"}):
+                buka_kembali(obj)
+                self.message_user(request, _("Penilaian terverifikasi diubah: statusnya kembali "
+                                             "menjadi diajukan dan perlu diverifikasi ulang."),
+                                  messages.WARNING)
         else:
             obj.dibuat_oleh = obj.dibuat_oleh or request.user
         super().save_model(request, obj, form, change)
@@ -288,7 +298,15 @@ class PenilaianAdmin(HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
-            _lengkapi_dan_hitung(form.instance)
+            obj = form.instance
+            if (change and obj.status == Penilaian.Status.DIVERIFIKASI
+                    and any(f.has_changed() for f in formsets)):
+                buka_kembali(obj)
+                obj.save(update_fields=["status", "diverifikasi_oleh", "diverifikasi_pada",
+                                        "diajukan_pada"])
+                self.message_user(request, _("Volume penilaian terverifikasi diubah: statusnya "
+                                             "kembali menjadi diajukan."), messages.WARNING)
+            _lengkapi_dan_hitung(obj)
 
     @admin.action(description=_("Hitung ulang skor penilaian terpilih"))
     def hitung_ulang_skor(self, request, queryset):

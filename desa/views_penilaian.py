@@ -25,6 +25,7 @@ from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, score_assessment
+from inti.angka import parse_id
 from inti.forms_base import FilterForm
 from inti.pilihan import DesaPilihanField
 from inti.services import ServiceError, VersionConflict
@@ -162,7 +163,8 @@ def penilaian_baru(request, kode):
     desa = get_object_or_404(akses.writable_desa(request.user), kode_wilayah=kode)
     # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
     pilihan = request.GET.get("lokasi", "")
-    initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
+    lokasi_id = parse_id(pilihan)
+    initial = {"lokasi": lokasi_id} if lokasi_id else {}
     form = PenilaianBaruForm(request.POST or None, desa=desa, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

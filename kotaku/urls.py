@@ -40,7 +40,7 @@ urlpatterns = [
     path("saran/pemangku/", views_saran.saran_pemangku, name="saran_pemangku"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(
+        views.MasukView.as_view(
             template_name="registration/login.html", authentication_form=LoginForm,
             redirect_authenticated_user=True,
             # Not Django's PUT-as-POST: like every view, the login page refuses PUT (405).
@@ -52,6 +52,7 @@ urlpatterns = [
     # Spreadsheet import (dry run → confirm), templates, exports in the import layout.
     path("impor/", views_impor.unggah, name="impor"),
     path("impor/konfirmasi/", views_impor.konfirmasi, name="impor_konfirmasi"),
+    path("impor/status/<int:pk>/", views_impor.status, name="impor_status"),
     re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
             views_impor.templat_berkas, name="impor_templat"),
     re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
@@ -85,3 +86,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Indonesian error pages; a database outage is a 503 with Retry-After (inti/galat.py).
+handler400 = "inti.galat.bad_request"
+handler403 = "inti.galat.permission_denied"
+handler404 = "inti.galat.page_not_found"
+handler500 = "inti.galat.server_error"

@@ -31,6 +31,7 @@ from desa.akses import verifier_required, writer_required
 from desa.models import Desa
 from desa.tingkat import tingkat_per_desa
 from inti.services import ServiceError
+from inti.teks import hapus_kontrol
 from inti.viewutils import clean_params
 from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
 from publikasi.riwayat import riwayat_kabar
@@ -176,10 +177,10 @@ class KabarFeed(Feed):
         return _kabar_publik()[:20]
 
     def item_title(self, item):
-        return item.judul
+        return hapus_kontrol(item.judul)
 
     def item_description(self, item):
-        return render_md(item.isi)
+        return hapus_kontrol(render_md(item.isi))
 
     def item_author_name(self, item):
         return PENULIS_PUBLIK
@@ -191,7 +192,7 @@ class KabarFeed(Feed):
         return max(item.diubah_pada, item.tanggal_terbit)
 
     def item_categories(self, item):
-        return [t.nama for t in item.tag.all()]
+        return [hapus_kontrol(t.nama) for t in item.tag.all()]
 
 
 kabar_feed = require_GET(KabarFeed())

@@ -134,6 +134,18 @@ def pk(attr: str) -> Callable:
     return lambda d: {"pk": getattr(d, attr).pk}
 
 
+def impor_latar(d):
+    """A finished background import of fasilitator A (once per matrix world)."""
+    from kotaku.models import ImporLatar
+
+    if not hasattr(d, "impor_latar"):
+        user = d.penilaian.dibuat_oleh
+        d.impor_latar = ImporLatar.objects.create(user=user, nama="besar.xlsx",
+                                                  jenis="penilaian", locale="auto", baris=600,
+                                                  status=ImporLatar.Status.SELESAI)
+    return d.impor_latar
+
+
 def desa_query(d) -> str:
     return f"?desa={d.desa.kode_wilayah}"
 
@@ -156,6 +168,9 @@ MATRIX: dict[str, Entry] = {
     "impor": writer_form_own_desa(why="upload and dry run; rows are checked per desa"),
     "impor_konfirmasi": Entry(get=every(405), post=by_role(LOGIN, 302, 302, 403, 403, 302),
                               why="no dry run in the session: back to the upload page"),
+    "impor_status": Entry(kwargs=lambda d: {"pk": impor_latar(d).pk},
+                          get=by_role(LOGIN, 200, 404, 403, 403, 404), post=every(405),
+                          why="a background import's progress: its owner only"),
     "impor_templat": Entry(kwargs=lambda d: {"jenis": "penilaian", "fmt": "xlsx"},
                            get=by_role(LOGIN, 200, 200, 403, 403, 200), post=every(405)),
     "impor_ekspor": Entry(kwargs=lambda d: {"jenis": "kegiatan", "fmt": "csv"},
