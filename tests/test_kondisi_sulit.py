@@ -536,7 +536,7 @@ def test_feedback_refusals_never_open_the_photo(client, kabar_publik, monkeypatc
 
 @pytest.mark.django_db
 def test_a_fill_time_token_sends_one_message_from_any_address(client, kabar_publik):
-    from kolaborasi.models import Masukan
+    from publikasi.models import Masukan
     from tests.kabar_helpers import masukan_post
 
     url = reverse("kolaborasi:masukan_kirim", args=["kabar", kabar_publik.pk])
@@ -552,7 +552,7 @@ def test_a_fill_time_token_sends_one_message_from_any_address(client, kabar_publ
 
 @pytest.mark.django_db
 def test_an_invalid_form_keeps_its_token_usable(client, kabar_publik):
-    from kolaborasi.models import Masukan
+    from publikasi.models import Masukan
     from tests.kabar_helpers import masukan_post
 
     url = reverse("kolaborasi:masukan_kirim", args=["kabar", kabar_publik.pk])
