@@ -18,7 +18,13 @@ from inti import exports
 from inti.uang import ZERO_RP
 from inti.viewutils import PER_PAGE, clean_params
 from kolaborasi.filters import ForumFilter, KomitmenFilter
-from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, ForumKolaborasi, JenisPemangku, Komitmen, PemangkuKepentingan
+from kolaborasi.models import (
+    PEMANGKU_PUBLIC_FIELDS,
+    ForumKolaborasi,
+    JenisPemangku,
+    Komitmen,
+    PemangkuKepentingan,
+)
 from kolaborasi.riwayat import riwayat_forum, riwayat_pemangku
 
 C = exports.Column
