@@ -319,4 +319,3 @@ class FotoProgres(models.Model):
 
     def __str__(self) -> str:
         return f"{self.laporan} ({self.get_tahap_display()})"
-

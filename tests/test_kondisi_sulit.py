@@ -626,7 +626,8 @@ def test_a_new_data_version_builds_a_new_report_and_drops_the_old(
     assert not default_storage.exists(old.berkas) and default_storage.exists(new.berkas)
 
 
-@pytest.mark.django_db
+# Transactional: the worker closes its database connection after a batch (PostgreSQL).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reports_go_through_the_database_queue_and_the_worker(client, laporan_dunia, settings):
     """With the production backend the request only enqueues; `db_worker --batch` builds."""
     from django.core.management import call_command
@@ -873,7 +874,8 @@ def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, s
 # ------------------------------------------------------------------ large imports in the worker
 
 
-@pytest.mark.django_db
+# Transactional: the worker closes its database connection after a batch (PostgreSQL).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("backend", ["immediate", "database"])
 def test_a_large_import_runs_in_the_worker_with_a_status_page(client, fasilitator_a, settings,
                                                               backend):
@@ -1018,7 +1020,7 @@ def test_an_admin_edit_of_a_verified_assessment_reopens_it(client, admin_user, d
     assert p.status == "diajukan" and p.diverifikasi_oleh is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_report_requests_in_threads_build_once_on_postgresql(settings, tmp_path,
                                                                         monkeypatch):
     """Four requests at once, each in its own thread and database connection: one build."""
