@@ -68,7 +68,7 @@ def _simpan_kegiatan(kegiatan, formset, user, versi):
     return kegiatan
 
 
-def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user) -> LaporanProgres:
+def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user, token=None) -> LaporanProgres:
     """Save a progress report and its photos (forms already valid) atomically.
 
     Files are written to storage before the transaction commits; if the database refuses
@@ -80,6 +80,7 @@ def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user) -> LaporanProgres
             laporan = form.save(commit=False)
             laporan.kegiatan = kegiatan
             laporan.dibuat_oleh = user
+            laporan.token_kirim = token
             laporan.save()
             for foto_form in foto_forms:
                 data = getattr(foto_form, "cleaned_data", None) or {}

@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from desa.models import Desa
+from inti.idempoten import (
+    baca_token,
+    sudah_tersimpan,
+    sudah_terkirim,
+    tanda_tersimpan,
+    token_formulir,
+)
 from kotaku import exports, roles
 from kotaku.numbers import format_rupiah
 from kotaku.permissions import writer_required
@@ -21,7 +28,7 @@ from .cache import cached_aggregate
 from .filters import KegiatanFilter, label_kriteria
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
 from .images import max_upload_mb
-from .models import ZERO_RP, FotoProgres, Kegiatan, Pendanaan
+from .models import ZERO_RP, FotoProgres, Kegiatan, LaporanProgres, Pendanaan
 from .riwayat import riwayat_kegiatan
 from .viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
 
@@ -159,6 +166,13 @@ def kegiatan_detail(request, pk):
 def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     FormSet = pendanaan_formset(extra)
     konflik = None
+    baru = kegiatan.pk is None
+    token = baca_token(request.POST) if baru and request.method == "POST" else None
+    if token is not None:
+        # The same form sent again (double tap, retried offline send): the first result.
+        pertama = sudah_tersimpan(Kegiatan.objects.for_writer(request.user), token)
+        if pertama is not None:
+            return sudah_terkirim(request, pertama)
     if request.method == "POST":
         form = KegiatanForm(request.POST, instance=kegiatan, user=request.user, desa=desa)
         formset = FormSet(request.POST, instance=kegiatan, prefix="dana")
@@ -166,9 +180,11 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
         valid = formset.is_valid() and valid
         if valid:
             try:
+                unsaved = form.save(commit=False)
+                if token is not None:
+                    unsaved.token_kirim = token
                 saved = services.simpan_kegiatan(
-                    form.save(commit=False), formset, request.user,
-                    form.cleaned_data.get("versi"))
+                    unsaved, formset, request.user, form.cleaned_data.get("versi"))
             except VersionConflict as exc:
                 messages.error(request, exc.message)
                 konflik = {"pesan": exc.message,
@@ -183,10 +199,14 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
                 form.is_valid()
                 formset.is_valid()
             except ServiceError as exc:
+                # A concurrent send of the same token won the race on its unique column.
+                pertama = sudah_tersimpan(Kegiatan.objects.for_writer(request.user), token)
+                if pertama is not None:
+                    return sudah_terkirim(request, pertama)
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Kegiatan “%(nama)s” tersimpan.") % {
-                    "nama": saved.nama})
+                    "nama": saved.nama}, extra_tags=tanda_tersimpan(token))
                 return redirect(saved)
     else:
         form = KegiatanForm(instance=kegiatan, user=request.user, desa=desa)
@@ -194,6 +214,7 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     return render(request, "anggaran/kegiatan_form.html", {
         "form": form, "formset": formset, "kegiatan": kegiatan if kegiatan.pk else None,
         "desa": desa, "konflik": konflik,
+        "token_kirim": token_formulir(request) if baru else "",
     })
 
 
@@ -280,6 +301,11 @@ def progres_baru(request, pk):
     kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
                                  pk=pk)
     terakhir = kegiatan.progres.order_by("-tanggal", "-pk").first()
+    token = baca_token(request.POST) if request.method == "POST" else None
+    laporan_saya = LaporanProgres.objects.filter(kegiatan=kegiatan)
+    pertama = sudah_tersimpan(laporan_saya, token)
+    if pertama is not None:
+        return sudah_terkirim(request, kegiatan, token)
     if request.method == "POST":
         form = LaporanProgresForm(request.POST, terakhir=terakhir)
         fotos = FotoFormSet(request.POST, request.FILES, prefix="foto")
@@ -287,11 +313,14 @@ def progres_baru(request, pk):
         valid = fotos.is_valid() and valid
         if valid:
             try:
-                services.simpan_progres(kegiatan, form, fotos.forms, request.user)
+                services.simpan_progres(kegiatan, form, fotos.forms, request.user, token=token)
             except ServiceError as exc:
+                if sudah_tersimpan(laporan_saya, token) is not None:
+                    return sudah_terkirim(request, kegiatan, token)
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("Laporan progres tersimpan."))
+                messages.success(request, _("Laporan progres tersimpan."),
+                                 extra_tags=tanda_tersimpan(token))
                 return redirect(kegiatan)
     else:
         form = LaporanProgresForm(terakhir=terakhir, initial={
@@ -301,5 +330,5 @@ def progres_baru(request, pk):
         fotos = FotoFormSet(prefix="foto")
     return render(request, "anggaran/progres_form.html", {
         "kegiatan": kegiatan, "form": form, "fotos": fotos, "terakhir": terakhir,
-        "max_mb": max_upload_mb(),
+        "max_mb": max_upload_mb(), "token_kirim": token_formulir(request),
     })

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from inti.idempoten import token_field
 
 
 class Wilayah(models.Model):
@@ -471,6 +472,7 @@ class Penilaian(models.Model):
     # Optimistic locking: each save increments it; a form posted with an older value is refused.
     versi = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    token_kirim = token_field()
     history = HistoricalRecords()
 
     objects = PenilaianQuerySet.as_manager()

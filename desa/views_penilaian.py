@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,13 @@ from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
 from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
+from inti.idempoten import (
+    baca_token,
+    sudah_tersimpan,
+    sudah_terkirim,
+    tanda_tersimpan,
+    token_formulir,
+)
 from kotaku import roles
 from kotaku.forms_base import FilterForm
 from kotaku.permissions import verifier_required, writer_required
@@ -174,6 +182,11 @@ def penilaian_baru(request, kode):
     # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
     pilihan = request.GET.get("lokasi", "")
     initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
+    token = baca_token(request.POST) if request.method == "POST" else None
+    milik_desa = Penilaian.objects.filter(lokasi__desa=desa)
+    pertama = sudah_tersimpan(milik_desa, token)
+    if pertama is not None:
+        return sudah_terkirim(request, reverse("desa:penilaian_ubah", args=[pertama.pk]), token)
     form = PenilaianBaruForm(request.POST or None, desa=desa, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -181,8 +194,12 @@ def penilaian_baru(request, kode):
             penilaian = buat_penilaian(
                 desa, request.user, tahun=data["tahun"], lokasi=data["lokasi"],
                 nama=data["nama"], rt=data["rt"], rw=data["rw"], kawasan=data["kawasan"],
-                salin=data["salin"])
+                salin=data["salin"], token_kirim=token)
         except ServiceError as exc:
+            pertama = sudah_tersimpan(milik_desa, token)
+            if pertama is not None:  # a concurrent send of the same form won the race
+                return sudah_terkirim(
+                    request, reverse("desa:penilaian_ubah", args=[pertama.pk]), token)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             sebelum = (penilaian.jenis == Penilaian.Jenis.PEMUTAKHIRAN)
@@ -190,9 +207,11 @@ def penilaian_baru(request, kode):
                 "Draf penilaian %(lokasi)s tahun %(tahun)s dibuat%(salin)s. Isi data dasar dan "
                 "volume setiap kriteria.") % {
                 "lokasi": penilaian.lokasi.nama, "tahun": penilaian.tahun,
-                "salin": _(" dari penilaian sebelumnya") if sebelum else ""})
+                "salin": _(" dari penilaian sebelumnya") if sebelum else ""},
+                extra_tags=tanda_tersimpan(token))
             return redirect("desa:penilaian_ubah", pk=penilaian.pk)
-    return render(request, "desa/penilaian_baru.html", {"desa": desa, "form": form})
+    return render(request, "desa/penilaian_baru.html", {
+        "desa": desa, "form": form, "token_kirim": token_formulir(request)})
 
 
 def _perbedaan(form: PenilaianForm, current: Penilaian) -> list[dict]:

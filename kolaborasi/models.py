@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kabupaten, Kriteria
+from inti.idempoten import token_field
 
 
 class JenisPemangku(models.TextChoices):
@@ -138,6 +139,7 @@ class ForumKolaborasi(models.Model):
                                      verbose_name=_("peserta"))
     kesepakatan = models.TextField(_("kesepakatan"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    token_kirim = token_field()
     history = HistoricalRecords(m2m_fields=[peserta])
 
     class Meta:
@@ -206,6 +208,7 @@ class Komitmen(models.Model):
     natura = models.BooleanField(_("natura (barang/tenaga)"), default=False)
     uraian = models.TextField(_("uraian"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    token_kirim = token_field()
     history = HistoricalRecords()
 
     objects = KomitmenQuerySet.as_manager()

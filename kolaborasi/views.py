@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db import IntegrityError
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,6 +16,14 @@ from anggaran.filters import label_kriteria
 from anggaran.models import ZERO_RP, Kegiatan, Pendanaan
 from anggaran.riwayat import riwayat_forum, riwayat_pemangku
 from anggaran.viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
+from inti.idempoten import (
+    baca_token,
+    simpan_sekali,
+    sudah_tersimpan,
+    sudah_terkirim,
+    tanda_tersimpan,
+    token_formulir,
+)
 from kotaku import exports, roles
 from kotaku.permissions import writer_required
 
@@ -179,15 +189,31 @@ def forum_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def forum_baru(request):
     desa = writable_desa_or_404(request.user, request.GET.get("desa"))
+    token = baca_token(request.POST) if request.method == "POST" else None
+    forum_saya = ForumKolaborasi.objects.filter(
+        Q(desa__isnull=True) | Q(desa__in=roles.writable_desa(request.user)))
+    pertama = sudah_tersimpan(forum_saya, token)
+    if pertama is not None:
+        return sudah_terkirim(request, pertama)
     if request.method == "POST":
         form = ForumForm(request.POST, user=request.user)
         if form.is_valid():
-            forum = services.simpan_forum(form)
-            messages.success(request, _("Forum “%(judul)s” tersimpan.") % {"judul": forum.judul})
-            return redirect(forum)
+            form.instance.token_kirim = token
+            try:
+                forum, _baru = simpan_sekali(forum_saya, token,
+                                             lambda: services.simpan_forum(form))
+            except IntegrityError:
+                form.add_error(None, _("Forum tidak dapat disimpan. Coba kirim lagi."))
+            else:
+                if not _baru:
+                    return sudah_terkirim(request, forum)
+                messages.success(request, _("Forum “%(judul)s” tersimpan.") % {
+                    "judul": forum.judul}, extra_tags=tanda_tersimpan(token))
+                return redirect(forum)
     else:
         form = ForumForm(user=request.user, initial={"desa": desa.pk if desa else None})
-    return render(request, "kolaborasi/forum_form.html", {"form": form})
+    return render(request, "kolaborasi/forum_form.html", {
+        "form": form, "token_kirim": token_formulir(request)})
 
 
 # -------------------------------------------------------------------------------- komitmen
@@ -251,14 +277,29 @@ def komitmen_baru(request):
         initial.update({"forum": forum.pk, "tahun": forum.tanggal.year})
         if forum.desa_id:
             initial["desa"] = forum.desa_id
+    token = baca_token(request.POST) if request.method == "POST" else None
+    komitmen_saya = Komitmen.objects.filter(desa__in=roles.writable_desa(request.user))
+    pertama = sudah_tersimpan(komitmen_saya, token)
+    if pertama is not None:
+        return sudah_terkirim(request, pertama.forum or reverse("kolaborasi:komitmen_list"),
+                              token)
     if request.method == "POST":
         form = KomitmenForm(request.POST, user=request.user)
         if form.is_valid():
-            services.simpan_komitmen(form)
-            messages.success(request, _("Komitmen tersimpan."))
-            if form.cleaned_data.get("forum"):
-                return redirect(form.cleaned_data["forum"])
-            return redirect("kolaborasi:komitmen_list")
+            form.instance.token_kirim = token
+            try:
+                komitmen, baru = simpan_sekali(komitmen_saya, token,
+                                               lambda: services.simpan_komitmen(form))
+            except IntegrityError:
+                form.add_error(None, _("Komitmen tidak dapat disimpan. Coba kirim lagi."))
+            else:
+                tujuan = komitmen.forum or reverse("kolaborasi:komitmen_list")
+                if not baru:
+                    return sudah_terkirim(request, tujuan, token)
+                messages.success(request, _("Komitmen tersimpan."),
+                                 extra_tags=tanda_tersimpan(token))
+                return redirect(tujuan)
     else:
         form = KomitmenForm(user=request.user, initial=initial)
-    return render(request, "kolaborasi/komitmen_form.html", {"form": form})
+    return render(request, "kolaborasi/komitmen_form.html", {
+        "form": form, "token_kirim": token_formulir(request)})
