@@ -3,23 +3,25 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from desa.models import Desa
 from inti.idempoten import (
     baca_token,
-    sudah_tersimpan,
     sudah_terkirim,
+    sudah_tersimpan,
     tanda_tersimpan,
     token_formulir,
 )
 from kotaku import exports, roles
-from kotaku.numbers import format_rupiah
+from kotaku.numbers import format_decimal_id, format_rupiah
 from kotaku.permissions import writer_required
 from kotaku.services import ServiceError, VersionConflict
 
@@ -28,7 +30,7 @@ from .cache import cached_aggregate
 from .filters import KegiatanFilter, label_kriteria
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
 from .images import max_upload_mb
-from .models import ZERO_RP, FotoProgres, Kegiatan, LaporanProgres, Pendanaan
+from .models import ZERO_RP, FotoProgres, Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan
 from .riwayat import riwayat_kegiatan
 from .viewutils import PER_PAGE, clean_params, is_staff_reader, writable_desa_or_404
 
@@ -332,3 +334,70 @@ def progres_baru(request, pk):
         "kegiatan": kegiatan, "form": form, "fotos": fotos, "terakhir": terakhir,
         "max_mb": max_upload_mb(), "token_kirim": token_formulir(request),
     })
+
+
+# ------------------------------------------------------------------------------------ delete
+
+
+def _konfirmasi_hapus(request, *, judul, pertanyaan, rincian, tombol, batal_url):
+    return render(request, "hapus_konfirmasi.html", {
+        "judul": judul, "pertanyaan": pertanyaan, "rincian": rincian, "tombol": tombol,
+        "batal_url": batal_url})
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def kegiatan_hapus(request, pk):
+    """A facilitator deletes an activity entered by mistake while it is still "rencana"
+    (with its funding lines and progress reports); anything further along, only an admin."""
+    kegiatan = get_object_or_404(
+        Kegiatan.objects.for_writer(request.user).with_totals().select_related("desa"), pk=pk)
+    if kegiatan.status != StatusKegiatan.RENCANA and not roles.is_admin(request.user):
+        raise PermissionDenied(_("Hanya kegiatan berstatus Rencana yang dapat dihapus "
+                                 "fasilitator."))
+    if request.method == "POST":
+        nama = kegiatan.nama
+        services.hapus_kegiatan(kegiatan)
+        messages.success(request, _("Kegiatan “%(nama)s” dihapus.") % {"nama": nama})
+        return redirect("anggaran:kegiatan_list")
+    return _konfirmasi_hapus(
+        request, judul=_("Hapus kegiatan"),
+        pertanyaan=_("Hapus kegiatan “%(nama)s”?") % {"nama": kegiatan.nama},
+        rincian=[
+            f"{kegiatan.desa.nama} · {kegiatan.tahun_anggaran} · {kegiatan.get_status_display()}",
+            _("Rencana %(r)s dalam %(n)s baris pendanaan ikut terhapus.") % {
+                "r": format_rupiah(kegiatan.total_rencana),
+                "n": kegiatan.pendanaan.count()},
+            _("%(n)s laporan progres (dengan fotonya) ikut terhapus.") % {
+                "n": kegiatan.progres.count()},
+        ],
+        tombol=_("Ya, hapus kegiatan"), batal_url=kegiatan.get_absolute_url())
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def progres_hapus(request, pk):
+    """A facilitator deletes a progress report of their desa (a double entry, a wrong
+    activity), with its photo files."""
+    laporan = get_object_or_404(
+        LaporanProgres.objects.filter(kegiatan__in=Kegiatan.objects.for_writer(request.user))
+        .select_related("kegiatan"), pk=pk)
+    kegiatan = laporan.kegiatan
+    if request.method == "POST":
+        services.hapus_progres(laporan)
+        messages.success(request, _("Laporan progres %(t)s dihapus.") % {
+            "t": laporan.tanggal.strftime("%d-%m-%Y")})
+        return redirect(kegiatan)
+    return _konfirmasi_hapus(
+        request, judul=_("Hapus laporan progres"),
+        pertanyaan=_("Hapus laporan progres %(t)s dari “%(k)s”?") % {
+            "t": laporan.tanggal.strftime("%d-%m-%Y"), "k": kegiatan.nama},
+        rincian=[
+            _("Progres fisik %(p)s%%, realisasi %(r)s") % {
+                "p": format_decimal_id(laporan.persen_fisik, 0 if laporan.persen_fisik
+                                       == laporan.persen_fisik.to_integral_value() else 2),
+                "r": format_rupiah(laporan.realisasi_rp)},
+            _("%(n)s foto ikut terhapus.") % {"n": laporan.foto.count()},
+        ],
+        tombol=_("Ya, hapus laporan"),
+        batal_url=reverse("anggaran:kegiatan_detail", args=[kegiatan.pk]))

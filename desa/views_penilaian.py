@@ -28,8 +28,8 @@ from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, HEADER_FIELDS, score_assessment
 from inti.idempoten import (
     baca_token,
-    sudah_tersimpan,
     sudah_terkirim,
+    sudah_tersimpan,
     tanda_tersimpan,
     token_formulir,
 )

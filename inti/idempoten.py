@@ -85,5 +85,6 @@ def sudah_terkirim(request, obj, token=None):
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    messages.info(request, PESAN_SUDAH, extra_tags=tanda_tersimpan(token or getattr(obj, FIELD, None)))
+    token = token or getattr(obj, FIELD, None)
+    messages.info(request, PESAN_SUDAH, extra_tags=tanda_tersimpan(token))
     return redirect(obj)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -19,8 +18,8 @@ from anggaran.viewutils import PER_PAGE, clean_params, is_staff_reader, writable
 from inti.idempoten import (
     baca_token,
     simpan_sekali,
-    sudah_tersimpan,
     sudah_terkirim,
+    sudah_tersimpan,
     tanda_tersimpan,
     token_formulir,
 )
@@ -199,17 +198,12 @@ def forum_baru(request):
         form = ForumForm(request.POST, user=request.user)
         if form.is_valid():
             form.instance.token_kirim = token
-            try:
-                forum, _baru = simpan_sekali(forum_saya, token,
-                                             lambda: services.simpan_forum(form))
-            except IntegrityError:
-                form.add_error(None, _("Forum tidak dapat disimpan. Coba kirim lagi."))
-            else:
-                if not _baru:
-                    return sudah_terkirim(request, forum)
-                messages.success(request, _("Forum “%(judul)s” tersimpan.") % {
-                    "judul": forum.judul}, extra_tags=tanda_tersimpan(token))
-                return redirect(forum)
+            forum, baru = simpan_sekali(forum_saya, token, lambda: services.simpan_forum(form))
+            if not baru:
+                return sudah_terkirim(request, forum)
+            messages.success(request, _("Forum “%(judul)s” tersimpan.") % {
+                "judul": forum.judul}, extra_tags=tanda_tersimpan(token))
+            return redirect(forum)
     else:
         form = ForumForm(user=request.user, initial={"desa": desa.pk if desa else None})
     return render(request, "kolaborasi/forum_form.html", {
@@ -287,18 +281,14 @@ def komitmen_baru(request):
         form = KomitmenForm(request.POST, user=request.user)
         if form.is_valid():
             form.instance.token_kirim = token
-            try:
-                komitmen, baru = simpan_sekali(komitmen_saya, token,
-                                               lambda: services.simpan_komitmen(form))
-            except IntegrityError:
-                form.add_error(None, _("Komitmen tidak dapat disimpan. Coba kirim lagi."))
-            else:
-                tujuan = komitmen.forum or reverse("kolaborasi:komitmen_list")
-                if not baru:
-                    return sudah_terkirim(request, tujuan, token)
-                messages.success(request, _("Komitmen tersimpan."),
-                                 extra_tags=tanda_tersimpan(token))
-                return redirect(tujuan)
+            komitmen, baru = simpan_sekali(komitmen_saya, token,
+                                           lambda: services.simpan_komitmen(form))
+            tujuan = komitmen.forum or reverse("kolaborasi:komitmen_list")
+            if not baru:
+                return sudah_terkirim(request, tujuan, token)
+            messages.success(request, _("Komitmen tersimpan."),
+                             extra_tags=tanda_tersimpan(token))
+            return redirect(tujuan)
     else:
         form = KomitmenForm(user=request.user, initial=initial)
     return render(request, "kolaborasi/komitmen_form.html", {
