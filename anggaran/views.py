@@ -150,6 +150,7 @@ def kegiatan_detail(request, pk):
     if staff:
         laporan_qs = laporan_qs.select_related("dibuat_oleh")
     laporan = list(laporan_qs)
+    bisa_ubah = roles.can_write_desa(request.user, kegiatan.desa)
     return render(request, "anggaran/kegiatan_detail.html", {
         "kegiatan": kegiatan,
         "lines": lines,
@@ -157,7 +158,9 @@ def kegiatan_detail(request, pk):
         "foto_tahap": _foto_per_tahap(laporan),
         "staff": staff,
         "riwayat": riwayat_kegiatan(kegiatan) if staff else None,
-        "bisa_ubah": roles.can_write_desa(request.user, kegiatan.desa),
+        "bisa_ubah": bisa_ubah,
+        "bisa_hapus": bisa_ubah and (kegiatan.status == StatusKegiatan.RENCANA
+                                     or roles.is_admin(request.user)),
         "kriteria_label": label_kriteria(kegiatan.kriteria),
     })
 

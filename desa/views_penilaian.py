@@ -375,3 +375,42 @@ def penilaian_kembalikan(request, pk):
     messages.error(request, _("Penilaian belum dikembalikan: tuliskan catatan untuk "
                               "fasilitator."))
     return _render_detail(request, penilaian, catatan_form=form, status=200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Delete a draft started by mistake
+# ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def penilaian_hapus(request, pk):
+    """A facilitator deletes a draft of their desa ("Batal" after step 1 no longer leaves a
+    draft task for ever); submitted or verified assessments only an admin may delete. The
+    deletion is kept in the history (django-simple-history records it, with the user)."""
+    penilaian = get_object_or_404(
+        Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
+    if penilaian.status != Penilaian.Status.DRAFT and not roles.is_admin(request.user):
+        raise PermissionDenied(_("Hanya draf yang dapat dihapus fasilitator; penilaian "
+                                 "berstatus \u201c%(s)s\u201d hanya oleh admin.")
+                               % {"s": penilaian.get_status_display()})
+    if request.method == "POST":
+        desa = penilaian.lokasi.desa
+        label = str(penilaian)
+        with transaction.atomic():
+            penilaian.delete()
+        messages.success(request, _("Penilaian %(p)s dihapus.") % {"p": label})
+        return redirect(desa)
+    return render(request, "hapus_konfirmasi.html", {
+        "judul": _("Hapus penilaian"),
+        "pertanyaan": _("Hapus penilaian %(lokasi)s tahun %(tahun)s?") % {
+            "lokasi": penilaian.lokasi.nama, "tahun": penilaian.tahun},
+        "rincian": [
+            f"{penilaian.lokasi.desa.nama} · {penilaian.get_status_display()}",
+            _("Data dasar dan volume 16 kriteria penilaian ini ikut terhapus; lokasinya "
+              "tetap ada."),
+        ],
+        "tombol": _("Ya, hapus penilaian"),
+        "batal_url": reverse("desa:penilaian_ubah", args=[penilaian.pk])
+        if penilaian.dapat_diubah_fasilitator else penilaian.get_absolute_url(),
+    })
