@@ -35,10 +35,10 @@ _MAX_BULAT = Decimal(2147483647)
 
 
 class AngkaField(DecimalIDField):
-    """``DecimalIDField`` that shows whole numbers without separators ("1218", not "1.218").
+    """``DecimalIDField`` that shows whole numbers without separators ("1218").
 
-    A re-displayed "1.218" would be refused as ambiguous on the next save; "1218" and
-    "1.218,50" are not.
+    Both "1218" and "1.218" are read back as 1218 (``kotaku.numbers.parse_angka``); the plain
+    form is shorter to correct on a phone keyboard.
     """
 
     def display(self, value) -> str:
