@@ -474,6 +474,11 @@ class Penilaian(models.Model):
     versi = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(_("data demo"), default=False)
     token_kirim = token_field()
+    # A draft saved with fields that were not right yet: per form field, what was typed and
+    # why it was refused ({"v_2a": {"teks": "1,2.3", "pesan": "...", "label": "..."}}), shown
+    # again in the form; the stored value stays the last valid one. Empty once saved whole.
+    isian_belum_benar = models.JSONField(_("isian draf yang belum benar"), default=dict,
+                                         blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = PenilaianQuerySet.as_manager()

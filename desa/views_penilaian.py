@@ -8,6 +8,8 @@ kecamatan) → 404, by looking it up through the user's queryset. Every write is
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -65,6 +67,9 @@ def _untuk_diverifikasi(request, pk) -> Penilaian:
 
 def _belum_siap_diajukan(penilaian: Penilaian) -> str | None:
     """Why a draft cannot be submitted yet, or ``None``."""
+    if penilaian.isian_belum_benar:
+        return _("Draf ini masih punya isian yang belum benar: perbaiki dan simpan dahulu "
+                 "sebelum mengajukan.")
     if not any(getattr(penilaian, f) for f in HEADER_FIELDS):
         return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
                  "ideal) masih kosong: isi dahulu sebelum mengajukan.")
@@ -250,8 +255,21 @@ def penilaian_ubah(request, pk):
     if request.method == "POST":
         form = PenilaianForm(request.POST, rules=rules)
         mau_ajukan = request.POST.get("aksi") == "ajukan"
+        if not form.is_valid() and not mau_ajukan and "versi" not in form.errors:
+            # "Simpan draf" keeps everything typed, even what is not right yet (issue 17).
+            try:
+                belum = simpan_draf_sebagian(penilaian, form, request.user)
+            except ServiceError:
+                pass  # a version conflict or a refused value: shown with the errors below
+            else:
+                messages.warning(request, _(
+                    "Draf tersimpan dengan %(n)s isian yang belum benar (dicatat apa adanya "
+                    "untuk diperbaiki; nilai yang dihitung tetap nilai benar terakhir). "
+                    "Perbaiki sebelum mengajukan.") % {"n": len(belum)})
+                return redirect("desa:penilaian_ubah", pk=penilaian.pk)
         if form.is_valid():
             form.apply_to(penilaian)
+            penilaian.isian_belum_benar = {}
             alasan = _belum_siap_diajukan(penilaian) if mau_ajukan else None
             if alasan:
                 form.add_error(None, alasan)
@@ -290,15 +308,64 @@ def penilaian_ubah(request, pk):
     else:
         form = PenilaianForm(initial=PenilaianForm.initial_for(penilaian), rules=rules)
     hasil = form.hasil() if form.is_bound else _hasil_awal(form, penilaian, rules)
+    if not form.is_bound and penilaian.isian_belum_benar:
+        # Show what was typed (not the last valid value) where the draft kept a mistake.
+        for name, item in penilaian.isian_belum_benar.items():
+            if name in form.fields:
+                form.initial[name] = item.get("teks", "")
     return render(request, "desa/penilaian_form.html", {
         "penilaian": penilaian,
         "form": form,
         "hasil": hasil,
         "kelompok": form.volume_groups(hasil),
+        "alasan_tak_terhitung": form.alasan_tak_terhitung() if form.is_bound else [],
         "konflik": konflik,
         "boleh_ajukan": penilaian.dapat_diubah_fasilitator,
         "sebelumnya": penilaian_sebelumnya(penilaian.lokasi, penilaian.tahun),
     })
+
+
+def simpan_draf_sebagian(penilaian: Penilaian, form: PenilaianForm, user) -> dict:
+    """Save a draft from a form with errors: every readable value is saved, each field that
+    is not right yet keeps its last valid value and is recorded with what was typed and why
+    (``Penilaian.isian_belum_benar``). Raises ``ServiceError``/``VersionConflict`` like a
+    normal save. Returns the recorded fields."""
+    errors = form.errors.as_data()
+    parsed = form._values()
+    belum = {}
+    for name, field in form.fields.items():
+        if name == "versi" or name not in errors:
+            continue
+        typed = str(form.data.get(form.add_prefix(name), ""))
+        if not typed.strip() and all(e.code == "required" for e in errors[name]):
+            continue  # not typed yet: nothing to keep
+        belum[name] = {"teks": typed[:200], "label": str(field.label),
+                       "pesan": str(errors[name][0].messages[0])}
+    header_names = (*PenilaianForm.HEADER, "jumlah_penduduk", *PenilaianForm.LAIN, "jenis")
+    for name in header_names:
+        if name not in errors and name in parsed:
+            value = parsed[name]
+            if name == "jumlah_penduduk":
+                value = value or 0
+            if value is not None or name in PenilaianForm.LAIN:
+                setattr(penilaian, name, value)
+    rules = penilaian.aturan.to_ruleset()
+    volumes = {v.kriteria.kode: v.volume for v in penilaian.volume.select_related("kriteria")}
+    for c in rules.criteria:
+        name = PenilaianForm.volume_name(c.code)
+        if name not in errors:
+            volumes[c.code] = parsed.get(name) or Decimal(0)
+    # What the new header makes invalid is kept as typed too, and counts as 0 meanwhile.
+    from desa.penilaian import volume_errors
+
+    for code, message in volume_errors(penilaian.header(), volumes, rules).items():
+        name = PenilaianForm.volume_name(code)
+        belum.setdefault(name, {"teks": str(form.data.get(name, "")), "pesan": message,
+                                "label": str(form.fields[name].label)})
+        volumes[code] = Decimal(0)
+    penilaian.isian_belum_benar = belum
+    simpan_penilaian(penilaian, volumes, user, versi=parsed.get("versi"))
+    return belum
 
 
 def _hasil_awal(form: PenilaianForm, penilaian: Penilaian, rules):
@@ -317,6 +384,7 @@ def penilaian_pratinjau(request, pk):
     return render(request, "desa/_skor.html", {
         "form": form, "hasil": hasil, "kelompok": form.volume_groups(hasil),
         "galat": form.galat_langsung(), "penilaian": penilaian,
+        "alasan_tak_terhitung": form.alasan_tak_terhitung(),
     })
 
 

@@ -412,7 +412,8 @@ def test_bad_input_refused_on_the_field_and_nothing_saved(client, draf, fasilita
 
 def test_zero_denominator_flags_every_volume_over_it(client, draf, fasilitator_a):
     client.force_login(fasilitator_a)
-    data = form_data(draf.versi, jumlah_kk="0")
+    # "ajukan": a draft save would now keep the mistakes and redirect (issue 17).
+    data = form_data(draf.versi, aksi="ajukan", jumlah_kk="0")
     response = client.post(reverse("desa:penilaian_ubah", args=[draf.pk]), data)
     errors = response.context["form"].errors
     # Kebunan has volumes for 3a, 5b, 6a, 6b over jumlah KK; 3b and 5a are zero (allowed).
