@@ -74,3 +74,68 @@
     pending = window.setTimeout(markScrollableTables, 150);
   });
 })();
+
+/* A form is sent once (issue 17): on a slow connection a second tap on "Simpan" used to make
+ * a second record. After the first submit of a POST form its submit buttons are disabled and
+ * the one pressed reads "Mengirim…"; further submits are ignored until the page changes.
+ * The server's one-time token (token_kirim) still answers a repeat that gets through (another
+ * tab, a retry after a timeout) with the first result. The buttons come back after 20 s (a
+ * request that never answers) and when the page is shown again from the back/forward cache.
+ * <form data-kirim-bebas> opts out (forms that stay on the page). */
+(function () {
+  "use strict";
+  var LABEL = "Mengirim…";
+
+  function buttons(form) {
+    return Array.prototype.slice.call(form.querySelectorAll(
+      "button[type=submit], button:not([type]), input[type=submit]")).concat(
+      form.id ? Array.prototype.slice.call(document.querySelectorAll(
+        "[form='" + form.id + "'][type=submit]")) : []);
+  }
+
+  function release(form) {
+    form.removeAttribute("data-mengirim");
+    form.removeAttribute("aria-busy");
+    buttons(form).forEach(function (b) {
+      b.disabled = false;
+      if (b.hasAttribute("data-label-asli")) {
+        if (b.tagName === "INPUT") { b.value = b.getAttribute("data-label-asli"); }
+        else { b.textContent = b.getAttribute("data-label-asli"); }
+        b.removeAttribute("data-label-asli");
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.hasAttribute("data-kirim-bebas")) { return; }
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("data-mengirim")) {
+      event.preventDefault();  // the second tap
+      return;
+    }
+    if (event.defaultPrevented) { return; }  // another script handles this submit
+    var pressed = event.submitter;
+    form.setAttribute("data-mengirim", "");
+    form.setAttribute("aria-busy", "true");
+    // Disabled after the browser has read the form: the pressed button's name/value
+    // ("aksi=ajukan") must still be sent.
+    window.setTimeout(function () {
+      if (!form.hasAttribute("data-mengirim")) { return; }
+      buttons(form).forEach(function (b) {
+        b.disabled = true;
+        if (b === pressed) {
+          b.setAttribute("data-label-asli", b.tagName === "INPUT" ? b.value : b.textContent);
+          if (b.tagName === "INPUT") { b.value = LABEL; } else { b.textContent = LABEL; }
+        }
+      });
+    }, 0);
+    window.setTimeout(function () { release(form); }, 20000);
+  }, false);
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-mengirim]").forEach(release);
+    }
+  });
+})();
