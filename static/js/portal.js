@@ -139,3 +139,29 @@
     }
   });
 })();
+
+/* Input kept on the device for a form (static/js/draf_formulir.js) is dropped once its send
+ * is known to have succeeded: the page it led to names the form's one-time token in
+ * [data-draf-selesai] (the success message). */
+(function () {
+  "use strict";
+  var PREFIX = "kotaku:draf:";
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (!store) { return; }
+  // Drafts whose send is known to have succeeded (this page is where it led).
+  var selesai = Array.prototype.map.call(document.querySelectorAll("[data-draf-selesai]"),
+    function (el) { return el.getAttribute("data-draf-selesai"); });
+  if (selesai.length) {
+    try {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var k = store.key(i);
+        if (k && k.indexOf(PREFIX) === 0) {
+          var kept = JSON.parse(store.getItem(k) || "null");
+          if (kept && kept.token && selesai.indexOf(kept.token) !== -1) { store.removeItem(k); }
+        }
+      }
+    } catch (e) { /* unreadable entry: left alone */ }
+  }
+
+})();

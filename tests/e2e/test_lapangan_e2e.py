@@ -1,0 +1,201 @@
+"""Issue 17 in the browser, at phone width on a slow or missing connection:
+
+- a double tap on "Simpan" (2.5 s latency, DevTools protocol) makes one activity, and the
+  button reads "Mengirim…" meanwhile;
+- a failed send (no connection) of each facilitator form loses nothing: opened again, the
+  form shows what was typed (funding-line rows added included) with the same one-time token,
+  and sending it then makes exactly one record;
+- a 12 MB camera photo is shrunk on the phone and arrives as at most 2000 px.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from anggaran.models import FotoProgres, Kegiatan, LaporanProgres
+from kolaborasi.models import ForumKolaborasi, Komitmen
+from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, kriteria
+from tests.e2e.conftest import login_as, wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def _fill_activity(page, desa, pemangku, rows=1):
+    page.get_by_label("Kriteria yang ditangani").select_option(str(kriteria("2b").pk))
+    page.locator("#id_nama").fill("Paving jalan RT 3")
+    page.locator("#id_volume").fill("1.450")
+    page.locator("#id_satuan").fill("m")
+    page.get_by_label("Tahun anggaran").fill("2025")
+    for i in range(rows):
+        if i >= 3:
+            page.get_by_role("button", name="Tambah baris pendanaan").click()
+        page.select_option(f"#id_dana-{i}-pemangku", str(pemangku.pk))
+        page.select_option(f"#id_dana-{i}-sumber", label="APBD Kabupaten")
+        page.fill(f"#id_dana-{i}-rencana_rp", f"{i + 1}.000.000")
+
+
+def _send_offline(page, button_name):
+    page.context.set_offline(True)
+    try:
+        page.get_by_role("button", name=button_name, exact=True).click(timeout=5000)
+    except PlaywrightError:
+        pass
+    page.wait_for_timeout(500)
+    page.context.set_offline(False)
+
+
+def test_double_tap_makes_one_activity(page, live_server, desa_a, fasilitator_a, monkeypatch):
+    import time
+
+    from anggaran import services
+
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    login_as(page.context, live_server, fasilitator_a)
+    page.goto(reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}")
+    _fill_activity(page, desa_a, dinas)
+    # A slow server (2.5 s per save, as on the weak connection of the report).
+    original = services.simpan_kegiatan
+
+    def slow_save(*args, **kwargs):
+        time.sleep(2.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "simpan_kegiatan", slow_save)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    # What the button shows while the request is out, noted in sessionStorage (kept across
+    # the navigation; locators and evaluate wait for the navigation to end).
+    page.evaluate("""() => { const b = document.querySelector(
+        'form[method=post] button[type=submit].btn-primary');
+        new MutationObserver(() => sessionStorage.setItem('tombol',
+            b.textContent.trim() + '|' + b.disabled)).observe(
+            b, {childList: true, characterData: true, subtree: true, attributes: true}); }""")
+    page.get_by_role("button", name="Simpan", exact=True).dblclick(no_wait_after=True)
+    expect(page.locator(".messages")).to_contain_text("tersimpan", timeout=20_000)
+    assert len(posts) == 1, posts
+    assert page.evaluate("sessionStorage.getItem('tombol')") == "Mengirim…|true"
+    assert Kegiatan.objects.count() == 1
+    assert Kegiatan.objects.get().volume == 1450  # "1.450" as the portal writes it
+
+
+def test_failed_send_of_an_activity_with_four_lines_loses_nothing(
+        page, live_server, desa_a, fasilitator_a):
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    login_as(page.context, live_server, fasilitator_a)
+    url = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
+    page.goto(url)
+    _fill_activity(page, desa_a, dinas, rows=4)
+    token = page.locator("input[name=token_kirim]").input_value()
+    _send_offline(page, "Simpan")
+    assert Kegiatan.objects.count() == 0
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_visible()
+    assert page.input_value("#id_nama") == "Paving jalan RT 3"
+    assert page.input_value("#id_dana-3-rencana_rp") == "4.000.000"  # the added fourth row
+    assert page.locator("input[name=token_kirim]").input_value() == token
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("tersimpan")
+    k = Kegiatan.objects.get()
+    assert k.pendanaan.count() == 4 and str(k.token_kirim) == token
+    # Saved: the kept input is gone, a new form starts empty.
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_hidden()
+    assert page.input_value("#id_nama") == ""
+
+
+def test_failed_send_of_progress_forum_and_pledge_loses_nothing(
+        page, live_server, desa_a, fasilitator_a, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 10_000_000)],
+                             status="berjalan")
+    login_as(page.context, live_server, fasilitator_a)
+
+    url = reverse("anggaran:progres_baru", args=[kegiatan.pk])
+    page.goto(url)
+    page.get_by_label("Progres fisik (%)").fill("35")
+    page.get_by_label("Catatan").fill("Galian selesai, pengecoran minggu depan.")
+    _send_offline(page, "Simpan laporan")
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_visible()
+    assert page.input_value("#id_catatan") == "Galian selesai, pengecoran minggu depan."
+    page.get_by_role("button", name="Simpan laporan").click()
+    expect(page.locator(".messages")).to_contain_text("Laporan progres tersimpan")
+    assert LaporanProgres.objects.count() == 1
+
+    url = reverse("kolaborasi:forum_baru")
+    page.goto(url)
+    page.get_by_label("Tanggal").fill("2025-03-05")
+    page.get_by_label("Judul").fill("Rembug warga RT 3")
+    _send_offline(page, "Simpan")
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_visible()
+    assert page.input_value("#id_judul") == "Rembug warga RT 3"
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("tersimpan")
+    assert ForumKolaborasi.objects.count() == 1
+
+    url = reverse("kolaborasi:komitmen_baru")
+    page.goto(url)
+    page.select_option("#id_pemangku", str(dinas.pk))
+    page.select_option("#id_desa", str(desa_a.pk))
+    page.get_by_label("Tahun").fill("2025")
+    page.locator("#id_nilai_rp").fill("150.000.000")
+    _send_offline(page, "Simpan")
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_visible()
+    assert page.input_value("#id_nilai_rp") == "150.000.000"
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Komitmen tersimpan")
+    assert Komitmen.objects.count() == 1
+
+
+def test_a_12_mb_camera_photo_arrives_as_at_most_2000_px(
+        page, live_server, desa_a, fasilitator_a, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kegiatan = buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
+                                             10_000_000)], status="berjalan")
+    # A noisy 4000×3000 JPEG at top quality: about 12 MB, like a phone camera's.
+    big = Image.frombytes("RGB", (4000, 3000), os.urandom(4000 * 3000 * 3))
+    buf = io.BytesIO()
+    big.save(buf, "JPEG", quality=100, subsampling=0)
+    photo = tmp_path / "IMG_20250301_101500.jpg"
+    photo.write_bytes(buf.getvalue())
+    assert photo.stat().st_size > 10 * 1024 * 1024
+    login_as(page.context, live_server, fasilitator_a)
+    page.goto(reverse("anggaran:progres_baru", args=[kegiatan.pk]))
+    page.get_by_label("Progres fisik (%)").fill("50")
+    page.set_input_files("#id_foto-0-foto", str(photo))
+    info = page.locator('[data-preview-info-for="id_foto-0-foto"]')
+    expect(info).to_contain_text("dikirim", timeout=20_000)
+    expect(info).to_contain_text("2000 × 1500 px")
+    sent = wait_until(page, """() => { const f = document.getElementById('id_foto-0-foto');
+        return f.files.length && f.files[0].size; }""")
+    assert sent < 2 * 1024 * 1024
+    page.get_by_role("button", name="Simpan laporan").click()
+    expect(page.locator(".messages")).to_contain_text("Laporan progres tersimpan",
+                                                      timeout=20_000)
+    foto = FotoProgres.objects.get()
+    with Image.open(foto.foto.path) as stored:
+        assert max(stored.size) <= 2000
+
+
+def test_a_file_that_is_not_a_photo_is_refused_before_upload(
+        page, live_server, desa_a, fasilitator_a, tmp_path):
+    kegiatan = buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
+                                             10_000_000)], status="berjalan")
+    doc = tmp_path / "laporan.pdf"
+    doc.write_bytes(b"%PDF-1.4 not a photo")
+    login_as(page.context, live_server, fasilitator_a)
+    page.goto(reverse("anggaran:progres_baru", args=[kegiatan.pk]))
+    page.set_input_files("#id_foto-0-foto", str(doc))
+    info = page.locator('[data-preview-info-for="id_foto-0-foto"]')
+    expect(info).to_contain_text("tidak dikirim: bukan foto JPEG, PNG atau WebP")
+    assert page.evaluate("document.getElementById('id_foto-0-foto').files.length") == 0
