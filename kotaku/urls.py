@@ -21,7 +21,7 @@ urlpatterns = [
     path("saran/pemangku/", views_saran.saran_pemangku, name="saran_pemangku"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(
+        views.MasukView.as_view(
             template_name="registration/login.html", authentication_form=LoginForm,
             redirect_authenticated_user=True,
         ),

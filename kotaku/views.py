@@ -1,10 +1,12 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -80,3 +82,18 @@ def tugas_saya(request):
         "stale_days": tugas.STALE_DAYS,
         "today": today,
     })
+
+
+class MasukView(auth_views.LoginView):
+    """The login page. After logging in (without a ``next``), each role lands where its work
+    is (issue 17): facilitators and admins on "Tugas saya", a verifier on the verification
+    queue, an official (Pimpinan) on the dashboards instead of an empty task list."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if not (roles.can_write_anything(user) or roles.is_admin(user)):
+            if roles.is_verifikator(user):
+                return reverse("desa:antrian_verifikasi")
+            if roles.is_pimpinan(user):
+                return reverse("beranda")
+        return super().get_default_redirect_url()
