@@ -199,3 +199,59 @@ def test_a_file_that_is_not_a_photo_is_refused_before_upload(
     info = page.locator('[data-preview-info-for="id_foto-0-foto"]')
     expect(info).to_contain_text("tidak dikirim: bukan foto JPEG, PNG atau WebP")
     assert page.evaluate("document.getElementById('id_foto-0-foto').files.length") == 0
+
+
+def test_feedback_thanks_appear_in_place_of_the_form(page, live_server, desa_a, settings,
+                                                     shot, axe):
+    settings.MASUKAN_MIN_DETIK = 0
+    kegiatan = buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
+                                             10_000_000)], status="berjalan")
+    page.goto(kegiatan.get_absolute_url())
+    form = page.locator("form[data-masukan]")
+    form.scroll_into_view_if_needed()
+    form.get_by_label("Pesan").fill("Jalannya sudah bagus, tapi saluran di ujung tersumbat.")
+    before = page.evaluate("window.scrollY")
+    form.get_by_role("button", name="Kirim masukan").click()
+    thanks = page.locator("#masukan-terkirim")
+    expect(thanks).to_be_visible()
+    expect(thanks).to_be_focused()
+    expect(page.locator("form[data-masukan]")).to_have_count(0)
+    # Where the user was: no jump of thousands of pixels, and the thanks is on screen.
+    assert abs(page.evaluate("window.scrollY") - before) < 800
+    box = thanks.bounding_box()
+    assert box and 0 <= box["y"] < 780
+    assert page.url.endswith(kegiatan.get_absolute_url())
+    axe(page)
+    page.screenshot(path=str(shot.__globals__["SCREENSHOTS"] / "masukan-terkirim-360.png"))
+
+
+def test_funding_lines_become_cards_with_key_figures_on_screen(
+        page, live_server, desa_a, fasilitator_a, shot):
+    dinas = buat_pemangku("Dinas Perumahan dan Kawasan Permukiman Kabupaten Madiun", "opd")
+    kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 125_000_000, 40_000_000),
+                                            (dinas, "dana-desa", 24_000_000)], status="berjalan")
+    login_as(page.context, live_server, fasilitator_a)
+    page.goto(kegiatan.get_absolute_url())
+    cells = page.locator(".tabel-kartu td[data-label]")
+    assert cells.count() >= 6
+    inside = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.tabel-kartu td.angka')).every(td => { const r = td.getBoundingClientRect();
+        return r.left >= 0 && r.right <= document.documentElement.clientWidth + 1; })""")
+    assert inside, "a Rencana/Realisasi cell lies outside the 360 px viewport"
+    expect(page.locator(".tabel-kartu tbody tr").first).to_contain_text("Rp 125.000.000")
+    expect(page.locator(".tabel-kartu tbody tr").nth(1)).to_contain_text("belum ada")
+    page.locator(".tabel-kartu").scroll_into_view_if_needed()
+    shot(page, "pendanaan-kartu-360")
+
+
+def test_restored_input_after_a_failed_send_screenshot(page, live_server, desa_a,
+                                                      fasilitator_a, shot):
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    login_as(page.context, live_server, fasilitator_a)
+    url = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
+    page.goto(url)
+    _fill_activity(page, desa_a, dinas, rows=3)
+    _send_offline(page, "Simpan")
+    page.goto(url)
+    expect(page.locator("[data-draf-pulih]")).to_be_visible()
+    page.screenshot(path=str(shot.__globals__["SCREENSHOTS"] / "draf-dipulihkan-360.png"))
