@@ -97,3 +97,26 @@ class MasukView(auth_views.LoginView):
             if roles.is_pimpinan(user):
                 return reverse("beranda")
         return super().get_default_redirect_url()
+
+
+@require_GET
+def service_worker(request):
+    """The offline service worker (``static/js/sw.js``), served from the site root so that
+    its scope is the whole portal; never cached long, so a new version reaches phones."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find("js/sw.js")
+    if path:
+        with open(path, encoding="utf-8") as fh:
+            source = fh.read()
+    else:  # collected static files only (production)
+        with staticfiles_storage.open("js/sw.js") as fh:
+            source = fh.read().decode("utf-8")
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") \
+        else "/" + settings.STATIC_URL
+    response = HttpResponse(source.replace('"/static/', '"' + static_url),
+                            content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

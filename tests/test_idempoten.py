@@ -280,3 +280,12 @@ def test_postgres_two_concurrent_posts_of_one_progress_report_make_one_row(
     assert waited
     assert r1.status_code == r2.status_code == 302
     assert LaporanProgres.objects.count() == 1
+
+
+def test_service_worker_is_served_from_the_root_with_its_scope(client):
+    r = client.get("/sw.js")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/javascript")
+    assert r["Service-Worker-Allowed"] == "/"
+    assert "no-cache" in r["Cache-Control"]
+    assert 'importScripts("/static/js/antrian_db.js")' in r.content.decode()

@@ -132,6 +132,7 @@ MATRIX: dict[str, Entry] = {
     "duplikasi": public(),
     "dampak": public(),
     "healthz": public(),
+    "service_worker": public(why="the offline service worker's script (issue 17)"),
     "security_txt": public(),
     "ekspor_pendanaan": public(why="every funding line as CSV: public programme data"),
     "saran_desa": public(query=lambda d: "?q=bib",

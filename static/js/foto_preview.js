@@ -157,6 +157,9 @@
       var hasFile = Array.prototype.some.call(
         form.querySelectorAll("input[type=file]"), function (i) { return i.files && i.files.length; });
       if (!hasFile || !bar || !window.FormData || form.hasAttribute("data-mengirim")) { return; }
+      // No connection: the browser's own send, which the service worker keeps in the
+      // device's queue (static/js/sw.js).
+      if (navigator.onLine === false) { return; }
       event.preventDefault();
       var data = new FormData(form);
       if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }
@@ -184,10 +187,15 @@
         if (target !== window.location.href) { window.history.replaceState(null, "", target); }
       });
       xhr.addEventListener("error", function () {
-        // No connection: fall back to the browser's own send (its error page), the input
-        // is kept on the device (draf_formulir.js).
+        // The connection dropped: the browser's own send, which the service worker keeps
+        // in the device's queue when offline (the one-time token makes a repeat harmless);
+        // without a service worker the input is still kept on the device (draf_formulir.js).
         text.textContent = "Gagal mengirim: tidak ada sambungan. Isian tetap tersimpan di perangkat; coba kirim lagi.";
         bar.classList.add("text-danger");
+        if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+          HTMLFormElement.prototype.submit.call(form);
+          return;
+        }
         form.removeAttribute("data-mengirim");
         form.removeAttribute("aria-busy");
         form.querySelectorAll("[type=submit]").forEach(function (b) {

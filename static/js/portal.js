@@ -165,3 +165,14 @@
   }
 
 })();
+
+/* A form page opened from the device's cache (offline, static/js/sw.js) carries the token it
+ * was cached with: every freshly opened create form takes a new one-time token here, so two
+ * reports entered offline from the same cached page are two records. (A form shown again
+ * after refused input keeps its token; draf_formulir.js puts back a kept one.) */
+(function () {
+  "use strict";
+  if (!window.crypto || !window.crypto.randomUUID) { return; }
+  document.querySelectorAll("form:not([data-draf-terikat]) input[data-token-kirim]")
+    .forEach(function (input) { input.value = window.crypto.randomUUID(); });
+})();

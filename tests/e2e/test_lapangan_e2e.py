@@ -255,3 +255,52 @@ def test_restored_input_after_a_failed_send_screenshot(page, live_server, desa_a
     page.goto(url)
     expect(page.locator("[data-draf-pulih]")).to_be_visible()
     page.screenshot(path=str(shot.__globals__["SCREENSHOTS"] / "draf-dipulihkan-360.png"))
+
+
+def test_entered_offline_sent_once_when_the_connection_returns(
+        page, live_server, desa_a, fasilitator_a, tmp_path, settings, shot, axe):
+    """An activity with three funding lines and a progress report with a photo, entered
+    without a connection, wait on the device ("Menunggu dikirim (2)") and are sent, exactly
+    once each, when the connection returns."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    kegiatan = buat_kegiatan(desa_a, nama="Drainase RT 2",
+                             lines=[(dinas, "apbd-kab", 10_000_000)], status="berjalan")
+    photo = tmp_path / "drainase.jpg"
+    Image.new("RGB", (1600, 1200), (90, 120, 60)).save(photo, "JPEG")
+    login_as(page.context, live_server, fasilitator_a)
+    baru = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
+    progres = reverse("anggaran:progres_baru", args=[kegiatan.pk])
+    # Online first: the service worker takes control and keeps the two form pages.
+    page.goto(baru)
+    wait_until(page, "() => !!navigator.serviceWorker.controller", timeout_ms=15_000)
+    page.goto(baru)
+    page.goto(progres)
+
+    page.context.set_offline(True)
+    page.goto(baru)  # from the device's cache
+    _fill_activity(page, desa_a, dinas, rows=3)
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+    page.goto(progres)
+    page.get_by_label("Progres fisik (%)").fill("60")
+    page.set_input_files("#id_foto-0-foto", str(photo))
+    expect(page.locator('[data-preview-info-for="id_foto-0-foto"]')).to_contain_text("KB")
+    page.get_by_role("button", name="Simpan laporan").click()
+    expect(page.get_by_text("Menunggu dikirim (2)")).to_be_visible()
+    expect(page.locator("[data-antrian]")).to_contain_text("Laporan progres")
+    shot(page, "antrian-offline-360")
+    assert Kegiatan.objects.count() == 1 and LaporanProgres.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_text("Menunggu dikirim")).to_have_count(0, timeout=20_000)
+    assert Kegiatan.objects.count() == 2
+    baru_k = Kegiatan.objects.exclude(pk=kegiatan.pk).get()
+    assert baru_k.pendanaan.count() == 3
+    laporan = LaporanProgres.objects.get()
+    assert laporan.persen_fisik == 60 and laporan.foto.count() == 1
+    # A page opened later sends nothing again.
+    page.goto(reverse("tugas_saya"))
+    page.wait_for_timeout(1000)
+    assert Kegiatan.objects.count() == 2 and LaporanProgres.objects.count() == 1
