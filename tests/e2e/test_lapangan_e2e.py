@@ -304,3 +304,21 @@ def test_entered_offline_sent_once_when_the_connection_returns(
     page.goto(reverse("tugas_saya"))
     page.wait_for_timeout(1000)
     assert Kegiatan.objects.count() == 2 and LaporanProgres.objects.count() == 1
+
+
+def test_phone_map_legend_is_a_button_and_names_do_not_overlap(page, demo_data, shot):
+    page.goto("/")
+    expect(page.locator("#peta path.leaflet-interactive")).to_have_count(14)
+    toggle = page.get_by_role("button", name="Legenda")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator(".peta-legenda-isi")).to_be_hidden()
+    toggle.click()
+    expect(page.locator(".peta-legenda-isi")).to_be_visible()
+    overlaps = page.evaluate("""() => { const r = Array.from(document.querySelectorAll(
+        '.peta-label:not(.peta-label-tersembunyi)')).map(e => e.getBoundingClientRect());
+        let n = 0; for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+        if (r[i].left < r[j].right && r[i].right > r[j].left && r[i].top < r[j].bottom
+            && r[i].bottom > r[j].top) n++; return [n, r.length]; }""")
+    assert overlaps[0] == 0 and overlaps[1] > 0, overlaps
+    page.locator("#peta").screenshot(path=str(shot.__globals__["SCREENSHOTS"]
+                                              / "peta-legenda-360.png"))
