@@ -68,8 +68,17 @@ def test_double_tap_makes_one_activity(page, live_server, desa_a, fasilitator_a,
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "simpan_kegiatan", slow_save)
+    # POSTs counted where they arrive (a service worker may stand between page and server).
+    from django.core.signals import request_started
+
     posts = []
-    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    def count(sender, environ=None, **kwargs):
+        if environ and environ.get("REQUEST_METHOD") == "POST" \
+                and environ.get("PATH_INFO", "").endswith("/kegiatan/baru/"):
+            posts.append(environ["PATH_INFO"])
+
+    request_started.connect(count, dispatch_uid="test-double-tap")
     # What the button shows while the request is out, noted in sessionStorage (kept across
     # the navigation; locators and evaluate wait for the navigation to end).
     page.evaluate("""() => { const b = document.querySelector(
@@ -79,6 +88,7 @@ def test_double_tap_makes_one_activity(page, live_server, desa_a, fasilitator_a,
             b, {childList: true, characterData: true, subtree: true, attributes: true}); }""")
     page.get_by_role("button", name="Simpan", exact=True).dblclick(no_wait_after=True)
     expect(page.locator(".messages")).to_contain_text("tersimpan", timeout=20_000)
+    request_started.disconnect(dispatch_uid="test-double-tap")
     assert len(posts) == 1, posts
     assert page.evaluate("sessionStorage.getItem('tombol')") == "Mengirim…|true"
     assert Kegiatan.objects.count() == 1
