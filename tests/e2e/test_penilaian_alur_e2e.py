@@ -53,7 +53,6 @@ def test_facilitator_enters_a_full_assessment(page, page_errors, axe, shot, desa
 
     # Step 2: header and the 16 volumes, with the score recomputed while typing.
     expect(page.locator(".messages")).to_contain_text("Draf penilaian Dusun Krajan")
-    form_url = page.url
     total = page.locator("#skor-ringkasan [data-total]")
     expect(total).to_have_text("0")
     for name, label in HEADER_LABELS.items():
