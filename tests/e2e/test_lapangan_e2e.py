@@ -332,3 +332,13 @@ def test_phone_map_legend_is_a_button_and_names_do_not_overlap(page, demo_data, 
     assert overlaps[0] == 0 and overlaps[1] > 0, overlaps
     page.locator("#peta").screenshot(path=str(shot.__globals__["SCREENSHOTS"]
                                               / "peta-legenda-360.png"))
+
+
+def test_funding_amounts_are_read_back_and_totalled(page, live_server, desa_a, fasilitator_a):
+    login_as(page.context, live_server, fasilitator_a)
+    page.goto(reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}")
+    page.fill("#id_dana-0-rencana_rp", "150000000")
+    expect(page.locator("#id_dana-0-rencana_rp_gema")).to_have_text("= Rp 150 juta")
+    page.fill("#id_dana-1-rencana_rp", "Rp 2.500.000.000")
+    expect(page.locator("#id_dana-1-rencana_rp_gema")).to_have_text("= Rp 2,5 miliar")
+    expect(page.locator(".dana-total")).to_contain_text("rencana Rp 2.650.000.000")
