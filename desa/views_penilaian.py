@@ -255,7 +255,8 @@ def penilaian_ubah(request, pk):
     if request.method == "POST":
         form = PenilaianForm(request.POST, rules=rules)
         mau_ajukan = request.POST.get("aksi") == "ajukan"
-        if not form.is_valid() and not mau_ajukan and "versi" not in form.errors:
+        if (not form.is_valid() and not mau_ajukan and "versi" not in form.errors
+                and not any("\x00" in v for v in request.POST.values())):
             # "Simpan draf" keeps everything typed, even what is not right yet (issue 17).
             try:
                 belum = simpan_draf_sebagian(penilaian, form, request.user)
