@@ -62,3 +62,23 @@ def test_budget_year_defaults_to_this_year(client, desa_a, fasilitator_a):
                       + f"?desa={desa_a.kode_wilayah}").context["form"]
     assert form["tahun_anggaran"].value() == datetime.date.today().year
     assert kriteria("6a")  # the reference data is there
+
+
+def test_admin_shows_polygon_area_with_a_decimal_comma(client, admin_user, desa_a):
+    from decimal import Decimal
+
+    desa_a.luas_poligon_km2 = Decimal("3.25")
+    desa_a.save()
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:desa_desa_changelist") + "?q=" + desa_a.nama).content
+    assert "3,250" in html.decode()
+
+
+def test_kawasan_name_is_not_doubled(client, desa_a, fasilitator_a):
+    from tests.penilaian_helpers import buat_kawasan
+
+    kawasan = buat_kawasan(desa_a, nama="Kawasan Bibrik")
+    p = buat_penilaian(buat_lokasi(desa_a, kawasan=kawasan), 2024, user=fasilitator_a)
+    client.force_login(fasilitator_a)
+    html = client.get(p.get_absolute_url()).content.decode()
+    assert "Kawasan Bibrik" in html and "Kawasan Kawasan" not in html
