@@ -41,6 +41,14 @@ def _fill_activity(page, desa, pemangku, rows=1):
         page.fill(f"#id_dana-{i}-rencana_rp", f"{i + 1}.000.000")
 
 
+def _without_service_worker(page):
+    """The fallback when no service worker controls the page (first visit, an old browser):
+    the browser's own failed send, and the input kept on the device by draf_formulir.js.
+    (The service worker's queue is tested by test_entered_offline_sent_once_…)"""
+    page.context.route("**/sw.js", lambda route: route.fulfill(
+        status=200, content_type="application/javascript", body="/* no fetch handler */"))
+
+
 def _send_offline(page, button_name):
     page.context.set_offline(True)
     try:
@@ -98,6 +106,7 @@ def test_double_tap_makes_one_activity(page, live_server, desa_a, fasilitator_a,
 def test_failed_send_of_an_activity_with_four_lines_loses_nothing(
         page, live_server, desa_a, fasilitator_a):
     dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    _without_service_worker(page)
     login_as(page.context, live_server, fasilitator_a)
     url = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
     page.goto(url)
@@ -126,6 +135,7 @@ def test_failed_send_of_progress_forum_and_pledge_loses_nothing(
     dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
     kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 10_000_000)],
                              status="berjalan")
+    _without_service_worker(page)
     login_as(page.context, live_server, fasilitator_a)
 
     url = reverse("anggaran:progres_baru", args=[kegiatan.pk])
@@ -257,6 +267,7 @@ def test_funding_lines_become_cards_with_key_figures_on_screen(
 def test_restored_input_after_a_failed_send_screenshot(page, live_server, desa_a,
                                                       fasilitator_a, shot):
     dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    _without_service_worker(page)
     login_as(page.context, live_server, fasilitator_a)
     url = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
     page.goto(url)
