@@ -147,6 +147,11 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
             self.fields["versi"].initial = self.instance.versi if self.instance.pk else None
             if desa is not None and not self.instance.pk:
                 self.fields["desa"].initial = desa.pk
+            if not self.instance.pk and self.initial.get("tahun_anggaran") is None:
+                # The year being entered is nearly always this budget year (issue 17).
+                import datetime
+
+                self.initial["tahun_anggaran"] = datetime.date.today().year
 
     def _desa_dikirim(self, field):
         """The desa posted in the form, if it resolves (validation reuses the lookup)."""

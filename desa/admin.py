@@ -51,7 +51,7 @@ class KecamatanAdmin(HistoryAdmin):
 @admin.register(Desa)
 class DesaAdmin(HistoryAdmin):
     list_display = ["kode_wilayah", "nama", "nama_alias", "tipe", "kecamatan", "kode_bps",
-                    "luas_poligon_km2"]
+                    "luas_poligon"]
     list_filter = ["tipe", "kecamatan__kabupaten", "kecamatan"]
     list_select_related = ["kecamatan"]
     search_fields = ["nama", "nama_alias", "kode_wilayah", "kode_bps"]
@@ -65,6 +65,15 @@ class DesaAdmin(HistoryAdmin):
                   "classes": ["collapse"]}),
         ("Sumber", {"fields": ["sumber"]}),
     ]
+
+    @admin.display(description="luas poligon (km²)", ordering="luas_poligon_km2")
+    def luas_poligon(self, obj):
+        """Indonesian decimals: "3,250" (the admin's own grouping showed "3.250", which an
+        Indonesian reads as three thousand two hundred and fifty; issue 17)."""
+        from inti.numbers import format_decimal_id
+
+        value = obj.luas_poligon_km2
+        return "–" if value is None else format_decimal_id(value, 3)
 
 
 class PenugasanInline(admin.TabularInline):

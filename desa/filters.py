@@ -28,7 +28,7 @@ class DesaFilter(django_filters.FilterSet):
     urut = django_filters.OrderingFilter(
         fields=(("kode_wilayah", "kode"), ("nama", "nama"), ("luas_poligon_km2", "luas")),
         field_labels={"kode": _("Kode"), "nama": _("Nama"), "luas": _("Luas")},
-        label=_("Urutkan"),
+        label=_("Urutkan"), empty_label=_("Urutan bawaan"),
     )
 
     class Meta:

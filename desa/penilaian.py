@@ -115,7 +115,11 @@ def _priority(p, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
 
 
 def belum_siap_diajukan(penilaian: Penilaian) -> str | None:
-    """Why an assessment cannot be submitted yet (its base data is missing), or ``None``."""
+    """Why an assessment cannot be submitted yet, or ``None``: a draft saved with fields
+    that are not right yet, or base data still missing."""
+    if penilaian.isian_belum_benar:
+        return _("Draf ini masih punya isian yang belum benar: perbaiki dan simpan dahulu "
+                 "sebelum mengajukan.")
     if not any(getattr(penilaian, f) for f in scoring.HEADER_FIELDS):
         return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
                  "ideal) masih kosong: isi dahulu sebelum mengajukan.")
@@ -286,3 +290,11 @@ def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -
         k: scoring.score_assessment(header, volumes, rules=rules)
         for k, (header, volumes) in jumlah_masukan(penilaian_qs, key, rules.code).items()
     }
+
+
+@transaction.atomic
+def hapus_penilaian(penilaian: Penilaian) -> None:
+    """Delete an assessment with its volumes (the history keeps the deletion, with the user).
+    Who may (a facilitator: only a draft of their desa) is the view's lookup, through
+    ``desa.akses``."""
+    penilaian.delete()

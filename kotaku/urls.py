@@ -33,6 +33,7 @@ urlpatterns = [
     path("dampak/", views_dashboard.dampak, name="dampak"),
     path("ekspor/pendanaan.csv", views_ekspor.pendanaan_csv, name="ekspor_pendanaan"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
     # Suggestions for the desa / stakeholder text fields at national scale (inti/pilihan.py).

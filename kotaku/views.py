@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -108,8 +109,11 @@ def tugas_saya(request):
 
 
 class MasukView(auth_views.LoginView):
-    """Django's login view, remembering the browser as a known device for the account on
-    success (it is then never slowed down by others' failures; inti/masuk.py)."""
+    """The login page. After logging in (without a ``next``), each role lands where its work
+    is (issue 17): facilitators and admins on "Tugas saya", a verifier on the verification
+    queue, an official (Pimpinan) on the dashboards instead of an empty task list. It also
+    remembers the browser as a known device for the account on success (it is then
+    never slowed down by others' failures; inti/masuk.py)."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -117,3 +121,35 @@ class MasukView(auth_views.LoginView):
         masuk.lupakan(username)
         masuk.tandai_perangkat(self.request, response, username)
         return response
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if not (akses.can_write_anything(user) or akses.is_admin(user)):
+            if akses.is_verifikator(user):
+                return reverse("desa:antrian_verifikasi")
+            if akses.is_pimpinan(user):
+                return reverse("beranda")
+        return super().get_default_redirect_url()
+
+
+@require_GET
+def service_worker(request):
+    """The offline service worker (``static/js/sw.js``), served from the site root so that
+    its scope is the whole portal; never cached long, so a new version reaches phones."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find("js/sw.js")
+    if path:
+        with open(path, encoding="utf-8") as fh:
+            source = fh.read()
+    else:  # collected static files only (production)
+        with staticfiles_storage.open("js/sw.js") as fh:
+            source = fh.read().decode("utf-8")
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") \
+        else "/" + settings.STATIC_URL
+    response = HttpResponse(source.replace('"/static/', '"' + static_url),
+                            content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

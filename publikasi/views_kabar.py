@@ -298,10 +298,10 @@ def masukan_kirim(request, jenis, pk):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            # The same thanks whatever the verdict: spammers learn nothing from it.
-            messages.success(request, _("Terima kasih. Masukan Anda sudah kami terima dan akan "
-                                        "tampil setelah diperiksa moderator."))
-            return redirect(target.get_absolute_url() + "#masukan")
+            # The same thanks whatever the verdict: spammers learn nothing from it. It takes
+            # the form's place (kabar/_masukan.html), where the sender is looking, not the
+            # top of a long page (issue 17); static/js/masukan.js does it without reloading.
+            return redirect(target.get_absolute_url() + "?masukan=terkirim#masukan-terkirim")
     status = 400 if form.penolakan in ("honeypot", "token") else 200
     if form.penolakan in ("terlalu_cepat", "kedaluwarsa", "token"):
         form.token_baru()

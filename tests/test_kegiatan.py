@@ -120,8 +120,10 @@ def test_activity_in_another_unit_takes_its_criterion_volume(client_for, fasilit
     response = c.post(reverse("anggaran:kegiatan_baru"), data)
     assert response.status_code == 200 and Kegiatan.objects.count() == 0
     assert response.context["form"].errors["volume_kriteria"]
-    data["volume_kriteria"] = "1.200"  # ambiguous thousands: refused, not guessed
-    assert c.post(reverse("anggaran:kegiatan_baru"), data).status_code == 200
+    data["volume_kriteria"] = "1,200.00"  # a spreadsheet's English format: refused, not guessed
+    response = c.post(reverse("anggaran:kegiatan_baru"), data)
+    assert response.status_code == 200
+    assert "tidak dikenali" in response.context["form"].errors["volume_kriteria"][0]
     data["volume_kriteria"] = "120"
     assert c.post(reverse("anggaran:kegiatan_baru"), data).status_code == 302
     k = Kegiatan.objects.get()

@@ -367,8 +367,10 @@ BAD_INPUT = [
     ("v_4b", "600", "melebihi panjang drainase lingkungan ideal (m), yaitu 540,90", {}),
     ("v_3a", "24", "tidak bisa dinilai karena jumlah kk bernilai 0", {"jumlah_kk": "0"}),
     ("v_2a", "abc", "Masukkan angka yang valid.", {}),
-    ("v_2a", "1.218", 'Penulisan "1.218" ambigu', {}),
-    ("panjang_jalan_ideal_m", "1.218", 'Penulisan "1.218" ambigu', {}),
+    # Issue 17: "1.218" is read as the portal shows it (1218); other notations are refused.
+    ("v_2a", "1,218.50", 'Penulisan "1,218.50" tidak dikenali', {}),
+    ("panjang_jalan_ideal_m", "1.218.5", "kelompok ribuan harus 3 angka", {}),
+    ("v_2a", "1,218,000", "koma hanya untuk desimal", {}),
     ("luas_ha", "-1", "Nilai tidak boleh negatif.", {}),
     ("jumlah_bangunan", "50,5", "bilangan bulat", {}),
     ("v_1c", "2,5", "Volume dalam unit harus bilangan bulat.", {}),
@@ -405,7 +407,8 @@ def test_bad_input_refused_on_the_field_and_nothing_saved(client, draf, fasilita
 
 def test_zero_denominator_flags_every_volume_over_it(client, draf, fasilitator_a):
     client.force_login(fasilitator_a)
-    data = form_data(draf.versi, jumlah_kk="0")
+    # "ajukan": a draft save would now keep the mistakes and redirect (issue 17).
+    data = form_data(draf.versi, aksi="ajukan", jumlah_kk="0")
     response = client.post(reverse("desa:penilaian_ubah", args=[draf.pk]), data)
     errors = response.context["form"].errors
     # Kebunan has volumes for 3a, 5b, 6a, 6b over jumlah KK; 3b and 5a are zero (allowed).

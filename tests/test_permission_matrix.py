@@ -157,6 +157,7 @@ MATRIX: dict[str, Entry] = {
     "duplikasi": public(),
     "dampak": public(),
     "healthz": public(),
+    "service_worker": public(why="the offline service worker's script (issue 17)"),
     "security_txt": public(),
     "ekspor_pendanaan": public(why="every funding line as CSV: public programme data"),
     "saran_desa": public(query=lambda d: "?q=bib",
@@ -204,6 +205,9 @@ MATRIX: dict[str, Entry] = {
     "desa:penilaian_ubah": writer_form(kwargs=pk("penilaian")),
     "desa:penilaian_pratinjau": Entry(kwargs=pk("penilaian"), get=every(405),
                                       post=by_role(LOGIN, 200, 404, 403, 403, 200)),
+    "desa:penilaian_hapus": writer_form(
+        owner_post=302, kwargs=pk("penilaian"),
+        why="a draft: its facilitator (or an admin) confirms, then it is deleted"),
     "desa:penilaian_ajukan": writer_post(kwargs=pk("penilaian")),
     "desa:penilaian_verifikasi": verifier_post(kwargs=pk("penilaian")),
     "desa:penilaian_kembalikan": verifier_post(ok=200, kwargs=pk("penilaian"),
@@ -216,6 +220,11 @@ MATRIX: dict[str, Entry] = {
     "anggaran:kegiatan_baru": writer_form(query=desa_query),
     "anggaran:kegiatan_ubah": writer_form(kwargs=pk("kegiatan")),
     "anggaran:progres_baru": writer_form(kwargs=pk("kegiatan")),
+    "anggaran:kegiatan_hapus": Entry(
+        kwargs=pk("kegiatan"), get=by_role(LOGIN, 403, 404, 403, 403, 200),
+        post=by_role(LOGIN, 403, 404, 403, 403, 302),
+        why="an activity already 'berjalan': only an admin may delete it"),
+    "anggaran:progres_hapus": writer_form(owner_post=302, kwargs=pk("laporan")),
     # ---------------------------------------------------------------- collaboration
     "kolaborasi:pemangku_list": public(),
     "kolaborasi:pemangku_detail": public(kwargs=pk("pemangku")),
