@@ -333,8 +333,8 @@ def _konfirmasi_hapus(request, *, judul, pertanyaan, rincian, tombol, batal_url)
         "batal_url": batal_url})
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kegiatan_hapus(request, pk):
     """A facilitator deletes an activity entered by mistake while it is still "rencana"
     (with its funding lines and progress reports); anything further along, only an admin."""
@@ -362,8 +362,8 @@ def kegiatan_hapus(request, pk):
         tombol=_("Ya, hapus kegiatan"), batal_url=kegiatan.get_absolute_url())
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def progres_hapus(request, pk):
     """A facilitator deletes a progress report of their desa (a double entry, a wrong
     activity), with its photo files."""

@@ -89,7 +89,9 @@ def test_unicode_digits_in_every_query_parameter_never_give_a_500(
             if name.startswith("laporan_") or entry.get.get("admin") != 200:
                 continue
             url = reverse(name, kwargs=entry.kwargs(dunia))
-            for method in ("get", "post"):
+            # A POST to a delete page deletes the shared world the next URLs are built from.
+            methods = ("get",) if name.endswith("_hapus") else ("get", "post")
+            for method in methods:
                 response = getattr(client, method)(url + query, {p: digit for p in PARAMS})
                 if response.status_code >= 500:
                     failures.append(f"{method} {url} as {user}: {response.status_code}")
