@@ -24,17 +24,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from anggaran.models import VOLUME_TERTANGANI, Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.kondisi import kondisi as kondisi_dari_data
+from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from desa import kondisi as kondisi_murni
 from desa import scoring
 from desa.models import (
     Aspek,
-    AturanPenilaian,
     Desa,
     Kawasan,
-    Penilaian,
     Tingkat,
 )
-from desa.penilaian import jumlah_masukan, ruleset_of
 from desa.tingkat import TINGKAT_LABEL, skor_desa
 from desa.wilayah import (
     WILAYAH,
@@ -46,8 +45,6 @@ from desa.wilayah import (
 from inti.cache import cached_aggregate
 from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
-
-HUNDRED_MILLION = Decimal(100_000_000)
 
 
 @dataclass(frozen=True)
@@ -442,97 +439,57 @@ def duplikasi(f: Filter = Filter()):
 
 
 # ---------------------------------------------------------------------------------------------
-# Impact: baseline score vs score after completed activities (kumuh akhir)
+# Impact: baseline, terukur (measured) and proyeksi (projected) per desa, from the locations
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class Dampak:
+    """One desa's (or the whole scope's) figures: the per-location results summed
+    (``anggaran.kondisi`` / ``desa.kondisi``); ``realisasi`` is the money realised at its
+    locations since each one's baseline year."""
+
     key: object
     label: str
-    sebelum: scoring.AssessmentResult
-    sesudah: scoring.AssessmentResult
+    agregat: kondisi_murni.Agregat
     realisasi: Decimal
-    tertangani: dict
+    kode: str = ""
 
     @property
-    def penurunan(self) -> int:
-        return self.sebelum.total - self.sesudah.total
+    def baseline(self):
+        return self.agregat.baseline
 
     @property
-    def penurunan_per_100jt(self) -> Decimal | None:
-        if not self.realisasi:
-            return None
-        return (Decimal(self.penurunan) * HUNDRED_MILLION / self.realisasi).quantize(
-            Decimal("0.01"))
+    def terukur(self):
+        return self.agregat.terukur
 
     @property
-    def kontribusi(self) -> Decimal | None:
-        """Kontribusi penanganan: (score before − score after) / score before, in %."""
-        if not self.sebelum.total:
-            return None
-        return share(self.penurunan, self.sebelum.total)
+    def proyeksi(self):
+        return self.agregat.proyeksi
 
     @property
     def keluar_dari_kumuh(self) -> bool:
-        return self.sebelum.is_kumuh and not self.sesudah.is_kumuh
+        """Measured out of slum: the baseline aggregate was slum, the terukur one is not."""
+        return self.baseline.hasil.is_kumuh and not self.terukur.hasil.is_kumuh
 
 
-def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
-    """Impact per desa and for all of them together.
+def dampak(desa_ids=None, tahun: int | None = None) -> tuple[list[Dampak], Dampak | None]:
+    """Per desa and for the whole scope: baseline → terukur → proyeksi, hectares by level.
 
-    Handled volume per criterion = what completed activities addressing it handled in the
-    criterion's unit (``Kegiatan.volume_tertangani``): the stated ``volume_kriteria``, else the
-    activity's volume where its unit is the criterion's (4 waste carts with no number of
-    households served do not reduce a volume counted in households). Fixed number of queries.
+    Never pools handled volumes across locations: each location's projection is computed on
+    its own (``desa.kondisi.kondisi_lokasi``) and the results are summed.
     """
-    aturan = AturanPenilaian.objects.bawaan()
-    rules = ruleset_of(aturan)
-    base_qs = Penilaian.objects.baseline()
-    if desa_ids is not None:
-        base_qs = base_qs.filter(lokasi__desa_id__in=desa_ids)
-    inputs = jumlah_masukan(base_qs, "lokasi__desa", rules.code)
-    done = Kegiatan.objects.filter(status=StatusKegiatan.SELESAI, kriteria__aturan=aturan)
-    if desa_ids is not None:
-        done = done.filter(desa_id__in=desa_ids)
-    handled: dict = defaultdict(dict)
-    for r in (done.order_by().values("desa_id", "kriteria__kode")
-              .annotate(v=Sum(VOLUME_TERTANGANI))):
-        if r["v"] is not None:
-            handled[r["desa_id"]][r["kriteria__kode"]] = r["v"]
-    spent = dict(
-        Pendanaan.objects.filter(kegiatan__in=done).order_by().values("kegiatan__desa_id")
-        .annotate(v=Sum("realisasi_rp")).values_list("kegiatan__desa_id", "v"))
-    names = dict(Desa.objects.filter(pk__in=inputs).values_list("pk", "nama"))
-    rows = []
-    all_header: dict = defaultdict(Decimal)
-    all_vol: dict = defaultdict(Decimal)
-    all_handled: dict = defaultdict(Decimal)
-    for desa_id, (header, volumes) in inputs.items():
-        after = scoring.kumuh_akhir(volumes, handled.get(desa_id, {}))
-        rows.append(Dampak(
-            key=desa_id, label=names.get(desa_id, str(desa_id)),
-            sebelum=scoring.score_assessment(header, volumes, rules=rules),
-            sesudah=scoring.score_assessment(header, after, rules=rules),
-            realisasi=spent.get(desa_id) or Decimal(0), tertangani=handled.get(desa_id, {}),
-        ))
-        for k, v in header.items():
-            all_header[k] += Decimal(v)
-        for k, v in volumes.items():
-            all_vol[k] += Decimal(v)
-        for k, v in handled.get(desa_id, {}).items():
-            all_handled[k] += Decimal(v)
-    rows.sort(key=lambda d: (-d.sebelum.total, d.label))
-    if not rows:
+    h = kondisi_dari_data(tahun, tuple(desa_ids) if desa_ids is not None else None)
+    spent: dict = defaultdict(Decimal)
+    for pk, rp in h.realisasi_lokasi.items():
+        spent[h.lokasi_info[pk]["desa_id"]] += rp
+    kode = dict(Desa.objects.filter(pk__in=list(h.desa)).values_list("pk", "kode_wilayah"))
+    rows = [Dampak(pk, nama, a, spent.get(pk, Decimal(0)), kode.get(pk, ""))
+            for pk, nama, a in h.baris_desa()]
+    if h.total is None:
         return rows, None
-    total = Dampak(
-        key=None, label="Semua desa",
-        sebelum=scoring.score_assessment(all_header, all_vol, rules=rules),
-        sesudah=scoring.score_assessment(
-            all_header, scoring.kumuh_akhir(all_vol, all_handled), rules=rules),
-        realisasi=sum((d.realisasi for d in rows), Decimal(0)), tertangani=dict(all_handled),
-    )
-    return rows, total
+    return rows, Dampak(None, "Semua lokasi", h.total,
+                        sum(spent.values(), Decimal(0)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,7 +130,7 @@ class Kondisi:
                             "desa": self.desa_nama.get(info["desa_id"], ""),
                             "luas_ha": kl.terukur.luas_ha, "baseline": kl.baseline,
                             "terukur": kl.terukur,
-                            "realisasi": self.realisasi_lokasi.get(pk, ZERO_RP)})
+                            "realisasi": self.realisasi_lokasi.get(pk, Decimal(0))})
         return sorted(out, key=lambda r: (r["desa"], r["nama"]))
 
 
@@ -164,7 +164,7 @@ def _hitung(data: Data, tahun: int) -> Kondisi:
         if abs(diff) >= TOLERANSI_HA:
             selisih.append({**r, "luas_lokasi": luas_kawasan[kw], "selisih": diff,
                             "desa": data.desa.get(r["desa_id"], "")})
-    realisasi: dict = defaultdict(lambda: ZERO_RP)
+    realisasi: dict = defaultdict(lambda: Decimal(0))
     for r in data.kegiatan:
         lok = r["lokasi_hitung"]
         if lok in lokasi and lokasi[lok].baseline.tahun <= r["tahun_anggaran"] <= tahun:
