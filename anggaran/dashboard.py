@@ -31,7 +31,6 @@ from desa import scoring
 from desa.models import (
     Aspek,
     Desa,
-    Kawasan,
     Tingkat,
 )
 from desa.tingkat import TINGKAT_LABEL, skor_desa
@@ -185,7 +184,7 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
 @dataclass
 class Ringkasan:
     jumlah_desa: int
-    luas_kumuh_ha: Decimal
+    luas_kumuh_ha: Decimal | None  # terukur: each location under its latest verified level
     desa_per_tingkat: list[tuple[str, str, int]]
     rencana: Decimal
     realisasi: Decimal
@@ -195,19 +194,22 @@ class Ringkasan:
     jumlah_sumber: int
     kegiatan_per_status: list[tuple[str, str, int]]
     jumlah_kegiatan: int
+    luas_kumuh_baseline_ha: Decimal | None = None
+    luas_kumuh_proyeksi_ha: Decimal | None = None
+    luas_tahun: int | None = None
+    lokasi_demo: int = 0
+    lokasi_jumlah: int = 0
+    kegiatan_demo: int = 0
 
 
 @cached_aggregate("ringkasan_dana")
 def _ringkasan_dana(f: Filter) -> dict:
     """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
     status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
-    kawasan = Kawasan.objects.all()
-    if f.wilayah:
-        kawasan = kawasan.filter(dalam_wilayah(f.wilayah, "desa__"))
     return {
-        "luas": kawasan.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
         "sums": _sums(pendanaan(f)),
         "status": status_counts,
+        "demo": kegiatan(f).filter(is_demo=True).count(),
     }
 
 
@@ -222,9 +224,16 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
     sums = dana["sums"]
     status_counts = dana["status"]
     per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
+    # Slum area: the per-location model (same figures as Dampak and the desa pages).
+    h = kondisi_dari_data(None, None, f.wilayah)
+    a = h.total
     return Ringkasan(
         jumlah_desa=wilayah["jumlah_desa"],
-        luas_kumuh_ha=dana["luas"],
+        luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
+        luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
+        luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
+        luas_tahun=h.tahun, lokasi_demo=a.jumlah_demo if a else 0,
+        lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
         desa_per_tingkat=per_tingkat,
         rencana=sums["rencana"], realisasi=sums["realisasi"], non_apbn=sums["non_apbn"],
         porsi_non_apbn=share(sums["non_apbn"], sums["rencana"]),

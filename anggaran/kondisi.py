@@ -218,3 +218,34 @@ def biaya_satuan(desa_ids=None) -> list[dict]:
     hasil = k.biaya_satuan((r[0], r[3], r[5]) for r in data)
     return [{"kode": kode, "nama": names[kode][0], "satuan": names[kode][1],
              "demo": demo[kode], **v} for kode, v in sorted(hasil.items())]
+
+
+def riwayat_terukur(riwayat: dict, desa_pk: int) -> dict:
+    """The desa page's (and desa PDF's) history rebuilt from the per-location model, so the
+    page shows the figures Beranda and Dampak show: per year the *terukur* aggregate (every
+    location's latest verified assessment up to that year, not only those verified that
+    year) and its *proyeksi*; ``gambaran`` is this year's aggregate (None: never assessed)."""
+    semua = kondisi_per_tahun((desa_pk,))
+    riwayat = dict(riwayat)
+    # The years someone measured (a location of the desa verified that year); the terukur of
+    # such a year counts every location's latest measurement up to it.
+    diukur = {r["tahun"] for r in riwayat.get("per_tahun", ())}
+    per_tahun = [(t, a) for t, a in semua if t in diukur]
+    riwayat["per_tahun"] = [
+        {"tahun": t, "hasil": a.terukur.hasil, "proyeksi": a.proyeksi.hasil,
+         "jumlah_lokasi": a.jumlah_lokasi, "jumlah_demo": a.jumlah_demo,
+         "luas_kumuh": a.luas_kumuh("terukur"), "luas_kumuh_proyeksi": a.luas_kumuh("proyeksi")}
+        for t, a in per_tahun]
+    riwayat["gambaran"] = semua[-1][1] if semua else None
+    if riwayat.get("grafik") is not None:
+        grafik = dict(riwayat["grafik"])
+        grafik.update({
+            "tahun": [str(t) for t, _a in per_tahun],
+            "total": [a.terukur.total for _t, a in per_tahun],
+            "tingkat": [a.terukur.hasil.level_label for _t, a in per_tahun],
+            "proyeksi": [a.proyeksi.total for _t, a in per_tahun],
+            "label": "Skor terukur",
+            "label_proyeksi": "Skor proyeksi (perkiraan)",
+        })
+        riwayat["grafik"] = grafik
+    return riwayat
