@@ -13,9 +13,9 @@ from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana
 
 @admin.register(SumberDana)
 class SumberDanaAdmin(HistoryAdmin):
-    list_display = ["nama", "kode", "kategori", "adalah_apbn", "urutan"]
+    list_display = ["nama", "kode", "kategori", "tingkat", "adalah_bpm", "urutan"]
     list_editable = ["urutan"]
-    list_filter = ["kategori", "adalah_apbn"]
+    list_filter = ["kategori", "tingkat", "adalah_bpm"]
     search_fields = ["nama", "kode"]
 
 

@@ -107,7 +107,7 @@ def _sums(qs):
     return qs.aggregate(
         rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
         realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
-        non_apbn=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_apbn=False)), ZERO_RP),
+        non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
         pendana=Count("pemangku", distinct=True),
         sumber=Count("sumber", distinct=True),
     )
@@ -188,8 +188,8 @@ class Ringkasan:
     desa_per_tingkat: list[tuple[str, str, int]]
     rencana: Decimal
     realisasi: Decimal
-    non_apbn: Decimal
-    porsi_non_apbn: Decimal | None
+    non_bpm: Decimal
+    porsi_non_bpm: Decimal | None
     jumlah_pendana: int
     jumlah_sumber: int
     kegiatan_per_status: list[tuple[str, str, int]]
@@ -235,8 +235,8 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
         luas_tahun=h.tahun, lokasi_demo=a.jumlah_demo if a else 0,
         lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
         desa_per_tingkat=per_tingkat,
-        rencana=sums["rencana"], realisasi=sums["realisasi"], non_apbn=sums["non_apbn"],
-        porsi_non_apbn=share(sums["non_apbn"], sums["rencana"]),
+        rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
+        porsi_non_bpm=share(sums["non_bpm"], sums["rencana"]),
         jumlah_pendana=sums["pendana"], jumlah_sumber=sums["sumber"],
         kegiatan_per_status=per_status, jumlah_kegiatan=sum(status_counts.values()),
     )
@@ -261,6 +261,28 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
             "kegiatan": r.get("kegiatan", 0), "porsi": share(rencana, total),
         })
     return rows
+
+
+@cached_aggregate("kolaborasi_per_tingkat")
+def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
+    """The collaboration share: planned Rp of every source except the programme's own grant
+    (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
+    non-government); one grouped query."""
+    from anggaran.models import TingkatSumber
+
+    sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
+            pendanaan(f).values("sumber__tingkat", "sumber__adalah_bpm")
+            .annotate(rencana=Sum("rencana_rp"))}
+    total = sum(sums.values(), Decimal(0))
+    bpm = sum((v for (_t, is_bpm), v in sums.items() if is_bpm), Decimal(0))
+    rows = []
+    for code, label in TingkatSumber.choices:
+        v = sum((v for (t, is_bpm), v in sums.items() if t == code and not is_bpm), Decimal(0))
+        if v:
+            rows.append({"kode": code, "nama": str(label), "rencana": v,
+                         "porsi": share(v, total)})
+    return {"rows": rows, "bpm": bpm, "non_bpm": total - bpm, "total": total,
+            "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
 
 
 @cached_aggregate("per_jenis_pemangku")

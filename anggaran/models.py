@@ -28,6 +28,18 @@ class KategoriSumber(models.TextChoices):
     MASYARAKAT = "masyarakat", _("Masyarakat")
 
 
+class TingkatSumber(models.TextChoices):
+    """The level a source's money comes from, for the collaboration share by level."""
+
+    PUSAT = "pusat", _("Pusat (APBN)")
+    TRANSFER_PUSAT = "transfer_pusat", _("Transfer pusat (DAK, Dana Desa)")
+    PROVINSI = "provinsi", _("Provinsi")
+    KABUPATEN = "kabupaten", _("Kabupaten/kota")
+    DAERAH = "daerah", _("APBD (tingkat tidak disebut)")
+    DESA = "desa", _("Desa")
+    NON_PEMERINTAH = "non_pemerintah", _("Non-pemerintah (CSR, donor, swadaya)")
+
+
 class SumberDana(models.Model):
     """A funding source (APBN, APBD, Dana Desa, CSR, swadaya, ...), seeded by a migration."""
 
@@ -36,9 +48,12 @@ class SumberDana(models.Model):
     kategori = models.CharField(_("kategori"), max_length=20, choices=KategoriSumber)
     urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
     keterangan = models.TextField(_("keterangan"), blank=True)
-    # The central KOTAKU grant; everything else counts as "non-APBN" money, the portal's
-    # measure of collaboration.
-    adalah_apbn = models.BooleanField(_("dana APBN program"), default=False)
+    # The programme's own grant (BPM, central KOTAKU money to the LKM); everything else is
+    # collaboration money ("non-BPM"), the portal's measure of collaboration. DAK and Dana
+    # Desa are APBN transfers yet collaboration money: hence not "non-APBN".
+    adalah_bpm = models.BooleanField(_("bantuan program KOTAKU (BPM)"), default=False)
+    tingkat = models.CharField(_("tingkat"), max_length=20, choices=TingkatSumber,
+                               default=TingkatSumber.NON_PEMERINTAH)
     history = HistoricalRecords()
 
     class Meta:

@@ -184,6 +184,7 @@ def beranda(request):
         "laporan_kecamatan": cakupan["kecamatan"], "maks_peta": MAKS_PETA,
         "tingkat_choices": Tingkat.choices,
         "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
+        "kolaborasi": dash.kolaborasi_per_tingkat(f),
         "peta": peta,
         "legenda": [{"warna": LEVEL_COLOURS[c], "label": str(lbl)}
                     for c, lbl in Tingkat.choices]

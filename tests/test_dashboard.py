@@ -128,8 +128,8 @@ def test_beranda_headline_numbers(client, demo):
     r = response.context["r"]
     lines = Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL)
     assert r.rencana == sum(p.rencana_rp for p in lines)
-    non_apbn = sum(p.rencana_rp for p in lines if not p.sumber.adalah_apbn)
-    assert r.non_apbn == non_apbn
+    non_bpm = sum(p.rencana_rp for p in lines if not p.sumber.adalah_bpm)
+    assert r.non_bpm == non_bpm
     assert r.jumlah_pendana == len({p.pemangku_id for p in lines})
     assert r.jumlah_desa == 14 and sum(n for _c, _l, n in r.desa_per_tingkat) == 14
     assert len(response.context["peta"]["features"]) == 14

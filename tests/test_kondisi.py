@@ -189,3 +189,27 @@ def test_services_and_unit_costs():
     assert costs["2b"]["median"] == D(400_000)
     assert costs["2b"]["min"] == D(300_000) and costs["2b"]["max"] == D(588_235)
     assert "4b" not in costs
+
+
+@pytest.mark.django_db
+def test_permen_2016_drainage_letters_follow_the_regulation():
+    from desa.models import Kriteria
+
+    names = {c.code: c.name for c in scoring.PERMEN_02_2016.criteria}
+    assert names["4c"].startswith("Drainase lingkungan tidak terhubung")
+    assert names["4d"].startswith("Drainase lingkungan tidak dipelihara")
+    assert names["4e"] == "Kualitas konstruksi drainase lingkungan buruk"
+    assert scoring.PERMEN_14_2018.criterion("4c").name.startswith("Kualitas konstruksi")
+    stored = dict(Kriteria.objects.filter(aturan__kode="permen_02_2016",
+                                          kode__in=["4c", "4d", "4e"])
+                  .values_list("kode", "nama"))
+    assert stored == {k: names[k] for k in ("4c", "4d", "4e")}
+    order = list(Kriteria.objects.filter(aturan__kode="permen_02_2016", aspek__kode="4")
+                 .order_by("urutan").values_list("kode", flat=True))
+    assert order == ["4a", "4b", "4c", "4d", "4e"]
+
+
+@pytest.mark.django_db
+def test_kincang_wetan_has_its_one_word_alias(jiwan):
+    assert jiwan.get(nama="Kincang Wetan").nama_alias == "Kincangwetan"
+    assert jiwan.get(nama="Klagen Serut").nama_alias == "Klagenserut"
