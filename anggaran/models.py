@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
-from inti.audit import Tercatat
+from inti.audit import BerSumber, Tercatat
 from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
@@ -100,7 +100,7 @@ class KegiatanQuerySet(models.QuerySet):
         )
 
 
-class Kegiatan(Tercatat):
+class Kegiatan(Tercatat, BerSumber):
     """An upgrade activity (kegiatan penanganan): fixes part of one criterion in one desa."""
 
     desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kegiatan",
