@@ -113,6 +113,12 @@ def _sums(qs):
     )
 
 
+@cached_aggregate("jumlah_demo")
+def jumlah_demo(f: Filter = Filter()) -> dict:
+    """How many of the activities behind a money figure are demo data (one query)."""
+    return kegiatan(f).order_by().aggregate(n=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+
+
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
     """Percentage with 1 decimal, or None when there is nothing to divide."""
     if not whole:
@@ -144,6 +150,8 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
              else tingkat_rincian(f))
     name, path, model = level
     scores = skor_desa()
+    # Per desa also the projection (an estimate), from the per-location model.
+    proyeksi = (kondisi_dari_data(None, None, f.wilayah).desa if name == "desa" else {})
     regions: dict = {}
     for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
@@ -153,6 +161,11 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
         if name == "desa":
             row["skor"], row["tingkat"] = score or (None, "")
             row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
+            a = proyeksi.get(desa_pk)
+            row["proyeksi"] = a.proyeksi.total if a else None
+            row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
+            row["tahun_terukur"] = a.tahun_terukur[1] if a else None
+            row["lokasi_demo"] = a.jumlah_demo if a else 0
     money = {
         r["region"]: r for r in pendanaan(f).values(
             region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(

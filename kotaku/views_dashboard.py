@@ -87,7 +87,9 @@ JENIS_COLUMNS = [
 
 DESA_COLUMNS = [
     Column(_("Kode Kemendagri"), "kode"), Column(_("Desa"), "nama"),
-    Column(_("Skor kekumuhan"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
+    Column(_("Skor terukur"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
+    Column(_("Tahun terukur"), "tahun_terukur", "int"),
+    Column(_("Skor proyeksi (perkiraan)"), "proyeksi", "int"),
     Column(_("Jumlah sumber dana"), "sumber", "int"),
     Column(_("Jumlah pemberi dana"), "pendana", "int"),
     Column(_("Rencana dana (Rp)"), "rencana", "rupiah"),
@@ -106,7 +108,7 @@ def wilayah_columns(tingkat: str) -> list[Column]:
         *[Column(str(label), (lambda r, i=i: r["per_tingkat"][i]), "int")
           for i, (_code, label) in enumerate(Tingkat.choices)],
         Column(_("Belum dinilai"), "belum", "int"),
-        *DESA_COLUMNS[4:],
+        *DESA_COLUMNS[6:],
     ]
 
 
@@ -247,6 +249,7 @@ def matriks(request):
     return render(request, "dashboard/matriks.html", {
         "form": form, "filter": f, "m": m, "rows": rows, "baris": baris, "kolom": kolom,
         "nilai": nilai, "aliran": dash.aliran(f), "query": f.as_query(),
+        "demo": dash.jumlah_demo(f),
         "cakupan": _cakupan(form, f),
         "keep": {"baris": baris, "kolom": kolom, "nilai": nilai},
     })
