@@ -209,7 +209,7 @@ class Ringkasan:
     jumlah_kegiatan: int
     luas_kumuh_baseline_ha: Decimal | None = None
     luas_kumuh_proyeksi_ha: Decimal | None = None
-    luas_tahun: int | None = None
+    luas_tahun: int | None = None  # the latest measurement year behind the terukur figure
     lokasi_demo: int = 0
     lokasi_jumlah: int = 0
     kegiatan_demo: int = 0
@@ -245,7 +245,8 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
         luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
         luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
         luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
-        luas_tahun=h.tahun, lokasi_demo=a.jumlah_demo if a else 0,
+        luas_tahun=(a.tahun_terukur or (None, None))[1] if a else None,
+        lokasi_demo=a.jumlah_demo if a else 0,
         lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
         desa_per_tingkat=per_tingkat,
         rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
