@@ -176,24 +176,38 @@ def _hitung(data: Data, tahun: int) -> Kondisi:
                    kegiatan_jumlah=len(data.kegiatan))
 
 
-@cached_aggregate("kondisi")
+def hitung_kondisi(tahun: int, desa_ids: tuple | None, wilayah: str | None) -> Kondisi:
+    """:func:`kondisi` without the cache."""
+    return _hitung(_muat(desa_ids, wilayah), tahun)
+
+
+_kondisi_tersimpan = cached_aggregate("kondisi")(hitung_kondisi)
+
+
 def kondisi(tahun: int | None = None, desa_ids: tuple | None = None,
             wilayah: str | None = None) -> Kondisi:
-    """The condition of every location in scope in ``tahun`` (default: this year)."""
-    return _hitung(_muat(desa_ids, wilayah), tahun or tahun_sekarang())
+    """The condition of every location in scope in ``tahun`` (default: this year), cached
+    under the full argument list so every caller of the same scope shares one entry."""
+    return _kondisi_tersimpan(tahun or tahun_sekarang(),
+                              tuple(desa_ids) if desa_ids is not None else None, wilayah or None)
 
 
-@cached_aggregate("kondisi_per_tahun")
 def kondisi_per_tahun(desa_ids: tuple | None = None, wilayah: str | None = None,
                       sampai: int | None = None) -> list[tuple[int, k.Agregat]]:
     """``(year, aggregate)`` from the first verified assessment's year to ``sampai`` (default
     this year): the hectares-by-level chart and the yearly history. Same queries as one year."""
+    return _per_tahun_tersimpan(tuple(desa_ids) if desa_ids is not None else None,
+                                wilayah or None, sampai or tahun_sekarang())
+
+
+@cached_aggregate("kondisi_per_tahun")
+def _per_tahun_tersimpan(desa_ids, wilayah, sampai) -> list[tuple[int, k.Agregat]]:
     data = _muat(desa_ids, wilayah)
     years = [p.tahun for ps in data.pengukuran.values() for p in ps]
     if not years:
         return []
     out = []
-    for tahun in range(min(years), (sampai or tahun_sekarang()) + 1):
+    for tahun in range(min(years), sampai + 1):
         hasil = _hitung(data, tahun)
         if hasil.total is not None:
             out.append((tahun, hasil.total))

@@ -71,12 +71,15 @@ def test_matrix_views_and_hostile_filters(client, demo, params):
 
 
 @pytest.mark.django_db
-def test_matrix_2018_shows_bibrik_apbd_kabupaten_100_juta(client, demo):
-    response = client.get(reverse("matriks"), {"tahun": 2018, "sumber": "apbd-kab"})
+def test_matrix_2018_shows_bibrik_apbd_100_juta(client, demo):
+    """The source says "APBD Tahun Anggaran 2018" without the level: so does the portal."""
+    response = client.get(reverse("matriks"), {"tahun": 2018, "sumber": "apbd"})
     m = response.context["m"]
     assert [label for _k, label in m.columns] == ["Bibrik"]
     (row,) = m.rows
-    assert row["label"].startswith("Dinas Perumahan")
+    assert row["label"].startswith("Pemerintah daerah pemberi APBD 2018")
+    assert not client.get(reverse("matriks"), {"tahun": 2018, "sumber": "apbd-kab"}
+                          ).context["m"].rows
     assert row["cells"] == [Decimal(100_000_000)] and m.total == Decimal(100_000_000)
     assert "Rp 100.000.000" in response.content.decode()
 

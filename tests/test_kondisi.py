@@ -162,7 +162,7 @@ def test_hectares_by_level_per_year(data):
 def test_condition_queries_are_fixed(data, django_assert_num_queries):
     # rule set (3), desa, assessments, volumes, locations, activities, kawasan
     with django_assert_num_queries(9):
-        sel.kondisi.uncached(2023)
+        sel.hitung_kondisi(2023, None, None)
 
 
 def test_pure_projection_caps_per_location_and_respects_years():
