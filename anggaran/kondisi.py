@@ -239,8 +239,14 @@ def riwayat_terukur(riwayat: dict, desa_pk: int) -> dict:
     page shows the figures Beranda and Dampak show: per year the *terukur* aggregate (every
     location's latest verified assessment up to that year, not only those verified that
     year) and its *proyeksi*; ``gambaran`` is this year's aggregate (None: never assessed)."""
-    semua = kondisi_per_tahun((desa_pk,))
+    data = _muat((desa_pk,), None)  # one load for every year (the page is cached whole)
+    years = [p.tahun for ps in data.pengukuran.values() for p in ps]
+    hasil = [_hitung(data, t) for t in range(min(years), tahun_sekarang() + 1)] if years else []
+    semua = [(h.tahun, h.total) for h in hasil if h.total is not None]
     riwayat = dict(riwayat)
+    # Kawasan whose locations' measured areas do not add up to the SK area, by kawasan pk.
+    riwayat["kawasan_selisih"] = {r["pk"]: r for r in (hasil[-1].kawasan_selisih
+                                                       if hasil else ())}
     # The years someone measured (a location of the desa verified that year); the terukur of
     # such a year counts every location's latest measurement up to it.
     diukur = {r["tahun"] for r in riwayat.get("per_tahun", ())}

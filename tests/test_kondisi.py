@@ -26,6 +26,7 @@ Sukolilo, one location (1.0000 ha, same denominators), 2019: 1c 90 (→ 5), 2a 3
 from decimal import Decimal as D
 
 import pytest
+from django.urls import reverse
 
 from anggaran import kondisi as sel
 from anggaran.models import Kegiatan
@@ -213,3 +214,10 @@ def test_permen_2016_drainage_letters_follow_the_regulation():
 def test_kincang_wetan_has_its_one_word_alias(jiwan):
     assert jiwan.get(nama="Kincang Wetan").nama_alias == "Kincangwetan"
     assert jiwan.get(nama="Klagen Serut").nama_alias == "Klagenserut"
+
+
+@pytest.mark.django_db
+def test_desa_page_says_when_locations_do_not_add_up_to_the_kawasan(client, data):
+    body = client.get(reverse("desa:detail", args=[data["bibrik"].kode_wilayah])).content.decode()
+    assert "lokasi: 3,7345 ha, tidak sama dengan luas SK" in body
+    assert "4,0000" in body
