@@ -54,6 +54,8 @@ class KegiatanAdmin(HistoryAdmin):
         (_("Lokasi"), {"fields": ["kawasan", "lokasi", ("rt", "rw"), ("lat", "lng")]}),
         (_("Waktu dan catatan"), {"fields": [("tanggal_mulai", "tanggal_selesai"),
                                              "keterangan"]}),
+        (_("Sumber fakta (tanpa sumber = data demo)"),
+         {"fields": ["sumber_judul", "sumber_url", "sumber_tanggal"]}),
         (_("Pencatatan"), {"fields": ["dibuat_oleh", "dibuat_pada", "diubah_pada", "versi"],
                            "classes": ["collapse"]}),
     ]
