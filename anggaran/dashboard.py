@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -467,19 +468,40 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
 
 
+#: Planned totals within this share of each other count as "similar" for the review.
+MIRIP = Decimal("0.10")
+
+
 def duplikasi(f: Filter = Filter()):
-    """Activities addressing the same criterion at the same location in the same year as
-    another activity: possible duplicate funding, listed for review."""
-    other = Kegiatan.objects.exclude(status=StatusKegiatan.BATAL).filter(
-        lokasi_id=OuterRef("lokasi_id"), kriteria_id=OuterRef("kriteria_id"),
-        tahun_anggaran=OuterRef("tahun_anggaran"),
-    ).exclude(pk=OuterRef("pk"))
+    """Possible duplicate funding, listed for review: activities addressing the same
+    criterion in the same year as another activity, either at the same location, or in the
+    same desa with a similar planned amount (within 10 %) where one of them has no location
+    (a double entry typed twice, issue 17)."""
+    aktif = Kegiatan.objects.exclude(status=StatusKegiatan.BATAL)
+    same = dict(kriteria_id=OuterRef("kriteria_id"), tahun_anggaran=OuterRef("tahun_anggaran"))
+    other = aktif.filter(lokasi_id=OuterRef("lokasi_id"), **same).exclude(pk=OuterRef("pk"))
+    total = Coalesce(Subquery(
+        Pendanaan.objects.filter(kegiatan=OuterRef("pk")).order_by().values("kegiatan")
+        .annotate(s=Sum("rencana_rp")).values("s")), ZERO_RP)
+    mirip = (
+        aktif.filter(desa_id=OuterRef("desa_id"), **same).exclude(pk=OuterRef("pk"))
+        .annotate(total_lain=total)
+        .filter(total_lain__gte=OuterRef("total_rencana") * (1 - MIRIP),
+                total_lain__lte=OuterRef("total_rencana") * (1 + MIRIP))
+    )
     return (
-        kegiatan(f).exclude(status=StatusKegiatan.BATAL).filter(lokasi__isnull=False)
-        .filter(Exists(other)).with_totals()
+        kegiatan(f).exclude(status=StatusKegiatan.BATAL).with_totals()
+        .annotate(
+            ganda_lokasi=Exists(other.filter(lokasi__isnull=False)),
+            ganda_tanpa_lokasi=Exists(mirip.filter(lokasi__isnull=True)),
+            ganda_mirip=Exists(mirip),
+        )
+        .filter((Q(lokasi__isnull=False) & Q(ganda_lokasi=True))
+                | Q(ganda_tanpa_lokasi=True)
+                | (Q(lokasi__isnull=True) & Q(ganda_mirip=True)))
         .select_related("desa", "lokasi", "kriteria")
         .prefetch_related("pendanaan__pemangku", "pendanaan__sumber")
-        .order_by("tahun_anggaran", "desa__nama", "lokasi__nama", "kriteria__kode", "pk")
+        .order_by("tahun_anggaran", "desa__nama", "kriteria__kode", "lokasi__nama", "pk")
     )
 
 

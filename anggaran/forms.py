@@ -51,7 +51,7 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
     """The activity itself. ``versi`` carries the version the form was opened at.
 
     ``desa`` is a select for a facilitator's few desa and a text field with suggestions for
-    an admin at national scale (``kotaku.pilihan``). Kawasan, location and executing body
+    an admin at national scale (``inti.pilihan``). Kawasan, location and executing body
     belong to one desa: with that many desa they are offered for the desa chosen (the one
     asked for, the activity's, or the one posted), else ``pilih_desa_dulu`` is set and the
     page asks for the desa first.
@@ -147,6 +147,11 @@ class KegiatanForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
             self.fields["versi"].initial = self.instance.versi if self.instance.pk else None
             if desa is not None and not self.instance.pk:
                 self.fields["desa"].initial = desa.pk
+            if not self.instance.pk and self.initial.get("tahun_anggaran") is None:
+                # The year being entered is nearly always this budget year (issue 17).
+                import datetime
+
+                self.initial["tahun_anggaran"] = datetime.date.today().year
 
     def _desa_dikirim(self, field):
         """The desa posted in the form, if it resolves (validation reuses the lookup)."""
@@ -200,7 +205,7 @@ class BasePendanaanFormSet(forms.BaseInlineFormSet):
     """Funding lines of one activity: at least one, choices read once for every row.
 
     The funder is a select while there are few stakeholders and a text field with
-    suggestions at national scale (``kotaku.pilihan``); one probe decides for every row.
+    suggestions at national scale (``inti.pilihan``); one probe decides for every row.
     """
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
 from inti.audit import BerSumber, Tercatat
+from inti.idempoten import token_field
 from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
@@ -137,6 +138,8 @@ class Kegiatan(Tercatat, BerSumber):
     tanggal_mulai = models.DateField(_("tanggal mulai"), null=True, blank=True)
     tanggal_selesai = models.DateField(_("tanggal selesai"), null=True, blank=True)
     keterangan = models.TextField(_("keterangan"), blank=True)
+    # The create form's one-time token: a double tap or a retried send makes one activity.
+    token_kirim = token_field()
     history = HistoricalRecords()
 
     objects = KegiatanQuerySet.as_manager()
@@ -290,6 +293,7 @@ class LaporanProgres(models.Model):
     dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     dibuat_pada = models.DateTimeField(auto_now_add=True)
+    token_kirim = token_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -325,6 +329,9 @@ class FotoProgres(models.Model):
     foto = models.ImageField(_("foto"), upload_to=foto_upload_to)
     tahap = models.CharField(_("tahap"), max_length=5, choices=Tahap, default=Tahap.LAIN)
     keterangan = models.CharField(_("keterangan"), max_length=200, blank=True)
+    # Smaller renditions stored next to the photo (``<name>_320.<ext>``, ``<name>_960.<ext>``)
+    # for lists and cards; photos stored before they existed have none.
+    ada_rendisi = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -334,3 +341,19 @@ class FotoProgres(models.Model):
 
     def __str__(self) -> str:
         return f"{self.laporan} ({self.get_tahap_display()})"
+
+    def rendisi_url(self, lebar: int) -> str:
+        """URL of the ``lebar`` px rendition (320 or 960), or of the photo itself."""
+        if self.ada_rendisi:
+            from inti.foto import nama_rendisi
+
+            return self.foto.storage.url(nama_rendisi(self.foto.name, lebar))
+        return self.foto.url
+
+    @property
+    def url_320(self) -> str:
+        return self.rendisi_url(320)
+
+    @property
+    def url_960(self) -> str:
+        return self.rendisi_url(960)

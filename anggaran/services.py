@@ -6,12 +6,15 @@ Views validate the forms first; these functions write in one transaction and rai
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from inti.berkas import PenulisBerkas
+from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
 
-from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan
+from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, foto_upload_to
 
 #: The fields of a funding line the service writes (besides the activity it belongs to).
 FIELD_DANA = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura",
@@ -113,18 +116,21 @@ def baris_dari_formset(formset) -> list[dict]:
     return baris
 
 
-def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user) -> LaporanProgres:
+def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user, token=None) -> LaporanProgres:
     """Save a progress report and its photos (forms already valid) atomically.
 
-    Files are written to storage before the transaction commits; if the database refuses
-    the change they are deleted again, so a failed save leaves nothing behind.
+    Photo files (and their 320/960 px renditions) are written under temporary names and
+    renamed when the transaction commits (``inti.berkas``); if the database refuses the
+    change or the disk is full, they are deleted again, so a failed save leaves nothing
+    behind and no row ever points to a truncated file.
     """
-    stored = []
+    penulis = PenulisBerkas(FotoProgres._meta.get_field("foto").storage)
     try:
         with transaction.atomic():
             laporan = form.save(commit=False)
             laporan.kegiatan = kegiatan
             laporan.dibuat_oleh = user
+            laporan.token_kirim = token
             laporan.save()
             for foto_form in foto_forms:
                 data = getattr(foto_form, "cleaned_data", None) or {}
@@ -132,14 +138,65 @@ def simpan_progres(kegiatan: Kegiatan, form, foto_forms, user) -> LaporanProgres
                     continue
                 foto = FotoProgres(laporan=laporan, tahap=data["tahap"],
                                    keterangan=data.get("keterangan", ""))
-                foto.foto.save(data["foto"].name, data["foto"], save=False)
-                stored.append(foto.foto)
+                _simpan_berkas_foto(foto, data["foto"], penulis)
                 foto.save()
+            penulis.setelah_commit()
     except Exception as exc:
-        for f in stored:
-            f.delete(save=False)
+        penulis.buang()
         if isinstance(exc, IntegrityError):
             raise ServiceError(_("Laporan tidak dapat disimpan. Tidak ada yang tersimpan.")) \
                 from exc
+        if isinstance(exc, OSError):
+            raise ServiceError(_(
+                "Foto tidak dapat disimpan di server (ruang penyimpanan penuh atau tidak dapat "
+                "ditulis). Tidak ada yang tersimpan; isian Anda masih ada, coba kirim lagi "
+                "nanti.")) from exc
         raise
     return laporan
+
+
+def _simpan_berkas_foto(foto: FotoProgres, berkas, penulis: PenulisBerkas) -> None:
+    final = foto_upload_to(foto, berkas.name)
+    penulis.tulis(final, berkas)
+    rendisi = getattr(berkas, "rendisi", None) or {}
+    for lebar, isi in rendisi.items():
+        penulis.tulis(nama_rendisi(final, lebar), ContentFile(isi))
+    foto.foto.name = final
+    foto.ada_rendisi = bool(rendisi)
+
+
+def nama_berkas_foto(foto: FotoProgres) -> list[str]:
+    names = [foto.foto.name] if foto.foto.name else []
+    if foto.ada_rendisi and foto.foto.name:
+        names += [nama_rendisi(foto.foto.name, w) for w in LEBAR_RENDISI]
+    return names
+
+
+def _hapus_berkas_setelah_commit(names: list[str], storage) -> None:
+    def hapus():
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                pass
+    transaction.on_commit(hapus)
+
+
+@transaction.atomic
+def hapus_progres(laporan: LaporanProgres) -> None:
+    """Delete a progress report and, once that commits, its photo files. The history
+    tables keep a deletion record of the report and of each photo (django-simple-history)."""
+    storage = FotoProgres._meta.get_field("foto").storage
+    names = [n for foto in laporan.foto.all() for n in nama_berkas_foto(foto)]
+    laporan.delete()
+    _hapus_berkas_setelah_commit(names, storage)
+
+
+@transaction.atomic
+def hapus_kegiatan(kegiatan: Kegiatan) -> None:
+    """Delete an activity with its funding lines, progress reports and photo files."""
+    storage = FotoProgres._meta.get_field("foto").storage
+    names = [n for foto in FotoProgres.objects.filter(laporan__kegiatan=kegiatan)
+             for n in nama_berkas_foto(foto)]
+    Kegiatan.objects.get(pk=kegiatan.pk).delete()
+    _hapus_berkas_setelah_commit(names, storage)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("kegiatan/<int:pk>/", views.kegiatan_detail, name="kegiatan_detail"),
     path("kegiatan/<int:pk>/ubah/", views.kegiatan_ubah, name="kegiatan_ubah"),
     path("kegiatan/<int:pk>/progres/baru/", views.progres_baru, name="progres_baru"),
+    path("kegiatan/<int:pk>/hapus/", views.kegiatan_hapus, name="kegiatan_hapus"),
+    path("progres/<int:pk>/hapus/", views.progres_hapus, name="progres_hapus"),
 ]

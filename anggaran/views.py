@@ -3,10 +3,12 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,8 +18,15 @@ from desa.filters import label_kriteria
 from desa.models import Desa
 from inti import exports
 from inti.cache import cached_aggregate
+from inti.idempoten import (
+    baca_token,
+    sudah_terkirim,
+    sudah_tersimpan,
+    tanda_tersimpan,
+    token_formulir,
+)
 from inti.images import max_upload_mb
-from inti.numbers import format_rupiah
+from inti.numbers import format_decimal_id, format_rupiah
 from inti.services import ServiceError, VersionConflict
 from inti.tampil import perbedaan
 from inti.uang import ZERO_RP
@@ -26,7 +35,7 @@ from inti.viewutils import PER_PAGE, clean_params
 from . import services
 from .filters import KegiatanFilter
 from .forms import FotoFormSet, KegiatanForm, LaporanProgresForm, pendanaan_formset
-from .models import FotoProgres, Kegiatan, Pendanaan
+from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan
 from .riwayat import riwayat_kegiatan
 
 # ------------------------------------------------------------------------------- list + export
@@ -157,6 +166,7 @@ def kegiatan_detail(request, pk):
     if staff:
         laporan_qs = laporan_qs.select_related("dibuat_oleh")
     laporan = list(laporan_qs)
+    bisa_ubah = akses.can_write_desa(request.user, kegiatan.desa)
     return render(request, "anggaran/kegiatan_detail.html", {
         "kegiatan": kegiatan,
         "lines": lines,
@@ -164,7 +174,9 @@ def kegiatan_detail(request, pk):
         "foto_tahap": _foto_per_tahap(laporan),
         "staff": staff,
         "riwayat": riwayat_kegiatan(kegiatan) if staff else None,
-        "bisa_ubah": akses.can_write_desa(request.user, kegiatan.desa),
+        "bisa_ubah": bisa_ubah,
+        "bisa_hapus": bisa_ubah and (kegiatan.status == StatusKegiatan.RENCANA
+                                     or akses.is_admin(request.user)),
         "kriteria_label": label_kriteria(kegiatan.kriteria),
     })
 
@@ -175,6 +187,13 @@ def kegiatan_detail(request, pk):
 def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     FormSet = pendanaan_formset(extra)
     konflik = None
+    baru = kegiatan.pk is None
+    token = baca_token(request.POST) if baru and request.method == "POST" else None
+    if token is not None:
+        # The same form sent again (double tap, retried offline send): the first result.
+        pertama = sudah_tersimpan(Kegiatan.objects.for_writer(request.user), token)
+        if pertama is not None:
+            return sudah_terkirim(request, pertama)
     if request.method == "POST":
         form = KegiatanForm(request.POST, instance=kegiatan, user=request.user, desa=desa)
         formset = FormSet(request.POST, instance=kegiatan, prefix="dana")
@@ -182,9 +201,12 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
         valid = formset.is_valid() and valid
         if valid:
             try:
+                unsaved = form.save(commit=False)
+                if token is not None:
+                    unsaved.token_kirim = token
                 saved = services.simpan_kegiatan(
-                    form.save(commit=False), services.baris_dari_formset(formset),
-                    request.user, form.cleaned_data.get("versi"))
+                    unsaved, services.baris_dari_formset(formset), request.user,
+                    form.cleaned_data.get("versi"))
             except VersionConflict as exc:
                 messages.error(request, exc.message)
                 konflik = {"pesan": exc.message,
@@ -199,10 +221,14 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
                 form.is_valid()
                 formset.is_valid()
             except ServiceError as exc:
+                # A concurrent send of the same token won the race on its unique column.
+                pertama = sudah_tersimpan(Kegiatan.objects.for_writer(request.user), token)
+                if pertama is not None:
+                    return sudah_terkirim(request, pertama)
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Kegiatan “%(nama)s” tersimpan.") % {
-                    "nama": saved.nama})
+                    "nama": saved.nama}, extra_tags=tanda_tersimpan(token))
                 return redirect(saved)
     else:
         form = KegiatanForm(instance=kegiatan, user=request.user, desa=desa)
@@ -210,6 +236,7 @@ def _kegiatan_form(request, kegiatan: Kegiatan, desa: Desa | None, extra: int):
     return render(request, "anggaran/kegiatan_form.html", {
         "form": form, "formset": formset, "kegiatan": kegiatan if kegiatan.pk else None,
         "desa": desa, "konflik": konflik,
+        "token_kirim": token_formulir(request) if baru else "",
     })
 
 
@@ -255,27 +282,32 @@ def _perbedaan_kegiatan(form, formset, pk) -> list[dict]:
     return rows
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kegiatan_baru(request):
     desa = akses.writable_desa_or_404(request.user, request.GET.get("desa"))
     return _kegiatan_form(request, Kegiatan(desa=desa), desa, extra=3)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kegiatan_ubah(request, pk):
     kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
                                  pk=pk)
     return _kegiatan_form(request, kegiatan, kegiatan.desa, extra=1)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def progres_baru(request, pk):
     kegiatan = get_object_or_404(Kegiatan.objects.for_writer(request.user).select_related("desa"),
                                  pk=pk)
     terakhir = kegiatan.progres.order_by("-tanggal", "-pk").first()
+    token = baca_token(request.POST) if request.method == "POST" else None
+    laporan_saya = LaporanProgres.objects.filter(kegiatan=kegiatan)
+    pertama = sudah_tersimpan(laporan_saya, token)
+    if pertama is not None:
+        return sudah_terkirim(request, kegiatan, token)
     if request.method == "POST":
         form = LaporanProgresForm(request.POST, terakhir=terakhir)
         fotos = FotoFormSet(request.POST, request.FILES, prefix="foto")
@@ -283,11 +315,14 @@ def progres_baru(request, pk):
         valid = fotos.is_valid() and valid
         if valid:
             try:
-                services.simpan_progres(kegiatan, form, fotos.forms, request.user)
+                services.simpan_progres(kegiatan, form, fotos.forms, request.user, token=token)
             except ServiceError as exc:
+                if sudah_tersimpan(laporan_saya, token) is not None:
+                    return sudah_terkirim(request, kegiatan, token)
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("Laporan progres tersimpan."))
+                messages.success(request, _("Laporan progres tersimpan."),
+                                 extra_tags=tanda_tersimpan(token))
                 return redirect(kegiatan)
     else:
         form = LaporanProgresForm(terakhir=terakhir, initial={
@@ -297,5 +332,72 @@ def progres_baru(request, pk):
         fotos = FotoFormSet(prefix="foto")
     return render(request, "anggaran/progres_form.html", {
         "kegiatan": kegiatan, "form": form, "fotos": fotos, "terakhir": terakhir,
-        "max_mb": max_upload_mb(),
+        "max_mb": max_upload_mb(), "token_kirim": token_formulir(request),
     })
+
+
+# ------------------------------------------------------------------------------------ delete
+
+
+def _konfirmasi_hapus(request, *, judul, pertanyaan, rincian, tombol, batal_url):
+    return render(request, "hapus_konfirmasi.html", {
+        "judul": judul, "pertanyaan": pertanyaan, "rincian": rincian, "tombol": tombol,
+        "batal_url": batal_url})
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def kegiatan_hapus(request, pk):
+    """A facilitator deletes an activity entered by mistake while it is still "rencana"
+    (with its funding lines and progress reports); anything further along, only an admin."""
+    kegiatan = get_object_or_404(
+        Kegiatan.objects.for_writer(request.user).with_totals().select_related("desa"), pk=pk)
+    if kegiatan.status != StatusKegiatan.RENCANA and not akses.is_admin(request.user):
+        raise PermissionDenied(_("Hanya kegiatan berstatus Rencana yang dapat dihapus "
+                                 "fasilitator."))
+    if request.method == "POST":
+        nama = kegiatan.nama
+        services.hapus_kegiatan(kegiatan)
+        messages.success(request, _("Kegiatan “%(nama)s” dihapus.") % {"nama": nama})
+        return redirect("anggaran:kegiatan_list")
+    return _konfirmasi_hapus(
+        request, judul=_("Hapus kegiatan"),
+        pertanyaan=_("Hapus kegiatan “%(nama)s”?") % {"nama": kegiatan.nama},
+        rincian=[
+            f"{kegiatan.desa.nama} · {kegiatan.tahun_anggaran} · {kegiatan.get_status_display()}",
+            _("Rencana %(r)s dalam %(n)s baris pendanaan ikut terhapus.") % {
+                "r": format_rupiah(kegiatan.total_rencana),
+                "n": kegiatan.pendanaan.count()},
+            _("%(n)s laporan progres (dengan fotonya) ikut terhapus.") % {
+                "n": kegiatan.progres.count()},
+        ],
+        tombol=_("Ya, hapus kegiatan"), batal_url=kegiatan.get_absolute_url())
+
+
+@writer_required
+@require_http_methods(["GET", "POST"])
+def progres_hapus(request, pk):
+    """A facilitator deletes a progress report of their desa (a double entry, a wrong
+    activity), with its photo files."""
+    laporan = get_object_or_404(
+        LaporanProgres.objects.filter(kegiatan__in=Kegiatan.objects.for_writer(request.user))
+        .select_related("kegiatan"), pk=pk)
+    kegiatan = laporan.kegiatan
+    if request.method == "POST":
+        services.hapus_progres(laporan)
+        messages.success(request, _("Laporan progres %(t)s dihapus.") % {
+            "t": laporan.tanggal.strftime("%d-%m-%Y")})
+        return redirect(kegiatan)
+    return _konfirmasi_hapus(
+        request, judul=_("Hapus laporan progres"),
+        pertanyaan=_("Hapus laporan progres %(t)s dari “%(k)s”?") % {
+            "t": laporan.tanggal.strftime("%d-%m-%Y"), "k": kegiatan.nama},
+        rincian=[
+            _("Progres fisik %(p)s%%, realisasi %(r)s") % {
+                "p": format_decimal_id(laporan.persen_fisik, 0 if laporan.persen_fisik
+                                       == laporan.persen_fisik.to_integral_value() else 2),
+                "r": format_rupiah(laporan.realisasi_rp)},
+            _("%(n)s foto ikut terhapus.") % {"n": laporan.foto.count()},
+        ],
+        tombol=_("Ya, hapus laporan"),
+        batal_url=reverse("anggaran:kegiatan_detail", args=[kegiatan.pk]))

@@ -21,6 +21,7 @@ from .models import (
     Provinsi,
     VolumePenilaian,
 )
+from .penilaian import buka_kembali
 
 
 @admin.register(Provinsi)
@@ -50,7 +51,7 @@ class KecamatanAdmin(HistoryAdmin):
 @admin.register(Desa)
 class DesaAdmin(HistoryAdmin):
     list_display = ["kode_wilayah", "nama", "nama_alias", "tipe", "kecamatan", "kode_bps",
-                    "luas_poligon_km2"]
+                    "luas_poligon"]
     list_filter = ["tipe", "kecamatan__kabupaten", "kecamatan"]
     list_select_related = ["kecamatan"]
     search_fields = ["nama", "nama_alias", "kode_wilayah", "kode_bps"]
@@ -64,6 +65,15 @@ class DesaAdmin(HistoryAdmin):
                   "classes": ["collapse"]}),
         ("Sumber", {"fields": ["sumber"]}),
     ]
+
+    @admin.display(description="luas poligon (km²)", ordering="luas_poligon_km2")
+    def luas_poligon(self, obj):
+        """Indonesian decimals: "3,250" (the admin's own grouping showed "3.250", which an
+        Indonesian reads as three thousand two hundred and fifty; issue 17)."""
+        from inti.numbers import format_decimal_id
+
+        value = obj.luas_poligon_km2
+        return "–" if value is None else format_decimal_id(value, 3)
 
 
 class PenugasanInline(admin.TabularInline):
@@ -281,6 +291,15 @@ class PenilaianAdmin(HistoryAdmin):
             # Bump the version so a portal form opened before this admin edit is refused.
             current = Penilaian.objects.filter(pk=obj.pk).values_list("versi", flat=True).first()
             obj.versi = (current or obj.versi) + 1
+            # Editing the data of a verified assessment reopens it (issue 18): the verifier's
+            # name must not stand under numbers they never saw.
+            if (form.initial.get("status") == Penilaian.Status.DIVERIFIKASI
+                    and obj.status == Penilaian.Status.DIVERIFIKASI
+                    and set(form.changed_data) - {"status", "is_demo"}):
+                buka_kembali(obj)
+                self.message_user(request, _("Penilaian terverifikasi diubah: statusnya kembali "
+                                             "menjadi diajukan dan perlu diverifikasi ulang."),
+                                  messages.WARNING)
         else:
             obj.dibuat_oleh = obj.dibuat_oleh or request.user
         super().save_model(request, obj, form, change)
@@ -288,7 +307,15 @@ class PenilaianAdmin(HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with transaction.atomic():
             super().save_related(request, form, formsets, change)
-            _lengkapi_dan_hitung(form.instance)
+            obj = form.instance
+            if (change and obj.status == Penilaian.Status.DIVERIFIKASI
+                    and any(f.has_changed() for f in formsets)):
+                buka_kembali(obj)
+                obj.save(update_fields=["status", "diverifikasi_oleh", "diverifikasi_pada",
+                                        "diajukan_pada"])
+                self.message_user(request, _("Volume penilaian terverifikasi diubah: statusnya "
+                                             "kembali menjadi diajukan."), messages.WARNING)
+            _lengkapi_dan_hitung(obj)
 
     @admin.action(description=_("Hitung ulang skor penilaian terpilih"))
     def hitung_ulang_skor(self, request, queryset):

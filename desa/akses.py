@@ -12,8 +12,10 @@ answered here, and nowhere else:
   each view declaring its permission once.
 
 The order of answers is the portal's contract (PRODUCT.md, tested by the permission matrix):
-anonymous → redirect to login; a role that may not write at all → 403; an object outside the
-user's desa → 404 (the view's lookup through ``Model.objects.for_writer(user)``).
+a method the view does not take → 405 for everyone (so ``require_http_methods`` and friends
+go *above* these decorators); anonymous → redirect to login; a role that may not write at
+all → 403; an object outside the user's desa → 404 (the view's lookup through
+``Model.objects.for_writer(user)``).
 """
 
 from __future__ import annotations

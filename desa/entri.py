@@ -31,7 +31,7 @@ def penilaian_sebelumnya(lokasi: Lokasi, tahun: int) -> Penilaian | None:
 
 def buat_penilaian(desa: Desa, user, *, tahun: int, lokasi: Lokasi | None = None,
                    nama: str = "", rt: str = "", rw: str = "", kawasan=None,
-                   salin: bool = False) -> Penilaian:
+                   salin: bool = False, token_kirim=None) -> Penilaian:
     """Create a draft assessment for an existing or a new location of ``desa``.
 
     The draft starts with a zero header and zero volumes, or, with ``salin``, with the values of
@@ -53,7 +53,7 @@ def buat_penilaian(desa: Desa, user, *, tahun: int, lokasi: Lokasi | None = None
             penilaian = Penilaian(
                 lokasi=lokasi, tahun=tahun, aturan=aturan, luas_ha=0, jumlah_bangunan=0,
                 jumlah_kk=0, panjang_jalan_ideal_m=0, panjang_drainase_ideal_m=0,
-                dibuat_oleh=user,
+                dibuat_oleh=user, token_kirim=token_kirim,
             )
             volumes: dict[str, Decimal] = {}
             sebelum = penilaian_sebelumnya(lokasi, tahun) if salin and lokasi.pk else None

@@ -21,14 +21,14 @@ class DesaFilter(django_filters.FilterSet):
         label=_("Cari nama atau kode"), method="filter_q",
     )
     # A select while few kecamatan are loaded; nationally (7,285) a text field for the
-    # Kemendagri code or the name (kotaku.pilihan; an unknown one is a message, ignored).
+    # Kemendagri code or the name (inti.pilihan; an unknown one is a message, ignored).
     kecamatan = KecamatanPilihanFilter(
         queryset=Kecamatan.objects.all(), label=_("Kecamatan"), empty_label=_("Semua kecamatan"),
     )
     urut = django_filters.OrderingFilter(
         fields=(("kode_wilayah", "kode"), ("nama", "nama"), ("luas_poligon_km2", "luas")),
         field_labels={"kode": _("Kode"), "nama": _("Nama"), "luas": _("Luas")},
-        label=_("Urutkan"),
+        label=_("Urutkan"), empty_label=_("Urutan bawaan"),
     )
 
     class Meta:

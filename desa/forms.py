@@ -35,10 +35,10 @@ _MAX_BULAT = Decimal(2147483647)
 
 
 class AngkaField(DecimalIDField):
-    """``DecimalIDField`` that shows whole numbers without separators ("1218", not "1.218").
+    """``DecimalIDField`` that shows whole numbers without separators ("1218").
 
-    A re-displayed "1.218" would be refused as ambiguous on the next save; "1218" and
-    "1.218,50" are not.
+    Both "1218" and "1.218" are read back as 1218 (``inti.numbers.parse_angka``); the plain
+    form is shorter to correct on a phone keyboard.
     """
 
     def display(self, value) -> str:
@@ -178,9 +178,30 @@ class PenilaianForm(BootstrapFormMixin, forms.Form):
             c.code: data.get(self.volume_name(c.code)) or Decimal(0) for c in self.rules.criteria
         }
 
+    def tak_terbaca(self) -> dict[str, str]:
+        """Fields of the score typed but unreadable (name → its first message): the live
+        preview shows "–" and the reason for what depends on them, never a score computed
+        as if they were 0 (issue 17)."""
+        if not self.is_bound:
+            return {}
+        parsed = self._values()
+        out = {}
+        for name, errors in self.errors.as_data().items():
+            if name not in self.fields or name in self.LAIN or name == "versi":
+                continue
+            if parsed.get(name) is None and str(self.data.get(self.add_prefix(name), "")).strip():
+                out[name] = errors[0].messages[0]
+        return out
+
+    def alasan_tak_terhitung(self) -> list[str]:
+        """Why the total cannot be shown yet: "<label>: <message>" per unreadable field."""
+        return [f"{self.fields[name].label}: {message}"
+                for name, message in self.tak_terbaca().items()]
+
     def hasil(self) -> scoring.AssessmentResult:
-        """The score of what is typed (invalid or empty fields count as 0): the live preview
-        and the saved record are both computed by this one engine."""
+        """The score of what is typed (empty fields count as 0): the live preview and the
+        saved record are both computed by this one engine. Unreadable fields also count as
+        0 here; ``tak_terbaca`` tells the templates which results to show as "–"."""
         return scoring.score_assessment(self.header_values(), self.volume_values(), self.rules)
 
     def apply_to(self, penilaian: Penilaian) -> None:
@@ -213,6 +234,7 @@ class PenilaianForm(BootstrapFormMixin, forms.Form):
     def volume_groups(self, hasil: scoring.AssessmentResult):
         """Per aspect: the aspect result and, per criterion, its bound field and result."""
         labels = {k: str(v) for k, v in HEADER_CHOICES}
+        tak = self.tak_terbaca()
         groups = []
         for aspect in hasil.aspect_results:
             rows = []
@@ -223,8 +245,11 @@ class PenilaianForm(BootstrapFormMixin, forms.Form):
                     "kriteria": crit,
                     "penyebut_label": labels[crit.denominator],
                     "hasil": hasil.criteria[code],
+                    "tak_terhitung": bool(tak.get(self.volume_name(code))
+                                          or tak.get(crit.denominator)),
                 })
-            groups.append({"aspek": aspect, "baris": rows})
+            groups.append({"aspek": aspect, "baris": rows,
+                           "tak_terhitung": any(r["tak_terhitung"] for r in rows)})
         return groups
 
 

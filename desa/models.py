@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inti.audit import Tercatat
+from inti.idempoten import token_field
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 
@@ -79,7 +80,7 @@ class DesaQuerySet(models.QuerySet):
         )
 
     def for_writer(self, user):
-        """The desa ``user`` may enter data for (see ``kotaku.roles``)."""
+        """The desa ``user`` may enter data for (see ``desa.akses``)."""
         from desa import akses
 
         return akses.writable_desa(user, self)
@@ -483,6 +484,12 @@ class Penilaian(Tercatat):
     diverifikasi_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                           null=True, blank=True, related_name="+")
     diverifikasi_pada = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    token_kirim = token_field()
+    # A draft saved with fields that were not right yet: per form field, what was typed and
+    # why it was refused ({"v_2a": {"teks": "1,2.3", "pesan": "...", "label": "..."}}), shown
+    # again in the form; the stored value stays the last valid one. Empty once saved whole.
+    isian_belum_benar = models.JSONField(_("isian draf yang belum benar"), default=dict,
+                                         blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = PenilaianQuerySet.as_manager()

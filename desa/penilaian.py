@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -114,7 +115,11 @@ def _priority(p, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
 
 
 def belum_siap_diajukan(penilaian: Penilaian) -> str | None:
-    """Why an assessment cannot be submitted yet (its base data is missing), or ``None``."""
+    """Why an assessment cannot be submitted yet, or ``None``: a draft saved with fields
+    that are not right yet, or base data still missing."""
+    if penilaian.isian_belum_benar:
+        return _("Draf ini masih punya isian yang belum benar: perbaiki dan simpan dahulu "
+                 "sebelum mengajukan.")
     if not any(getattr(penilaian, f) for f in scoring.HEADER_FIELDS):
         return _("Data dasar (luas, jumlah bangunan, jumlah KK, panjang jalan dan drainase "
                  "ideal) masih kosong: isi dahulu sebelum mengajukan.")
@@ -151,6 +156,8 @@ def simpan_penilaian(
                 "Periksa perubahan di bawah lalu simpan ulang.") % {
                 "user": _last_editor(current)})
         penilaian.versi = current.versi + 1
+        if current.status == Penilaian.Status.DIVERIFIKASI:
+            buka_kembali(penilaian)
     else:
         penilaian.dibuat_oleh = penilaian.dibuat_oleh or user
     penilaian.save()
@@ -207,7 +214,35 @@ def ajukan(penilaian: Penilaian, user) -> None:
     _transition(penilaian, (S.DRAFT, S.DIKEMBALIKAN), S.DIAJUKAN, diajukan_pada=timezone.now())
 
 
+def dua_orang() -> bool:
+    """Separation of duties (``VERIFIKASI_DUA_ORANG``, on by default): off only for a
+    one-person test setup."""
+    return bool(getattr(settings, "VERIFIKASI_DUA_ORANG", True))
+
+
+def penyunting_terakhir_id(penilaian: Penilaian) -> int | None:
+    """The user who last saved the assessment (its newest history row: an edit, or the
+    submission)."""
+    return (penilaian.history.order_by("-history_date", "-history_id")
+            .values_list("history_user_id", flat=True).first())
+
+
+def buka_kembali(penilaian: Penilaian) -> None:
+    """A verified assessment that is edited is no longer verified: back in the verifier's
+    queue, and the old verifier's name no longer stands under numbers they did not see."""
+    penilaian.status = Penilaian.Status.DIAJUKAN
+    penilaian.diverifikasi_oleh = None
+    penilaian.diverifikasi_pada = None
+    penilaian.diajukan_pada = timezone.now()
+
+
 def verifikasi(penilaian: Penilaian, user) -> None:
+    """Verify and lock a submitted assessment. With ``VERIFIKASI_DUA_ORANG`` the verifier
+    must be a second person: neither its creator nor whoever saved it last."""
+    if dua_orang() and user is not None and user.pk in (
+            penilaian.dibuat_oleh_id, penyunting_terakhir_id(penilaian)):
+        raise ServiceError(_("Penilaian ini Anda buat atau ubah sendiri: verifikasi harus "
+                             "dilakukan orang lain."))
     S = Penilaian.Status
     _transition(penilaian, (S.DIAJUKAN,), S.DIVERIFIKASI, diverifikasi_oleh=user,
                 diverifikasi_pada=timezone.now(), catatan_verifikasi="")
@@ -255,3 +290,11 @@ def skor_agregat(penilaian_qs, key: str, rules: scoring.RuleSet | None = None) -
         k: scoring.score_assessment(header, volumes, rules=rules)
         for k, (header, volumes) in jumlah_masukan(penilaian_qs, key, rules.code).items()
     }
+
+
+@transaction.atomic
+def hapus_penilaian(penilaian: Penilaian) -> None:
+    """Delete an assessment with its volumes (the history keeps the deletion, with the user).
+    Who may (a facilitator: only a draft of their desa) is the view's lookup, through
+    ``desa.akses``."""
+    penilaian.delete()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from desa import akses, scoring
@@ -80,6 +80,15 @@ def skor_terkini_desa(desa_ids, rules: scoring.RuleSet | None) -> dict:
     return skor_agregat(qs, "lokasi__desa", rules)
 
 
+def lokasi_publik() -> Q:
+    """Locations a public page may list: those with a verified assessment, and those with no
+    assessment at all (reference locations, activity sites). A location created only for an
+    assessment still in draft, submitted or returned stays off public pages and the PDF:
+    its RT/RW is not public data until a verifier has checked it."""
+    semua = Penilaian.objects.filter(lokasi=OuterRef("pk"))
+    return Q(Exists(semua.filter(status=Penilaian.Status.DIVERIFIKASI))) | ~Q(Exists(semua))
+
+
 def riwayat_desa(desa: Desa) -> dict:
     """Everything the desa page shows about the slum condition, in 10 queries.
 
@@ -108,7 +117,8 @@ def riwayat_desa(desa: Desa) -> dict:
         for p in Penilaian.objects.terkini().filter(lokasi__desa=desa).only(
             "pk", "lokasi_id", "tahun", "total_skor", "tingkat")
     }
-    lokasi = list(Lokasi.objects.filter(desa=desa).select_related("kawasan"))
+    lokasi = list(Lokasi.objects.filter(desa=desa).filter(lokasi_publik()).select_related(
+        "kawasan"))
     for item in lokasi:
         item.penilaian_terkini = latest.get(item.pk)
     kawasan = list(Kawasan.objects.filter(desa=desa))

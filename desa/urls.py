@@ -12,6 +12,7 @@ urlpatterns = [
     path("penilaian/<int:pk>/ubah/", views_penilaian.penilaian_ubah, name="penilaian_ubah"),
     path("penilaian/<int:pk>/pratinjau/", views_penilaian.penilaian_pratinjau,
          name="penilaian_pratinjau"),
+    path("penilaian/<int:pk>/hapus/", views_penilaian.penilaian_hapus, name="penilaian_hapus"),
     path("penilaian/<int:pk>/ajukan/", views_penilaian.penilaian_ajukan,
          name="penilaian_ajukan"),
     path("penilaian/<int:pk>/verifikasi/", views_penilaian.penilaian_verifikasi,

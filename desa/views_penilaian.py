@@ -8,11 +8,14 @@ kecamatan) → 404, by looking it up through the user's queryset. Every write is
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,9 +26,17 @@ from desa.entri import buat_penilaian, penilaian_sebelumnya
 from desa.filters import PenilaianFilter
 from desa.forms import CatatanForm, PenilaianBaruForm, PenilaianForm
 from desa.models import HEADER_CHOICES, Desa, Penilaian
-from desa.penilaian import ajukan, kembalikan, simpan_penilaian, verifikasi
+from desa.penilaian import ajukan, hapus_penilaian, kembalikan, simpan_penilaian, verifikasi
 from desa.scoring import HANDLING_PATTERNS, score_assessment
+from inti.angka import parse_id
 from inti.forms_base import FilterForm
+from inti.idempoten import (
+    baca_token,
+    sudah_terkirim,
+    sudah_tersimpan,
+    tanda_tersimpan,
+    token_formulir,
+)
 from inti.pilihan import DesaPilihanField
 from inti.services import ServiceError, VersionConflict
 from inti.tampil import perbedaan
@@ -162,7 +173,13 @@ def penilaian_baru(request, kode):
     desa = get_object_or_404(akses.writable_desa(request.user), kode_wilayah=kode)
     # "?lokasi=<pk>" (from "Tugas saya": a location not assessed yet) preselects it.
     pilihan = request.GET.get("lokasi", "")
-    initial = {"lokasi": int(pilihan)} if pilihan.isdigit() else {}
+    lokasi_id = parse_id(pilihan)
+    initial = {"lokasi": lokasi_id} if lokasi_id else {}
+    token = baca_token(request.POST) if request.method == "POST" else None
+    milik_desa = Penilaian.objects.filter(lokasi__desa=desa)
+    pertama = sudah_tersimpan(milik_desa, token)
+    if pertama is not None:
+        return sudah_terkirim(request, reverse("desa:penilaian_ubah", args=[pertama.pk]), token)
     form = PenilaianBaruForm(request.POST or None, desa=desa, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -170,8 +187,12 @@ def penilaian_baru(request, kode):
             penilaian = buat_penilaian(
                 desa, request.user, tahun=data["tahun"], lokasi=data["lokasi"],
                 nama=data["nama"], rt=data["rt"], rw=data["rw"], kawasan=data["kawasan"],
-                salin=data["salin"])
+                salin=data["salin"], token_kirim=token)
         except ServiceError as exc:
+            pertama = sudah_tersimpan(milik_desa, token)
+            if pertama is not None:  # a concurrent send of the same form won the race
+                return sudah_terkirim(
+                    request, reverse("desa:penilaian_ubah", args=[pertama.pk]), token)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             sebelum = (penilaian.jenis == Penilaian.Jenis.PEMUTAKHIRAN)
@@ -179,9 +200,11 @@ def penilaian_baru(request, kode):
                 "Draf penilaian %(lokasi)s tahun %(tahun)s dibuat%(salin)s. Isi data dasar dan "
                 "volume setiap kriteria.") % {
                 "lokasi": penilaian.lokasi.nama, "tahun": penilaian.tahun,
-                "salin": _(" dari penilaian sebelumnya") if sebelum else ""})
+                "salin": _(" dari penilaian sebelumnya") if sebelum else ""},
+                extra_tags=tanda_tersimpan(token))
             return redirect("desa:penilaian_ubah", pk=penilaian.pk)
-    return render(request, "desa/penilaian_baru.html", {"desa": desa, "form": form})
+    return render(request, "desa/penilaian_baru.html", {
+        "desa": desa, "form": form, "token_kirim": token_formulir(request)})
 
 
 def _perbedaan(form: PenilaianForm, current: Penilaian) -> list[dict]:
@@ -203,8 +226,22 @@ def penilaian_ubah(request, pk):
     if request.method == "POST":
         form = PenilaianForm(request.POST, rules=rules)
         mau_ajukan = request.POST.get("aksi") == "ajukan"
+        if (not form.is_valid() and not mau_ajukan and "versi" not in form.errors
+                and not any("\x00" in v for v in request.POST.values())):
+            # "Simpan draf" keeps everything typed, even what is not right yet (issue 17).
+            try:
+                belum = simpan_draf_sebagian(penilaian, form, request.user)
+            except ServiceError:
+                pass  # a version conflict or a refused value: shown with the errors below
+            else:
+                messages.warning(request, _(
+                    "Draf tersimpan dengan %(n)s isian yang belum benar (dicatat apa adanya "
+                    "untuk diperbaiki; nilai yang dihitung tetap nilai benar terakhir). "
+                    "Perbaiki sebelum mengajukan.") % {"n": len(belum)})
+                return redirect("desa:penilaian_ubah", pk=penilaian.pk)
         if form.is_valid():
             form.apply_to(penilaian)
+            penilaian.isian_belum_benar = {}
             try:
                 simpan_penilaian(penilaian, form.volume_values(), request.user,
                                  versi=form.cleaned_data["versi"], lalu_ajukan=mau_ajukan)
@@ -236,15 +273,64 @@ def penilaian_ubah(request, pk):
     else:
         form = PenilaianForm(initial=PenilaianForm.initial_for(penilaian), rules=rules)
     hasil = form.hasil() if form.is_bound else _hasil_awal(form, penilaian, rules)
+    if not form.is_bound and penilaian.isian_belum_benar:
+        # Show what was typed (not the last valid value) where the draft kept a mistake.
+        for name, item in penilaian.isian_belum_benar.items():
+            if name in form.fields:
+                form.initial[name] = item.get("teks", "")
     return render(request, "desa/penilaian_form.html", {
         "penilaian": penilaian,
         "form": form,
         "hasil": hasil,
         "kelompok": form.volume_groups(hasil),
+        "alasan_tak_terhitung": form.alasan_tak_terhitung() if form.is_bound else [],
         "konflik": konflik,
         "boleh_ajukan": penilaian.dapat_diubah_fasilitator,
         "sebelumnya": penilaian_sebelumnya(penilaian.lokasi, penilaian.tahun),
     })
+
+
+def simpan_draf_sebagian(penilaian: Penilaian, form: PenilaianForm, user) -> dict:
+    """Save a draft from a form with errors: every readable value is saved, each field that
+    is not right yet keeps its last valid value and is recorded with what was typed and why
+    (``Penilaian.isian_belum_benar``). Raises ``ServiceError``/``VersionConflict`` like a
+    normal save. Returns the recorded fields."""
+    errors = form.errors.as_data()
+    parsed = form._values()
+    belum = {}
+    for name, field in form.fields.items():
+        if name == "versi" or name not in errors:
+            continue
+        typed = str(form.data.get(form.add_prefix(name), ""))
+        if not typed.strip() and all(e.code == "required" for e in errors[name]):
+            continue  # not typed yet: nothing to keep
+        belum[name] = {"teks": typed[:200], "label": str(field.label),
+                       "pesan": str(errors[name][0].messages[0])}
+    header_names = (*PenilaianForm.HEADER, "jumlah_penduduk", *PenilaianForm.LAIN, "jenis")
+    for name in header_names:
+        if name not in errors and name in parsed:
+            value = parsed[name]
+            if name == "jumlah_penduduk":
+                value = value or 0
+            if value is not None or name in PenilaianForm.LAIN:
+                setattr(penilaian, name, value)
+    rules = penilaian.aturan.to_ruleset()
+    volumes = {v.kriteria.kode: v.volume for v in penilaian.volume.select_related("kriteria")}
+    for c in rules.criteria:
+        name = PenilaianForm.volume_name(c.code)
+        if name not in errors:
+            volumes[c.code] = parsed.get(name) or Decimal(0)
+    # What the new header makes invalid is kept as typed too, and counts as 0 meanwhile.
+    from desa.penilaian import volume_errors
+
+    for code, message in volume_errors(penilaian.header(), volumes, rules).items():
+        name = PenilaianForm.volume_name(code)
+        belum.setdefault(name, {"teks": str(form.data.get(name, "")), "pesan": message,
+                                "label": str(form.fields[name].label)})
+        volumes[code] = Decimal(0)
+    penilaian.isian_belum_benar = belum
+    simpan_penilaian(penilaian, volumes, user, versi=parsed.get("versi"))
+    return belum
 
 
 def _hasil_awal(form: PenilaianForm, penilaian: Penilaian, rules):
@@ -263,6 +349,7 @@ def penilaian_pratinjau(request, pk):
     return render(request, "desa/_skor.html", {
         "form": form, "hasil": hasil, "kelompok": form.volume_groups(hasil),
         "galat": form.galat_langsung(), "penilaian": penilaian,
+        "alasan_tak_terhitung": form.alasan_tak_terhitung(),
     })
 
 
@@ -318,3 +405,41 @@ def penilaian_kembalikan(request, pk):
     messages.error(request, _("Penilaian belum dikembalikan: tuliskan catatan untuk "
                               "fasilitator."))
     return _render_detail(request, penilaian, catatan_form=form, status=200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Delete a draft started by mistake
+# ---------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def penilaian_hapus(request, pk):
+    """A facilitator deletes a draft of their desa ("Batal" after step 1 no longer leaves a
+    draft task for ever); submitted or verified assessments only an admin may delete. The
+    deletion is kept in the history (django-simple-history records it, with the user)."""
+    penilaian = get_object_or_404(
+        Penilaian.objects.for_writer(request.user).select_related(*_RELATED), pk=pk)
+    if penilaian.status != Penilaian.Status.DRAFT and not akses.is_admin(request.user):
+        raise PermissionDenied(_("Hanya draf yang dapat dihapus fasilitator; penilaian "
+                                 "berstatus \u201c%(s)s\u201d hanya oleh admin.")
+                               % {"s": penilaian.get_status_display()})
+    if request.method == "POST":
+        desa = penilaian.lokasi.desa
+        label = str(penilaian)
+        hapus_penilaian(penilaian)
+        messages.success(request, _("Penilaian %(p)s dihapus.") % {"p": label})
+        return redirect(desa)
+    return render(request, "hapus_konfirmasi.html", {
+        "judul": _("Hapus penilaian"),
+        "pertanyaan": _("Hapus penilaian %(lokasi)s tahun %(tahun)s?") % {
+            "lokasi": penilaian.lokasi.nama, "tahun": penilaian.tahun},
+        "rincian": [
+            f"{penilaian.lokasi.desa.nama} · {penilaian.get_status_display()}",
+            _("Data dasar dan volume 16 kriteria penilaian ini ikut terhapus; lokasinya "
+              "tetap ada."),
+        ],
+        "tombol": _("Ya, hapus penilaian"),
+        "batal_url": reverse("desa:penilaian_ubah", args=[penilaian.pk])
+        if penilaian.dapat_diubah_fasilitator else penilaian.get_absolute_url(),
+    })

@@ -23,9 +23,11 @@ buffer that is encoded and sent in ~64 KB chunks (one socket write each under a 
 XLSX: real numbers with formats (``#,##0`` for rupiah, ``0.00`` for percentages), a frozen,
 bold header row and column widths.
 
-Text typed by users never runs as a spreadsheet formula (CSV/formula injection): in CSV a text
-cell starting with ``=``, ``+``, ``-`` or ``@`` gets a leading apostrophe; in XLSX text cells are
-stored as strings, never formulas.
+Text typed by users never runs as a spreadsheet formula (CSV/formula injection): in CSV an
+apostrophe goes before every ``=``, ``+``, ``-``, ``@``, tab or carriage return that starts
+the cell or follows a separator a spreadsheet might split on (``;`` ``,`` tab, line break;
+Indonesian Excel splits on ``;``), optionally after spaces; in XLSX text cells are stored as
+strings, never formulas.
 """
 
 from __future__ import annotations
@@ -124,9 +126,20 @@ def _clean_text(value: Any) -> str:
     return _ILLEGAL_CHARS.sub("", force_str(value))
 
 
+# A formula can start at the beginning of the cell or after any separator a spreadsheet might
+# split the cell on when it opens the file: Indonesian Excel splits CSV on ";", others on ","
+# or tab, and a line break starts a new row. Spaces before the sign do not stop Excel.
+_FORMULA_ANYWHERE = re.compile(r"(^|[;,\t\r\n])([ \u00a0]*)(?=[=+\-@\t\r])")
+_MAYBE_FORMULA = re.compile(r"[=+\-@\t\r]")
+
+
 def _defuse(text: str) -> str:
-    """Make a CSV cell that a spreadsheet would run as a formula read as text."""
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+    """Make a CSV cell that a spreadsheet would run as a formula read as text: an apostrophe
+    before every sign that could start one, at the start or after a separator
+    (``a;=HYPERLINK(…)`` → ``a;'=HYPERLINK(…)``, ``=1+1`` → ``'=1+1``)."""
+    if not _MAYBE_FORMULA.search(text):
+        return text
+    return _FORMULA_ANYWHERE.sub(r"\1\2'", text)
 
 
 def _number(value: Any, kind: str) -> Decimal | int | None:
@@ -218,7 +231,7 @@ def _csv_formatter(kind: str) -> Callable[[Any], str]:
                 # Printable text cannot hold a character _ILLEGAL_CHARS removes (all are Cc).
                 if not value.isprintable():
                     value = _ILLEGAL_CHARS.sub("", value)
-                return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+                return _defuse(value)
             return general(value)
 
     elif kind in ("rupiah", "int"):

@@ -1,8 +1,9 @@
 """Form fields for numbers typed the Indonesian way ("1.218,50", "Rp 100.000.000").
 
 They render as text inputs with a numeric keyboard (``inputmode``) because browsers' number
-inputs reject the comma decimal separator; parsing is done by ``kotaku.numbers`` and refuses
-ambiguous input ("1.218") with a message instead of guessing.
+inputs reject the comma decimal separator; parsing is done by ``inti.numbers.parse_angka``,
+which accepts exactly what the portal displays ("1.450", "1.218,50", "12.75") and refuses
+anything else with the reason.
 """
 
 from decimal import Decimal
@@ -10,16 +11,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from inti.numbers import (
-    NumberFormatError,
-    format_decimal_id,
-    parse_decimal,
-    parse_rupiah,
-)
+from inti.numbers import NumberFormatError, format_decimal_id, parse_angka, parse_rupiah
 
 
 class _IndonesianNumberField(forms.CharField):
-    parser = staticmethod(parse_decimal)
+    parser = staticmethod(parse_angka)
     inputmode = "decimal"
 
     def __init__(self, *, min_value=None, max_value=None, places: int = 2, **kwargs):
@@ -61,7 +57,7 @@ class _IndonesianNumberField(forms.CharField):
 
 
 class DecimalIDField(_IndonesianNumberField):
-    """A decimal typed as "1.218,50", "1218.5" or "1218" (ambiguous "1.218" is refused)."""
+    """A decimal typed as the portal shows it: "1.218,50", "1.450", "1218,5", "12.75"."""
 
 
 class RupiahField(_IndonesianNumberField):

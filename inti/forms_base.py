@@ -29,7 +29,7 @@ class BootstrapFormMixin:
 class FilterForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.Form):
     """Filter forms and small GET choosers look like every other form (Bootstrap classes,
     invalid state); a desa or stakeholder field is a select while the choices are few, else a
-    text field with suggestions (``kotaku.pilihan``; ``{{ form.media }}`` loads its script)."""
+    text field with suggestions (``inti.pilihan``; ``{{ form.media }}`` loads its script)."""
 
 
 class DateInput(forms.DateInput):

@@ -13,6 +13,14 @@ figures from English-locale spreadsheets too (``1,218.50``). The rules (see ``do
   (``76.9``, ``1218,5``, ``0,218``, ``1218.500``).
 
 Rupiah has no decimals in practice, so :func:`parse_rupiah` reads ``1.500`` as 1500.
+
+Entry forms use :func:`parse_angka` instead (issue 17): it accepts exactly what the portal
+itself displays, so a facilitator can copy any figure from a page back into a field. Dots group
+thousands and the comma is the decimal separator ("1.450" = 1450, "1.218,50" = 1218.5), plain
+digits are plain, and a dot is read as a decimal point only where it cannot be a grouping
+("1.5", "12.75", "0.218", "1218.500"). Anything else ("1,218.50", "1,218,000") is refused with
+the reason. :func:`parse_decimal` keeps its guess-refusing rules for spreadsheets whose
+locale is unknown (the import's "otomatis" mode).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ __all__ = [
     "NumberFormatError",
     "format_decimal_id",
     "format_rupiah",
+    "parse_angka",
     "parse_decimal",
     "parse_rupiah",
 ]
@@ -52,6 +61,14 @@ MSG_MIXED = (
 MSG_AMBIGUOUS = (
     'Penulisan "{text}" ambigu: tulis {digits} (tanpa pemisah ribuan) atau gunakan koma untuk '
     "desimal, mis. {digits},5."
+)
+MSG_ANGKA_PEMISAH = (
+    'Penulisan "{text}" tidak dikenali: pakai titik untuk ribuan dan koma untuk desimal, '
+    "mis. 1.218,50 atau 1218,5."
+)
+MSG_ANGKA_KOMA = (
+    'Penulisan "{text}" tidak dikenali: koma hanya untuk desimal (mis. 1218,5); pemisah ribuan '
+    "memakai titik (1.218.000)."
 )
 MSG_RUPIAH_NEGATIVE = "Nilai rupiah tidak boleh negatif."
 MSG_RUPIAH_DECIMALS = "Nilai rupiah tidak memakai sen: tulis tanpa desimal, mis. 1.500.000."
@@ -166,6 +183,38 @@ def parse_decimal(text: str) -> Decimal:
                     "ambiguous",
                 )
             digits = integer_part
+    else:
+        digits = body
+    _check_integer_digits(digits)
+    return _build(negative, digits, fraction)
+
+
+def parse_angka(text: str) -> Decimal:
+    """Read a number as the portal displays it; raise :class:`NumberFormatError`.
+
+    "1.450" = 1450, "1.218,50" = 1218.50, "1218" = 1218, "1218,5" = 1218.5, "1.5" = 1.5,
+    "12.75" = 12.75, "1.218.000" = 1218000, "-3" = -3 (the form decides about negatives).
+    Refused, with the reason: "1,218.50" and "1.218.5" (mixed or broken grouping),
+    "1,218,000" (comma grouping), "1.2.3", "1e5", "12 000".
+    """
+    stripped, negative, body = _prepare(text)
+    dots, commas = body.count("."), body.count(",")
+    fraction = ""
+    if commas > 1:
+        raise NumberFormatError(MSG_ANGKA_KOMA.format(text=stripped), "grouping")
+    if commas == 1:
+        integer_part, fraction = body.split(",")
+        if "." in fraction:
+            raise NumberFormatError(MSG_ANGKA_PEMISAH.format(text=stripped), "mixed")
+        digits = _ungroup(integer_part, ".", stripped) if dots else integer_part
+    elif dots > 1:
+        digits = _ungroup(body, ".", stripped)
+    elif dots == 1:
+        integer_part, after = body.split(".")
+        if len(after) == 3 and _valid_first_group(integer_part):
+            digits = integer_part + after  # "1.450": the portal's own thousands grouping
+        else:
+            digits, fraction = integer_part, after  # "1.5", "12.75": cannot be a grouping
     else:
         digits = body
     _check_integer_digits(digits)

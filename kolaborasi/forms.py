@@ -1,7 +1,7 @@
 """Entry forms for forums and pledges (facilitators in their desa, admins everywhere).
 
 The desa and stakeholder fields are selects while the choices are few and text fields with
-suggestions at national scale (``kotaku.pilihan``): a forum's participants use the
+suggestions at national scale (``inti.pilihan``): a forum's participants use the
 multi-value variant, one stakeholder per input.
 """
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kabupaten, Kriteria
+from inti.idempoten import token_field
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 
@@ -110,6 +111,7 @@ class ForumKolaborasi(models.Model):
                                      verbose_name=_("peserta"))
     kesepakatan = models.TextField(_("kesepakatan"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    token_kirim = token_field()
     history = HistoricalRecords(m2m_fields=[peserta])
 
     class Meta:
@@ -145,6 +147,7 @@ class Komitmen(models.Model):
     natura = models.BooleanField(_("natura (barang/tenaga)"), default=False)
     uraian = models.TextField(_("uraian"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
+    token_kirim = token_field()
     history = HistoricalRecords()
 
 

@@ -30,12 +30,16 @@ suite proves restorable. See docs/OPERATIONS.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import io
 import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -53,6 +57,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from inti.sinyal import berhenti_dengan_rapi
+
 FORMAT = "kotaku-cadangan"
 FORMAT_VERSION = 1
 DATA_NAME = "data.json"
@@ -63,7 +69,8 @@ MEDIA_PREFIX = "media/"
 DUMP_FORMAT = "kotaku-json"
 
 #: Tables not backed up (see the module docstring), as app labels or app_label.ModelName.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes")
+# The dashboards' data version is not data: a restore starts a new, never-used one.
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "kotaku.versidata")
 
 
 class BackupError(Exception):
@@ -153,8 +160,9 @@ def media_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _snapshot(using: str, data_path: Path) -> tuple[dict, list]:
-    """Counts, migrations and the dump, all read in one transaction (one snapshot)."""
+def _snapshot(using: str, stream) -> tuple[dict, list]:
+    """Counts, migrations and the dump (written to ``stream``), all read in one transaction
+    (one snapshot)."""
     connection = connections[using]
     # Inside a caller's transaction the isolation level can no longer be chosen: the caller's
     # transaction is then the snapshot.
@@ -167,36 +175,42 @@ def _snapshot(using: str, data_path: Path) -> tuple[dict, list]:
         migrations = applied_migrations(using)
         serializers.register_serializer(DUMP_FORMAT, __name__)
         call_command("dumpdata", exclude=list(EXCLUDED), natural_foreign=True,
-                     use_base_manager=True, database=using, output=str(data_path),
+                     use_base_manager=True, database=using, stdout=stream,
                      format=DUMP_FORMAT, verbosity=0)
     return counts, migrations
 
 
 def buat_cadangan(target: str | os.PathLike, using: str = DEFAULT_DB_ALIAS) -> Hasil:
-    """Write a backup zip to ``target`` (atomically: a partial file is never left behind)."""
+    """Write a backup zip to ``target`` (atomically: a partial file is never left behind).
+
+    The dump goes straight into the zip (no ``data.json`` in a temporary directory: a killed
+    backup used to leave one, password hashes included). The only file written is the
+    owner-only partial next to the target, removed on every exit path that Python sees
+    (SIGTERM and SIGHUP included, :mod:`inti.sinyal`) and overwritten by the next run.
+    """
     target = Path(target)
     media_root = Path(settings.MEDIA_ROOT)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kotaku-cadangan-") as tmp:
-        data_path = Path(tmp) / DATA_NAME
-        counts, migrations = _snapshot(using, data_path)
-        files = media_files(media_root)
-        media = {rel: {"ukuran": path.stat().st_size, "sha256": _sha256(path)}
-                 for rel, path in files}
-        manifest = {
-            "format": FORMAT, "versi_format": FORMAT_VERSION,
-            "dibuat": timezone.now().isoformat(), "django": django.get_version(),
-            "database": connections[using].vendor, "migrasi": migrations,
-            "jumlah": counts, "dikecualikan": list(EXCLUDED), "media": media,
-        }
-        partial = target.with_name(f".{target.name}.sebagian")
+    partial = target.with_name(f".{target.name}.sebagian")
+    with berhenti_dengan_rapi():
         try:
             # The file holds password hashes and contact details: owner-only.
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(
                     raw, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                with zf.open(DATA_NAME, "w", force_zip64=True) as member, \
+                        io.TextIOWrapper(member, encoding="utf-8") as text:
+                    counts, migrations = _snapshot(using, text)
+                files = media_files(media_root)
+                media = {rel: {"ukuran": path.stat().st_size, "sha256": _sha256(path)}
+                         for rel, path in files}
+                manifest = {
+                    "format": FORMAT, "versi_format": FORMAT_VERSION,
+                    "dibuat": timezone.now().isoformat(), "django": django.get_version(),
+                    "database": connections[using].vendor, "migrasi": migrations,
+                    "jumlah": counts, "dikecualikan": list(EXCLUDED), "media": media,
+                }
                 zf.writestr(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True))
-                zf.write(data_path, DATA_NAME)
                 for rel, path in files:
                     zf.write(path, MEDIA_PREFIX + rel)
             os.replace(partial, target)
@@ -280,18 +294,16 @@ def pulihkan_cadangan(source: str | os.PathLike, using: str = DEFAULT_DB_ALIAS,
         zf = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
         raise BackupError(f"Berkas cadangan tidak dapat dibuka: {exc}") from exc
-    with zf, tempfile.TemporaryDirectory(prefix="kotaku-pulihkan-") as tmp:
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    _hapus_sisa_staging(media_root.parent)
+    with zf, berhenti_dengan_rapi():
         manifest = baca_manifest(zf)
         _check_migrations(manifest, using)
-        data_path = Path(tmp) / DATA_NAME
-        with zf.open(DATA_NAME) as src, open(data_path, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        media_root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".pulihkan-", dir=media_root.parent))
         try:
             files = _extract_media(zf, manifest, staging)
             try:
-                counts = _load(data_path, manifest, using)
+                counts = _load(zf, manifest, using)
             except BackupError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reported, and rolled back
@@ -305,6 +317,9 @@ def pulihkan_cadangan(source: str | os.PathLike, using: str = DEFAULT_DB_ALIAS,
                     from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    from inti.cache import bump_data_version
+
+    bump_data_version()  # a new data version: nothing cached before the restore is served
     try:
         cache.clear()  # dashboards cached from the replaced data
     except Exception:  # noqa: BLE001 - a cache outage must not fail a finished restore
@@ -312,11 +327,24 @@ def pulihkan_cadangan(source: str | os.PathLike, using: str = DEFAULT_DB_ALIAS,
     return Hasil(jumlah=counts, media=manifest.get("media", {}), media_lain=lain)
 
 
-def _load(data_path: Path, manifest: dict, using: str) -> dict[str, int]:
+def _hapus_sisa_staging(parent: Path) -> None:
+    """Media staging directories left by a restore killed with SIGKILL (photos only, no
+    data), older than an hour: removed before the next restore."""
+    limit = time.time() - 3600
+    for path in parent.glob(".pulihkan-*"):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and path.stat().st_mtime < limit:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _load(zf: zipfile.ZipFile, manifest: dict, using: str) -> dict[str, int]:
     # No history rows for the load itself (rows keep the history they were backed up with).
-    with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic(using=using):
+    # The dump is read from the zip through loaddata's stdin ("-"), never written to disk.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic(using=using), \
+            zf.open(DATA_NAME) as member, io.TextIOWrapper(member, encoding="utf-8") as text, \
+            _stdin(text):
         call_command("flush", database=using, interactive=False, verbosity=0)
-        call_command("loaddata", str(data_path), database=using, verbosity=0)
+        call_command("loaddata", "-", format="json", database=using, verbosity=0)
         counts = row_counts(using)
         expected = manifest["jumlah"]
         wrong = {label: (expected.get(label), counts.get(label))
@@ -326,6 +354,15 @@ def _load(data_path: Path, manifest: dict, using: str) -> dict[str, int]:
             raise BackupError(f"Jumlah baris setelah pemulihan tidak sesuai manifest: {wrong}; "
                               "database tidak berubah.")
     return counts
+
+
+@contextlib.contextmanager
+def _stdin(stream):
+    previous, sys.stdin = sys.stdin, stream
+    try:
+        yield
+    finally:
+        sys.stdin = previous
 
 
 def _place_media(files: dict[str, Path], media_root: Path, hapus_lain: bool) -> list[str]:

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from inti import masuk
 
 
 class LoginForm(AuthenticationForm):
@@ -28,6 +31,26 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "class": "form-control"}
         )
+
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        # Per-account slow-down (inti/masuk.py): guessing from many addresses waits; the
+        # owner's own browser (a known device) never does.
+        if username and self.request is not None and not masuk.perangkat_dikenal(
+                self.request, username):
+            wait = masuk.tunggu_detik(username)
+            if wait:
+                raise forms.ValidationError(
+                    _("Terlalu banyak percobaan masuk untuk akun ini dari berbagai tempat. "
+                      "Coba lagi dalam %(detik)s detik.") % {"detik": wait},
+                    code="lambat")
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            if getattr(exc, "code", None) == "invalid_login" and username:
+                masuk.catat_gagal(username)
+            raise
 
 
 def axes_username(request, credentials) -> str:

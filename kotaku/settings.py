@@ -5,10 +5,13 @@ Every deploy-specific value comes from an environment variable (or a `.env` file
 zero-setup developer run needs otherwise, and those are only taken when DEBUG is on.
 """
 
+import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from inti.rilis import rilis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +50,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # Background work (public PDF reports): Django's task framework (backport) with its
+    # database backend; the worker is `manage.py db_worker` (docs/OPERATIONS.md).
+    "django_tasks",
+    "django_tasks_db",
     "kotaku",
     "desa",
     "kolaborasi",
@@ -58,11 +65,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HEAD answered wherever GET is (inti/middleware.py).
+    "inti.middleware.HeadSebagaiGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store for logged-in users; database outage → 503 page.
+    "inti.middleware.TanpaSimpanMiddleware",
+    "inti.middleware.GangguanDatabaseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -99,7 +111,46 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
+# Timeouts (PostgreSQL; docs/OPERATIONS.md): a frozen or unreachable database must fail a
+# request fast (the Indonesian 503 page), not hang a gunicorn worker until it is killed.
+# Web processes get DB_STATEMENT_TIMEOUT (seconds, below gunicorn's timeout); management
+# commands (imports, backups, the background worker, migrations) get
+# DB_COMMAND_STATEMENT_TIMEOUT (0 = none).
+DB_CONNECT_TIMEOUT = env.int("DB_CONNECT_TIMEOUT", default=5)
+DB_STATEMENT_TIMEOUT = env.float("DB_STATEMENT_TIMEOUT", default=25.0)
+DB_COMMAND_STATEMENT_TIMEOUT = env.float("DB_COMMAND_STATEMENT_TIMEOUT", default=0.0)
+HEALTHZ_DB_TIMEOUT_MS = env.int("HEALTHZ_DB_TIMEOUT_MS", default=2000)
+_management_command = (Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1
+                       and sys.argv[1] not in ("runserver", "testserver"))
+
+
+def _postgres_timeouts(config: dict) -> None:
+    if "postgresql" not in config.get("ENGINE", ""):
+        return
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    seconds = DB_COMMAND_STATEMENT_TIMEOUT if _management_command else DB_STATEMENT_TIMEOUT
+    if seconds > 0:
+        flag = f"-c statement_timeout={int(seconds * 1000)}"
+        options["options"] = f"{options.get('options', '')} {flag}".strip()
+
+
+_postgres_timeouts(DATABASES["default"])
+
+# Every cache key carries the release (inti/rilis.py): after a deploy nothing cached by the
+# previous code or templates is ever served. RELEASE defaults to a hash of the code.
+RELEASE = rilis(BASE_DIR, env.str("RELEASE", default=""))
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kotaku")}
+CACHES["default"]["KEY_PREFIX"] = f"kotaku-{RELEASE}"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache is optional (inti/cache_opsional.py): short timeouts, an outage is a miss, one
+    # warning per outage. Seconds; well under one so a hung Redis costs a page little.
+    CACHES["default"]["BACKEND"] = "inti.cache_opsional.CacheTahanGangguan"
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.3),
+        "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+        "breaker_seconds": env.float("CACHE_BREAKER_SECONDS", default=10.0),
+    })
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses logins while a username/IP pair is locked out.
@@ -159,13 +210,35 @@ SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="keamanan@kotaku-jiwan.ex
 # Show the "demo data" banner while the seeded demo set is in the database.
 SHOW_DEMO_BANNER = env.bool("SHOW_DEMO_BANNER", default=True)
 
-# Public feedback (kolaborasi/masukan.py): attempts per address per window (counted in the
+# Public feedback (publikasi/masukan.py): attempts per address per window (counted in the
 # cache: use a shared cache such as Redis when several processes serve), and how long a
 # person takes at least / at most to fill in the form.
 MASUKAN_BATAS = env.int("MASUKAN_BATAS", default=5)
 MASUKAN_JENDELA_DETIK = env.int("MASUKAN_JENDELA_DETIK", default=600)
 MASUKAN_MIN_DETIK = env.float("MASUKAN_MIN_DETIK", default=3.0)
 MASUKAN_MAKS_JAM = env.float("MASUKAN_MAKS_JAM", default=24.0)
+
+# Background tasks: the database queue in production (a `db_worker` process runs them);
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each task inside the
+# request that enqueues it (tests, a one-process setup).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
+                                        default="django_tasks_db.backend.DatabaseBackend")}}
+# Confirmed imports of more rows than this run in the background worker, with a status page
+# (kotaku/impor/latar.py); smaller ones inside the request.
+IMPOR_LATAR_BARIS = env.int("IMPOR_LATAR_BARIS", default=500)
+# Public PDF reports (kotaku/laporan_latar.py): requests per address per window, counted in
+# the cache (no limit while the cache is down).
+LAPORAN_BATAS = env.int("LAPORAN_BATAS", default=30)
+LAPORAN_JENDELA_DETIK = env.int("LAPORAN_JENDELA_DETIK", default=600)
+
+# Separation of duties: an assessment is verified by a second person, never by its creator or
+# whoever saved it last; editing a verified assessment reopens it. False only for a
+# one-person test or demo setup.
+VERIFIKASI_DUA_ORANG = env.bool("VERIFIKASI_DUA_ORANG", default=True)
+
+# Seconds a client is told to wait (Retry-After) when the database cannot be reached: the
+# Indonesian 503 page (inti/galat.py) reloads itself after that long.
+RETRY_AFTER_DETIK = env.int("RETRY_AFTER_DETIK", default=30)
 
 LOGGING = {
     "version": 1,
@@ -217,29 +290,44 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/terkunci.html"
+# Per-account slow-down across addresses instead of a lock (inti/masuk.py): after this many
+# failures for one username in the window, each attempt waits 2, 4, ... up to MAKS seconds;
+# a browser that logged in to the account before is never slowed.
+LOGIN_LAMBAT_SETELAH = env.int("LOGIN_LAMBAT_SETELAH", default=10)
+LOGIN_LAMBAT_JENDELA_DETIK = env.int("LOGIN_LAMBAT_JENDELA_DETIK", default=900)
+LOGIN_LAMBAT_MAKS_DETIK = env.int("LOGIN_LAMBAT_MAKS_DETIK", default=60)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "kotaku.forms.axes_username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (nginx alone: 1).
+# One client-address function (inti/klien.py) reads it for the login lockout, the rate limits
+# and the audit; 0 (default) ignores the header and uses REMOTE_ADDR. AXES_PROXY_COUNT is the
+# old name, still read.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "inti.klien.alamat_klien"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx/fetch read the token from the form, not the cookie
 
-# --- Scale (issue 8): dashboard cache; see anggaran/cache.py and docs/DEPLOYMENT.md ---------
+# --- Scale (issue 8): dashboard cache; see inti/cache.py and docs/DEPLOYMENT.md ---------
 # Unset: dashboard aggregates are cached only when CACHE_URL is a shared cache (Redis, ...),
 # so an invalidation reaches every app server. True/False forces it on or off.
 DASHBOARD_CACHE = env.bool("DASHBOARD_CACHE", default=None)
 DASHBOARD_CACHE_TIMEOUT = env.int("DASHBOARD_CACHE_TIMEOUT", default=6 * 60 * 60)
+# Where the dashboards' data version is kept (a one-row table; issue 18).
+DATA_VERSION_MODEL = "kotaku.VersiData"
 
 # --- Scale-out (issue 8; docs/DEPLOYMENT.md): each is a configuration change ----------------
-# A read replica for the public pages (anonymous GET/HEAD reads; see kotaku/db_router.py).
+# A read replica for the public pages (anonymous GET/HEAD reads; see inti/db_router.py).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    _postgres_timeouts(DATABASES["replica"])
     DATABASE_ROUTERS = ["inti.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Background tasks run inside the request that enqueues them (no worker process in tests).
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from kotaku.settings import *  # noqa: E402,F403
 from kotaku.settings import BASE_DIR  # noqa: E402

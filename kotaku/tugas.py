@@ -179,7 +179,7 @@ def ringkasan_tugas(user, today: dt.date | None = None) -> RingkasanTugas:
 
 class PilihDesaForm(FilterForm):
     """In the summary, the task card of one desa (``?desa=``): a select while the writable
-    desa are few, else typed with suggestions (``kotaku.pilihan``)."""
+    desa are few, else typed with suggestions (``inti.pilihan``)."""
 
     desa = DesaPilihanField(
         queryset=Desa.objects.none(), to_field_name="kode_wilayah", required=False,

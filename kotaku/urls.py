@@ -33,16 +33,19 @@ urlpatterns = [
     path("dampak/", views_dashboard.dampak, name="dampak"),
     path("ekspor/pendanaan.csv", views_ekspor.pendanaan_csv, name="ekspor_pendanaan"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("tugas-saya/", views.tugas_saya, name="tugas_saya"),
-    # Suggestions for the desa / stakeholder text fields at national scale (kotaku/pilihan.py).
+    # Suggestions for the desa / stakeholder text fields at national scale (inti/pilihan.py).
     path("saran/desa/", views_saran.saran_desa, name="saran_desa"),
     path("saran/pemangku/", views_saran.saran_pemangku, name="saran_pemangku"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(
+        views.MasukView.as_view(
             template_name="registration/login.html", authentication_form=LoginForm,
             redirect_authenticated_user=True,
+            # Not Django's PUT-as-POST: like every view, the login page refuses PUT (405).
+            http_method_names=["get", "post", "head", "options"],
         ),
         name="login",
     ),
@@ -50,6 +53,7 @@ urlpatterns = [
     # Spreadsheet import (dry run → confirm), templates, exports in the import layout.
     path("impor/", views_impor.unggah, name="impor"),
     path("impor/konfirmasi/", views_impor.konfirmasi, name="impor_konfirmasi"),
+    path("impor/status/<int:pk>/", views_impor.status, name="impor_status"),
     re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
             views_impor.templat_berkas, name="impor_templat"),
     re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
@@ -83,3 +87,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Indonesian error pages; a database outage is a 503 with Retry-After (inti/galat.py).
+handler400 = "inti.galat.bad_request"
+handler403 = "inti.galat.permission_denied"
+handler404 = "inti.galat.page_not_found"
+handler500 = "inti.galat.server_error"

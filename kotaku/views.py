@@ -1,29 +1,54 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from desa import akses
+from inti import cache as dasbor_cache
+from inti import masuk
 from kotaku import tugas
+
+
+def _cache_state() -> str:
+    """The shared cache's state for ``/healthz`` (never fails the check: the cache is
+    optional, pages are computed without it)."""
+    from django.core.cache import cache
+
+    periksa = getattr(cache, "periksa", None)
+    if periksa is None:
+        return "lokal" if not dasbor_cache.enabled() else "ok"
+    return "ok" if periksa() else "tidak tersedia"
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and benchmarks: 200 once the database answers, 503 otherwise."""
+    """For load balancers (GET or HEAD): 200 once the database answers a ``SELECT 1`` within
+    ``HEALTHZ_DB_TIMEOUT_MS`` (PostgreSQL: a local statement timeout; the connect timeout is
+    ``DB_CONNECT_TIMEOUT``), 503 otherwise. The cache's state is reported, not judged."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL statement_timeout = %s",
+                                   [int(settings.HEALTHZ_DB_TIMEOUT_MS)])
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return HttpResponse("db error\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        response = HttpResponse(f"db error\ncache: {_cache_state()}\n", status=503,
+                                content_type="text/plain")
+        response["Retry-After"] = str(settings.RETRY_AFTER_DETIK)
+        return response
+    return HttpResponse(f"ok\ndatabase: ok\ncache: {_cache_state()}\n",
+                        content_type="text/plain")
 
 
 @require_GET
@@ -81,3 +106,50 @@ def tugas_saya(request):
         "stale_days": tugas.STALE_DAYS,
         "today": today,
     })
+
+
+class MasukView(auth_views.LoginView):
+    """The login page. After logging in (without a ``next``), each role lands where its work
+    is (issue 17): facilitators and admins on "Tugas saya", a verifier on the verification
+    queue, an official (Pimpinan) on the dashboards instead of an empty task list. It also
+    remembers the browser as a known device for the account on success (it is then
+    never slowed down by others' failures; inti/masuk.py)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        username = form.get_user().get_username()
+        masuk.lupakan(username)
+        masuk.tandai_perangkat(self.request, response, username)
+        return response
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if not (akses.can_write_anything(user) or akses.is_admin(user)):
+            if akses.is_verifikator(user):
+                return reverse("desa:antrian_verifikasi")
+            if akses.is_pimpinan(user):
+                return reverse("beranda")
+        return super().get_default_redirect_url()
+
+
+@require_GET
+def service_worker(request):
+    """The offline service worker (``static/js/sw.js``), served from the site root so that
+    its scope is the whole portal; never cached long, so a new version reaches phones."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    path = finders.find("js/sw.js")
+    if path:
+        with open(path, encoding="utf-8") as fh:
+            source = fh.read()
+    else:  # collected static files only (production)
+        with staticfiles_storage.open("js/sw.js") as fh:
+            source = fh.read().decode("utf-8")
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") \
+        else "/" + settings.STATIC_URL
+    response = HttpResponse(source.replace('"/static/', '"' + static_url),
+                            content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

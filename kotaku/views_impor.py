@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +27,8 @@ from inti.exports import export_response
 from inti.forms_base import BootstrapFormMixin
 from inti.impor import berkas
 from inti.impor.nilai import LOCALES
-from kotaku.impor import layanan, templat
+from kotaku.impor import latar, layanan, templat
+from kotaku.models import ImporLatar
 
 SESSION_KEY = "kotaku_impor"
 JENIS_PILIHAN = [
@@ -72,12 +73,12 @@ class ImporForm(BootstrapFormMixin, forms.Form):
         return {"nama": (upload.name or "berkas")[:200], "isi": content}
 
 
-def _simpan_sesi(request, data: dict) -> str:
+def _simpan_sesi(request, data: dict, baris: int = 0) -> str:
     content = data["isi"]
     sidik = hashlib.sha256(content).hexdigest()
     request.session[SESSION_KEY] = {
         "isi": base64.b64encode(content).decode("ascii"), "nama": data["nama"],
-        "jenis": data["jenis"], "locale": data["locale"], "sidik": sidik,
+        "jenis": data["jenis"], "locale": data["locale"], "sidik": sidik, "baris": baris,
     }
     return sidik
 
@@ -122,7 +123,7 @@ def unggah(request):
                                         data["locale"], request.user)
             sidik = None
             if rencana.ok and rencana.ada_perubahan:
-                sidik = _simpan_sesi(request, data)
+                sidik = _simpan_sesi(request, data, len(rencana.items))
             else:
                 request.session.pop(SESSION_KEY, None)
             return _halaman_rencana(request, rencana, data, sidik)
@@ -140,6 +141,12 @@ def konfirmasi(request):
         messages.error(request, _("Pratinjau impor sudah tidak berlaku (berkas lain telah "
                                   "diunggah, atau sesi berakhir). Unggah ulang berkasnya."))
         return redirect("impor")
+    baris = data.get("baris") if isinstance(data.get("baris"), int) else 0
+    if baris > latar.ambang_baris():
+        # Too long for a web request: the background worker imports, a page shows progress.
+        request.session.pop(SESSION_KEY, None)
+        job = latar.antrekan(request.user, data, baris)
+        return redirect("impor_status", pk=job.pk)
     rencana = layanan.impor(data["isi"], data["nama"], data["jenis"], data["locale"],
                             request.user)
     if not rencana.diterapkan:
@@ -154,6 +161,19 @@ def konfirmasi(request):
         "Impor \u201c%(nama)s\u201d selesai: %(buat)s baru, %(ubah)s diubah, %(tetap)s tidak "
         "berubah.") % {"nama": data["nama"], **j})
     return redirect("impor")
+
+
+@require_GET
+@writer_required
+def status(request, pk: int):
+    """Progress of a background import (its owner only: anyone else gets 404)."""
+    job = get_object_or_404(ImporLatar.objects.defer("isi"), pk=pk, user=request.user)
+    selesai = job.status in (ImporLatar.Status.SELESAI, ImporLatar.Status.GAGAL)
+    response = render(request, "impor/status.html", {
+        "job": job, "selesai": selesai, "detik": 3, "S": ImporLatar.Status})
+    if not selesai:
+        response["Retry-After"] = "3"
+    return response
 
 
 @require_GET

@@ -1,50 +1,70 @@
 """Printable reports (PDF, WeasyPrint): a desa profile and the district (kecamatan) report.
 
 Public, like the pages they mirror: only verified assessments and public funding data, no
-personal data. A PDF takes a second or two to build, so when the dashboards' shared cache is
-on (``anggaran.cache``) the bytes are cached under the data version: any committed change
-makes the next request build a fresh report.
+personal data. A PDF takes seconds to minutes to build, so it is built once per data version
+by the background worker and stored (``kotaku.laporan_latar``); requests are rate-limited per
+client address (``LAPORAN_BATAS`` per ``LAPORAN_JENDELA_DETIK``).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from desa.models import Desa, Kecamatan
 from inti import cache as dasbor_cache
-from inti.pdf import render_pdf
-from kotaku import laporan
+from inti.galat import terlalu_sering
+from inti.klien import alamat_klien
+from kotaku import laporan_latar
+from kotaku.models import LaporanPdf
+from publikasi.masukan import hash_ip
 
 logger = logging.getLogger(__name__)
-CACHE_TIMEOUT = 6 * 60 * 60
+SEGARKAN_DETIK = 3
 
 
-def _pdf(request, key: str, filename: str, build) -> HttpResponse:
-    cache_key = None
-    content = None
-    if dasbor_cache.enabled():
+def _boleh(request) -> bool:
+    """Count one report request from this client address; False once over the limit.
+    Cache outage: no limit (the build-once rows still bound the work)."""
+    key = "kotaku:laporan:batas:" + hash_ip(alamat_klien(request))
+    window = int(settings.LAPORAN_JENDELA_DETIK)
+    try:
+        cache.add(key, 0, timeout=window)
         try:
-            cache_key = f"kotaku:laporan:{key}:{dasbor_cache.data_version()}"
-            content = cache.get(cache_key)
-        except Exception:  # noqa: BLE001 - cache down: build the report, stay correct
-            cache_key = None
+            n = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=window)
+            n = 1
+    except Exception:  # noqa: BLE001
+        return True
+    return n <= int(settings.LAPORAN_BATAS)
+
+
+def _pdf(request, jenis: str, kode: str, filename: str) -> HttpResponse:
+    """Serve the report built for the current data version, or the "being prepared" page
+    while the background worker builds it (built once, whoever asks; see laporan_latar)."""
+    if not _boleh(request):
+        return terlalu_sering(request, int(settings.LAPORAN_JENDELA_DETIK))
+    row = laporan_latar.minta(jenis, kode, dasbor_cache.data_version())
+    content = laporan_latar.baca(row) if row.status == LaporanPdf.Status.SIAP else None
     if content is None:
-        started = time.monotonic()
-        content = build()
-        logger.info("laporan %s: %.2f s, %d bytes", key, time.monotonic() - started,
-                    len(content))
-        if cache_key:
-            try:
-                cache.set(cache_key, content, CACHE_TIMEOUT)
-            except Exception:  # noqa: BLE001
-                logger.warning("Cache unavailable: report %s not stored", key)
+        if row.status == LaporanPdf.Status.SIAP:  # its file vanished: build it again
+            LaporanPdf.objects.filter(pk=row.pk).delete()
+            row = laporan_latar.minta(jenis, kode, row.versi)
+            content = laporan_latar.baca(row) if row.status == LaporanPdf.Status.SIAP else None
+    if content is None:
+        response = render(request, "laporan/disiapkan.html", {
+            "gagal": row.status == LaporanPdf.Status.GAGAL, "detik": SEGARKAN_DETIK,
+            "filename": filename}, status=202)
+        response["Retry-After"] = str(SEGARKAN_DETIK)
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         bool(request.GET.get("unduh")), filename)
@@ -56,15 +76,12 @@ def _pdf(request, key: str, filename: str, build) -> HttpResponse:
 def laporan_desa(request, kode: str):
     desa = get_object_or_404(Desa.objects.select_related("kecamatan__kabupaten__provinsi"),
                              kode_wilayah=kode)
-    return _pdf(request, f"desa:{desa.kode_wilayah}", f"profil-desa-{desa.kode_wilayah}.pdf",
-                lambda: render_pdf("laporan/desa.html", laporan.data_desa(desa), request))
+    return _pdf(request, "desa", desa.kode_wilayah, f"profil-desa-{desa.kode_wilayah}.pdf")
 
 
 @require_GET
 def laporan_kecamatan(request, kode: str):
     kecamatan = get_object_or_404(Kecamatan.objects.select_related("kabupaten"),
                                   kode_wilayah=kode)
-    return _pdf(request, f"kecamatan:{kecamatan.kode_wilayah}",
-                f"laporan-kecamatan-{kecamatan.kode_wilayah}.pdf",
-                lambda: render_pdf("laporan/kecamatan.html",
-                                   laporan.data_kecamatan(kecamatan), request))
+    return _pdf(request, "kecamatan", kecamatan.kode_wilayah,
+                f"laporan-kecamatan-{kecamatan.kode_wilayah}.pdf")

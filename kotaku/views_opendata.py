@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -272,7 +272,24 @@ def indeks(request):
                                                        args=[d.kode_wilayah, fmt]))
                for fmt in ("json", "csv")}} for d in desa},
     }
-    return _headers(_json(request, data, "data-terbuka.json"))
+    if _mau_html(request):
+        # People (a browser) get a page: what each file holds, formats, licence, links
+        # (issue 17); programs keep the JSON (no Accept: text/html, or ?format=json).
+        response = render(request, "data_terbuka.html", {
+            "metadata": data["metadata"], "kecamatan": data["kecamatan"], "desa": data["desa"],
+            "json_url": request.path + "?format=json"})
+        response["Vary"] = "Accept"
+        return response
+    response = _headers(_json(request, data, "data-terbuka.json"))
+    response["Vary"] = "Accept"
+    return response
+
+
+def _mau_html(request) -> bool:
+    if request.GET.get("format") == "json":
+        return False
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""Suggestions for the desa and stakeholder text fields (``kotaku.pilihan``; ``js/saran.js``).
+"""Suggestions for the desa and stakeholder text fields (``inti.pilihan``; ``js/saran.js``).
 
 Public, GET only, bounded: at least :data:`MIN_HURUF` characters, at most :data:`MAKS_SARAN`
 rows, one query. Only public data: a desa's name, code and region; a stakeholder's name,

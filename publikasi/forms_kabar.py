@@ -1,21 +1,24 @@
 """Forms of the stories (facilitators and admins) and of the public feedback (no account).
 
 A story's desa and stakeholders are a ``<select multiple>`` while the choices are few and one
-text input per row with suggestions at national scale (``kotaku.pilihan``). The activities
+text input per row with suggestions at national scale (``inti.pilihan``). The activities
 are then offered for the story's own desa only (saved or posted), not for every writable one.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from anggaran.models import Kegiatan
 from desa import akses
 from inti import images
+from inti.angka import is_id_text
 from inti.forms_base import BootstrapFormMixin
 from inti.pilihan import DesaPilihanBanyakField, PemangkuPilihanBanyakField, PilihanBesarFormMixin
+from inti.teks import hapus_kontrol
 from kolaborasi.models import PemangkuKepentingan
 
 from . import masukan as layanan
@@ -35,7 +38,7 @@ class PilihanBanyakField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value or ():
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and not -MAX_PK <= int(text) <= MAX_PK:
+            if is_id_text(text) and not -MAX_PK <= int(text) <= MAX_PK:
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"],
                                             code="invalid_pk_value", params={"pk": text[:20]})
         return super()._check_values(value)
@@ -47,7 +50,7 @@ class KegiatanChoiceField(PilihanBanyakField):
 
 
 class FotoField(forms.FileField):
-    """An optional photo, validated and re-encoded by ``anggaran.images``."""
+    """An optional photo, validated and re-encoded by ``inti.images``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -137,7 +140,11 @@ class KabarForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
             self.initial["tag_teks"] = ", ".join(t.nama for t in self.instance.tag.all())
 
     def clean_isi(self):
-        return (self.cleaned_data.get("isi") or "").replace("\x00", "").strip()
+        # Control characters never reach the database (nor the rendered HTML and the feed).
+        return hapus_kontrol(self.cleaned_data.get("isi")).strip()
+
+    def clean_judul(self):
+        return hapus_kontrol(self.cleaned_data.get("judul")).strip()
 
     def clean_tag_teks(self):
         tags = parse_tags(self.cleaned_data.get("tag_teks", ""))
@@ -201,22 +208,50 @@ class MasukanForm(BootstrapFormMixin, forms.Form):
             "mb": images.max_upload_mb()}
         self.penolakan: str | None = None
 
+    def full_clean(self):
+        # The cheap checks decide first: a filled honeypot or a bad, early, old or used
+        # token is refused before the photo field opens or decodes any upload (a 190 KB PNG
+        # of 7000×7000 pixels cost 5.7 s and 440 MB before these checks).
+        if self.is_bound:
+            refusal = self._periksa_awal()
+            if refusal is not None:
+                self._errors = ErrorDict()
+                self.cleaned_data = {}
+                self.add_error(None, refusal)
+                return
+        super().full_clean()
+
+    def _periksa_awal(self) -> forms.ValidationError | None:
+        if self.data.get("website"):
+            self.penolakan = "honeypot"
+            return forms.ValidationError(_("Masukan tidak dapat diterima."), code="honeypot")
+        token = self.data.get("mulai", "")
+        try:
+            layanan.periksa_token(token)
+            if layanan.token_terpakai(token):
+                raise layanan.TokenTidakSah("terpakai")
+        except layanan.TokenTidakSah as exc:
+            return self._tolak_token(exc.code)
+        return None
+
+    def _tolak_token(self, code: str) -> forms.ValidationError:
+        self.penolakan = "token" if code == "terpakai" else code
+        messages = {
+            "terlalu_cepat": _("Formulir terkirim terlalu cepat. Periksa pesan Anda, lalu "
+                               "kirim lagi."),
+            "kedaluwarsa": _("Formulir sudah terlalu lama terbuka. Kirim lagi."),
+            "token": _("Formulir tidak lengkap. Muat ulang halaman, lalu kirim lagi."),
+            "terpakai": _("Formulir ini sudah pernah dikirim. Untuk masukan baru, kirim lagi "
+                          "dari formulir ini."),
+        }
+        return forms.ValidationError(messages[code], code=self.penolakan)
+
     def clean(self):
         data = super().clean()
-        if data.get("website"):
-            self.penolakan = "honeypot"
-            raise forms.ValidationError(_("Masukan tidak dapat diterima."), code="honeypot")
-        try:
-            layanan.periksa_token(self.data.get("mulai", ""))
-        except layanan.TokenTidakSah as exc:
-            self.penolakan = exc.code
-            messages = {
-                "terlalu_cepat": _("Formulir terkirim terlalu cepat. Periksa pesan Anda, lalu "
-                                   "kirim lagi."),
-                "kedaluwarsa": _("Formulir sudah terlalu lama terbuka. Kirim lagi."),
-                "token": _("Formulir tidak lengkap. Muat ulang halaman, lalu kirim lagi."),
-            }
-            raise forms.ValidationError(messages[exc.code], code=exc.code) from None
+        # Everything else is valid: use the token up (one message per form shown). Two
+        # requests racing with one token: only the first gets here with True.
+        if not self.errors and not layanan.pakai_token(self.data.get("mulai", "")):
+            raise self._tolak_token("terpakai")
         return data
 
     def token_baru(self):

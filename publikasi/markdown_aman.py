@@ -20,6 +20,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from inti.teks import hapus_kontrol
+
 TAGS = frozenset({"p", "a", "em", "strong", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
                   "code", "pre", "br"})
 ATTRIBUTES = {"a": {"href"}}
@@ -39,13 +41,15 @@ def render(text: str | None) -> SafeString:
     """Markdown → sanitised HTML, safe to put in a page as is."""
     if not text:
         return mark_safe("")
-    text = text.replace("\x00", "")[:MAX_INPUT]
+    text = hapus_kontrol(text)[:MAX_INPUT]
     out = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     out = _HEADING.sub(_shift_heading, out)
     clean = nh3.clean(out, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
                       url_schemes=set(URL_SCHEMES), link_rel=LINK_REL, strip_comments=True)
     # Sanitised by nh3 with the allow-list above: the one place user text is marked safe.
-    return mark_safe(clean)
+    # Control characters go again afterwards: Markdown's own placeholders (\x02, \x03) must
+    # never reach a page or the Atom feed.
+    return mark_safe(hapus_kontrol(clean))
 
 
 def plain(text: str | None, words: int = 40) -> str:

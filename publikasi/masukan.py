@@ -8,9 +8,10 @@ A message from the public passes, in order:
 2. **Honeypot**: a field hidden from people by a CSS class; bots fill it. Filled: refused.
 3. **Minimum fill time**: the form carries a signed timestamp (:func:`buat_token`); a form
    sent back within ``MASUKAN_MIN_DETIK`` seconds was not typed by a person. Refused, as are
-   missing, forged or day-old timestamps.
+   missing, forged or day-old timestamps, and a token that already sent a message
+   (:func:`pakai_token`: single use). Steps 1-3 run before any uploaded photo is opened.
 4. **Length and content**: at most ``PESAN_MAKS`` characters, no NUL bytes, photo checked and
-   re-encoded by ``anggaran.images``.
+   re-encoded by ``inti.images``.
 5. **Links and spam patterns** (:func:`nilai`): the configurable ``PolaSpam`` patterns
    (gambling spam in Indonesian, link shorteners) add up a weight; reaching ``SPAM_AMBANG``
    files the message as spam, a lower weight or any link holds it with the reason.
@@ -21,8 +22,10 @@ Markdown, no links made clickable). The sender's address is stored only as a sal
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import secrets
 import time
 import unicodedata
 from collections import Counter
@@ -38,6 +41,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from inti.klien import alamat_klien
 from inti.services import ServiceError
 
 from .models import JenisPola, Masukan, PolaSpam, StatusMasukan
@@ -48,6 +52,7 @@ SPAM_AMBANG = 3
 _TOKEN_SALT = "kotaku.kolaborasi.masukan.waktu"
 _IP_SALT = "kotaku.kolaborasi.masukan.ip"
 _BATAS_KEY = "kotaku:masukan:batas:{}"
+_TOKEN_KEY = "kotaku:masukan:token:{}"
 
 
 def batas() -> int:
@@ -70,16 +75,9 @@ def maks_detik() -> float:
 
 
 def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the right address of X-Forwarded-For when the
-    portal runs behind ``AXES_IPWARE_PROXY_COUNT`` trusted proxies (same setting as login
-    throttling, so both agree on who a client is)."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if p.strip()]
-        if len(chain) >= proxies:
-            return chain[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+    """The client's address: the portal's one function (``inti.klien``), which the login
+    lockout and the audit use too (``TRUSTED_PROXY_COUNT``)."""
+    return alamat_klien(request)
 
 
 def hash_ip(ip: str) -> str:
@@ -102,8 +100,8 @@ def catat_percobaan(ip_hash: str) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=jendela_detik())
             n = 1
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: feedback rate limit not applied", exc_info=True)
+    except Exception:  # noqa: BLE001 - the cache backend logs the outage once
+        logger.debug("Cache unavailable: feedback rate limit not applied")
         return True
     return n <= batas()
 
@@ -112,9 +110,39 @@ def catat_percobaan(ip_hash: str) -> bool:
 
 
 def buat_token(sekarang: float | None = None) -> str:
-    """The signed time the form was shown (sent back in a hidden field)."""
-    return signing.dumps({"t": round(sekarang if sekarang is not None else time.time(), 3)},
+    """The signed time the form was shown (sent back in a hidden field), with a random nonce
+    so that every token is distinct and can be used once (:func:`pakai_token`)."""
+    return signing.dumps({"t": round(sekarang if sekarang is not None else time.time(), 3),
+                          "n": secrets.token_hex(6)},
                          salt=_TOKEN_SALT, compress=False)
+
+
+def _kunci_token(token: str) -> str:
+    return _TOKEN_KEY.format(hashlib.sha256(token.encode()).hexdigest()[:32])
+
+
+def token_terpakai(token: str) -> bool:
+    """Whether a message was already accepted with this token (a replayed form)."""
+    try:
+        return bool(cache.get(_kunci_token(token)))
+    except Exception:  # noqa: BLE001 - cache down: the other layers still apply
+        return False
+
+
+def pakai_token(token: str) -> bool:
+    """Mark the token used; False when it already was (another request got there first).
+
+    Tokens were good for a day from any address; now each sends one message. Kept in the
+    cache for the token's lifetime. Without a cache (outage) the token is let through: the
+    rate limit and moderation still apply.
+    """
+    key = _kunci_token(token)
+    try:
+        if cache.add(key, 1, timeout=int(maks_detik()) + 60):
+            return True
+        return not cache.get(key)  # not stored because the cache is down: let it through
+    except Exception:  # noqa: BLE001
+        return True
 
 
 class TokenTidakSah(Exception):
@@ -154,10 +182,59 @@ _LINK = re.compile(
     re.IGNORECASE)
 
 
+# Any host name with a top-level domain of letters (``situs-judi.casino``), not only the
+# common ones above; numbers such as "Rp 1.500.000" have no letters after their last dot.
+_DOMAIN = re.compile(r"(?<![\w.@-])([a-z0-9][a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})*"
+                     r"\.[a-z]{2,24}(?![\w-])(?:/\S*)?")
+# Address abbreviations written without a space ("Jl.Merdeka", "Ds.Bibrik") are not hosts.
+_SINGKATAN = {"jl", "jln", "gg", "ds", "dsn", "kel", "kec", "kab", "prov", "no", "rt", "rw",
+              "dr", "ir", "h", "hj", "st", "sdr", "bpk", "ibu", "pak", "bu", "dll", "dsb", "dst",
+              "mis", "yth", "tgl", "th", "kp", "perum", "blok"}
+
+
 def normalisasi(text: str) -> str:
     """Fold look-alike characters (fullwidth, bold maths letters), drop invisible ones, and
     ignore case, so ``ＳＬＯＴ`` and ``s\u200blot`` match ``slot``."""
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+# Letters from other scripts that look like Latin ones (a subset of Unicode's confusables
+# list: the Cyrillic and Greek letters spam uses), after NFKC and casefold.
+_MIRIP = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "һ": "h",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "ı": "i", "ȷ": "j",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "σ": "o",
+})
+# Digits and signs for letters, applied only inside words that mix them with letters
+# ("g4c0r", "sl0t", "m4xw1n"), so "RT 03" stays as it is.
+_ANGKA_HURUF = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                              "@": "a", "$": "s", "!": "i", "|": "l"})
+_KATA_CAMPUR = re.compile(r"[\w@$!|]*(?:[a-z][\w@$!|]*[0-9@$!|]|[0-9@$!|][\w@$!|]*[a-z])"
+                          r"[\w@$!|]*")
+# Letters spelled out one by one with spaces or signs between them: "s l o t", "s.l.o.t".
+_EJAAN_RENGGANG = re.compile(r"(?<!\w)(?:\w[\s._*\-]){2,}\w(?!\w)")
+# Links written so that a link finder misses them: "gacor88 . vip", "gacor88 [dot] vip".
+_TITIK_SAMARAN = re.compile(r"\s*(?:\[\s*(?:dot|titik)\s*\]|\(\s*(?:dot|titik)\s*\))\s*"
+                            r"|\s+(?:dot|titik)\s+|\s+\.\s+")
+
+
+def kerangka(text: str) -> str:
+    """The message's skeleton for spam matching: :func:`normalisasi`, then look-alike
+    letters from other scripts, digits-for-letters inside mixed words, and letters spaced out
+    one by one joined up (``ѕ l 0 t  g 4 c 0 r`` → ``slot gacor``)."""
+    text = normalisasi(text).translate(_MIRIP)
+    text = _EJAAN_RENGGANG.sub(lambda m: re.sub(r"[\s._*\-]", "", m.group()), text)
+    return _KATA_CAMPUR.sub(_huruf, text)
+
+
+def _huruf(match: re.Match) -> str:
+    # Numbers stuck to a brand are decoration ("gacor88", "slot777"); digits inside are
+    # letters ("g4c0r").
+    word = match.group()
+    core = word.strip("0123456789") or word
+    return core.translate(_ANGKA_HURUF)
 
 
 def _regex(pola: PolaSpam) -> re.Pattern:
@@ -168,8 +245,14 @@ def _regex(pola: PolaSpam) -> re.Pattern:
     return re.compile(escaped)
 
 
+def _domain(text: str) -> bool:
+    return any(m.group(1) not in _SINGKATAN for m in _DOMAIN.finditer(text))
+
+
 def ada_tautan(text: str) -> bool:
-    return bool(_LINK.search(normalisasi(text)))
+    text = normalisasi(text)
+    return bool(_LINK.search(text) or _domain(text)
+                or _domain(_TITIK_SAMARAN.sub(".", text)))
 
 
 @dataclass(frozen=True)
@@ -180,17 +263,36 @@ class Penilaian:
 
 
 def nilai(pesan: str, nama: str = "", pola: list[PolaSpam] | None = None) -> Penilaian:
-    """Judge a message (and the name, where spammers like to put their brand)."""
-    text = normalisasi(f"{nama}\n{pesan}")
+    """Judge a message (and the name, where spammers like to put their brand).
+
+    Each pattern is looked for in the normalised text and in its :func:`kerangka` (disguised
+    spellings); a pattern found only in the skeleton says so in the reason. Any link, on a
+    known top-level domain or not, written plainly or disguised, holds the message for a
+    moderator with the reason "berisi tautan".
+    """
+    raw = f"{nama}\n{pesan}"
+    text = normalisasi(raw)
+    skeleton = kerangka(raw)
     if pola is None:
         pola = list(PolaSpam.objects.filter(aktif=True))
-    matched = [p for p in pola if p.pola.strip() and _regex(p).search(text)]
+    matched, disguised = [], []
+    for p in pola:
+        if not p.pola.strip():
+            continue
+        regex = _regex(p)
+        if regex.search(text):
+            matched.append(p)
+        elif regex.search(skeleton):
+            matched.append(p)
+            disguised.append(p)
     bobot = sum(p.bobot for p in matched)
     reasons = []
     if matched:
         reasons.append(_("pola spam: %(daftar)s") % {
             "daftar": ", ".join(p.pola for p in matched)})
-    if ada_tautan(text):
+    if disguised:
+        reasons.append(_("ejaan disamarkan"))
+    if ada_tautan(raw):
         reasons.append(_("berisi tautan"))
     status = StatusMasukan.SPAM if bobot >= SPAM_AMBANG else StatusMasukan.MENUNGGU
     return Penilaian(status, "; ".join(reasons)[:300], bobot)

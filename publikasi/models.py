@@ -81,7 +81,7 @@ class Kabar(BerSumber):
     """A story by the facilitator team, tied to live data (desa, activities, stakeholders).
 
     ``isi`` is a Markdown subset; it is rendered and sanitised on output
-    (``kolaborasi.markdown.render``), never stored as HTML. ``penulis`` is for staff only:
+    (``publikasi.markdown_aman.render``), never stored as HTML. ``penulis`` is for staff only:
     public pages show the team (``PENULIS_PUBLIK``).
     """
 

@@ -31,6 +31,7 @@ from desa.akses import verifier_required, writer_required
 from desa.models import Desa
 from desa.tingkat import tingkat_per_desa
 from inti.services import ServiceError
+from inti.teks import hapus_kontrol
 from inti.viewutils import clean_params
 from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
 from publikasi.riwayat import riwayat_kabar
@@ -176,10 +177,10 @@ class KabarFeed(Feed):
         return _kabar_publik()[:20]
 
     def item_title(self, item):
-        return item.judul
+        return hapus_kontrol(item.judul)
 
     def item_description(self, item):
-        return render_md(item.isi)
+        return hapus_kontrol(render_md(item.isi))
 
     def item_author_name(self, item):
         return PENULIS_PUBLIK
@@ -191,7 +192,7 @@ class KabarFeed(Feed):
         return max(item.diubah_pada, item.tanggal_terbit)
 
     def item_categories(self, item):
-        return [t.nama for t in item.tag.all()]
+        return [hapus_kontrol(t.nama) for t in item.tag.all()]
 
 
 kabar_feed = require_GET(KabarFeed())
@@ -222,8 +223,8 @@ def _kabar_form(request, kabar: Kabar | None):
     return render(request, "kabar/kabar_form.html", {"form": form, "kabar": kabar})
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kabar_baru(request):
     return _kabar_form(request, None)
 
@@ -232,8 +233,8 @@ def _kabar_for_writer(request, slug) -> Kabar:
     return get_object_or_404(Kabar.objects.for_writer(request.user), slug=slug)
 
 
-@writer_required
 @require_http_methods(["GET", "POST"])
+@writer_required
 def kabar_ubah(request, slug):
     return _kabar_form(request, _kabar_for_writer(request, slug))
 
@@ -297,10 +298,10 @@ def masukan_kirim(request, jenis, pk):
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            # The same thanks whatever the verdict: spammers learn nothing from it.
-            messages.success(request, _("Terima kasih. Masukan Anda sudah kami terima dan akan "
-                                        "tampil setelah diperiksa moderator."))
-            return redirect(target.get_absolute_url() + "#masukan")
+            # The same thanks whatever the verdict: spammers learn nothing from it. It takes
+            # the form's place (kabar/_masukan.html), where the sender is looking, not the
+            # top of a long page (issue 17); static/js/masukan.js does it without reloading.
+            return redirect(target.get_absolute_url() + "?masukan=terkirim#masukan-terkirim")
     status = 400 if form.penolakan in ("honeypot", "token") else 200
     if form.penolakan in ("terlalu_cepat", "kedaluwarsa", "token"):
         form.token_baru()

@@ -1,19 +1,61 @@
 """Shared fixtures: the Jiwan geography and named personas for every role."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from desa import akses
-from desa.models import Desa, Penugasan
+from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Penugasan, Provinsi
 
 PASSWORD = "rahasia-uji-123"
 
 
+def muat_jiwan() -> None:
+    """Kab. Madiun, Kec. Jiwan and its 14 desa, by the production loader (idempotent)."""
+    call_command("muat_wilayah_jiwan", verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the Jiwan regions loaded once per session.
+
+    Loaded once per session (per xdist worker) right after the migrations, the regions are part
+    of the state every ``db`` test's transaction rolls back to, so no test pays for the loader.
+    A transactional test (``transaction=True``, ``transactional_db``, ``live_server``) ends with
+    a flush that empties them: ``jiwan`` then loads them again for the next one.
+    """
+    with django_db_blocker.unblock():
+        muat_jiwan()
+
+
+@pytest.fixture
+def tanpa_wilayah(db):
+    """No regions: the session's Jiwan rows (and their history) are deleted in this test's
+    transaction, whose rollback brings them back for the next test."""
+    for model in (Kawasan, Desa, Kecamatan, Kabupaten, Provinsi):
+        for m in (model.history.model, model):
+            m._default_manager.all()._raw_delete(m._default_manager.db)
+
+
+@pytest.fixture(autouse=True)
+def _wilayah_hanya_bila_diminta(request):
+    """A database test sees the Jiwan regions only if it asks for them (``jiwan``, ``desa_a``
+    …): the others (loaders, national data, empty states) start without regions, as they did
+    when ``jiwan`` ran the loader per test."""
+    names = set(request.fixturenames)
+    uses_db = (request.node.get_closest_marker("django_db") is not None
+               or names & {"db", "transactional_db", "live_server"})
+    if uses_db and "jiwan" not in names:
+        request.getfixturevalue("tanpa_wilayah")
+
+
 @pytest.fixture
 def jiwan(db):
-    """The real 14 desa of Kec. Jiwan, loaded by the production loader."""
-    call_command("muat_wilayah_jiwan", verbosity=0, stdout=open("/dev/null", "w"))
+    """The real 14 desa of Kec. Jiwan (loaded once per session by ``django_db_setup``)."""
+    if not Desa.objects.exists():  # emptied by a transactional test's flush
+        muat_jiwan()
     return Desa.objects.order_by("kode_wilayah")
 
 

@@ -9,6 +9,7 @@ compare the database before and after a refused or failed write.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -51,6 +52,29 @@ def buat_dunia(desa_a, fasilitator_a, desa_b=None) -> SimpleNamespace:
     if desa_b is not None:
         d.penilaian_b = buat_penilaian(buat_lokasi(desa_b, nama="Dusun Kulon"), 2024)
     return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Content-Security-Policy
+# ---------------------------------------------------------------------------------------------
+
+_SCRIPT_TAG = re.compile(r"<script[^>]*>")
+_EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def assert_no_inline_script_or_style(body: str, where: object = "", *,
+                                     json_data: bool = True) -> None:
+    """What the portal's CSP (no ``'unsafe-inline'``) needs from a page's HTML.
+
+    Every ``<script>`` loads a file (or, with ``json_data``, holds ``type="application/json"``
+    data), no element has a ``style`` attribute, and no tag has an inline event handler
+    (``onclick=`` …). ``where`` (a URL or name) is added to the failure message.
+    """
+    for tag in _SCRIPT_TAG.findall(body):
+        assert "src=" in tag or (json_data and 'type="application/json"' in tag), (where, tag)
+    assert "style=" not in body, (where, "style attribute")
+    handler = _EVENT_HANDLER.search(body)
+    assert handler is None, (where, handler and handler.group(0)[:120])
 
 
 # ---------------------------------------------------------------------------------------------

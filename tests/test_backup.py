@@ -147,8 +147,9 @@ def test_round_trip_restores_every_table_and_file(tmp_path, media):
     out = _run("pulihkan", str(target), "--yes", "--hapus-media-lain")
     assert "dipulihkan" in out and "1 berkas media lain dihapus" in out
     after = whole_database()
+    # Sessions end; the dashboards' data version starts anew (never an old number).
     differences = [label for label in before if before[label] != after.get(label)
-                   and label not in ("sessions.Session",)]
+                   and label not in ("sessions.Session", "kotaku.VersiData")]
     assert not differences, {label: ([r for r in before[label] if r not in after[label]][:2],
                                      [r for r in after[label] if r not in before[label]][:2])
                              for label in differences[:4]}

@@ -309,3 +309,21 @@ def test_desa_profile_query_count_does_not_grow(client, demo):
     small = _count(client, url)
     _more_activities(9 * Kegiatan.objects.count())
     assert _count(client, url) == small
+
+
+@pytest.mark.django_db
+def test_duplicate_without_location_flagged_by_desa_criterion_year_and_similar_amount(desa_a):
+    """Issue 17: a double entry typed twice has no location; it is flagged when another
+    activity of the same desa, criterion and year plans a similar amount (within 10 %)."""
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+    dinas = buat_pemangku("Dinas PKP", "opd")
+    a = buat_kegiatan(desa_a, nama="Paving A", lines=[(dinas, "apbd-kab", 24_000_000)])
+    b = buat_kegiatan(desa_a, nama="Paving A lagi", lines=[(dinas, "apbd-kab", 24_000_000)])
+    c = buat_kegiatan(desa_a, nama="Paving kecil", lines=[(dinas, "apbd-kab", 5_000_000)])
+    d = buat_kegiatan(desa_a, nama="Tahun lain", tahun=2019,
+                      lines=[(dinas, "apbd-kab", 24_000_000)])
+    e = buat_kegiatan(desa_a, nama="Hampir sama", lines=[(dinas, "apbd-kab", 22_500_000)])
+    flagged = {k.pk for k in dash.duplikasi()}
+    assert {a.pk, b.pk, e.pk} <= flagged
+    assert c.pk not in flagged and d.pk not in flagged

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.test.utils import override_settings
@@ -68,6 +69,7 @@ def test_middleware_allows_the_replica_for_anonymous_reads_only():
     assert db_router._replica_ok.get() is False  # reset after the request
 
 
+@pytest.mark.django_db  # the data version is read from the database (issue 18)
 def test_cached_aggregates_are_computed_on_the_primary():
     seen = []
 

@@ -1,4 +1,4 @@
-"""kotaku.exports, and list exports holding exactly the filtered rows."""
+"""inti.exports, and list exports holding exactly the filtered rows."""
 
 import csv
 import datetime
@@ -204,7 +204,18 @@ def _prev_clean_text(value):
 
 
 def _prev_defuse(text):
-    return "'" + text if text.startswith(_PREV_FORMULA_PREFIXES) else text
+    # Issue 18: a formula may also start after a separator a spreadsheet splits on (";" ","
+    # tab, line break), after optional spaces; written out character by character.
+    out, at_start = [], True
+    for ch in text:
+        if at_start and ch in _PREV_FORMULA_PREFIXES:
+            out.append("'")
+        out.append(ch)
+        if ch in ";,\t\r\n":
+            at_start = True
+        elif ch not in " \u00a0":
+            at_start = False
+    return "".join(out)
 
 
 def _prev_number(value, kind):

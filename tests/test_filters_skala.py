@@ -1,4 +1,4 @@
-"""Desa and stakeholder choices at national scale (issue 8, kotaku/pilihan.py).
+"""Desa and stakeholder choices at national scale (issue 8, inti/pilihan.py).
 
 Few choices (Jiwan): a plain ``<select>``. Many: a text input with suggestions from
 ``/saran/desa/`` and ``/saran/pemangku/``, resolved on the server. The threshold is lowered
@@ -34,6 +34,7 @@ from tests.anggaran_helpers import (
     line,
 )
 from tests.conftest import BATAS_PILIHAN_UJI
+from tests.keamanan_helpers import assert_no_inline_script_or_style
 from tests.penilaian_helpers import buat_kawasan, buat_lokasi, buat_penilaian
 from tests.test_kegiatan import LIST_QUERIES
 
@@ -79,12 +80,6 @@ def _input(body: str, name: str) -> str:
     return found[0]
 
 
-def _no_inline_script(body: str):
-    for tag in re.findall(r"<script[^>]*>", body):
-        assert "src=" in tag or 'type="application/json"' in tag, tag
-    assert "style=" not in body
-
-
 # ------------------------------------------------------------------------------ small scale
 
 
@@ -117,7 +112,7 @@ def test_large_scale_list_enumerates_no_desa_and_no_stakeholder(client, batas, b
     assert '<datalist id="id_desa_saran"></datalist>' in body
     assert 'data-saran="/saran/pemangku/"' in _input(body, "pemangku")
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
 
 
 @pytest.mark.parametrize("value", ["Bibrik (35.19.09.2014)", "35.19.09.2014", "bibrik",
@@ -196,7 +191,7 @@ def test_other_lists_at_large_scale(client, batas, banyak, desa_a, desa_b, url_n
         assert f'<select name="{name}"' not in body
         assert "data-saran=" in _input(body, name)
     assert "Kampung Uji 17" not in body and body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
     # Filtering by the typed desa works and shows the label again.
     response = client.get(url, {"desa": "Sukolilo (35.19.09.2005)"})
     assert 'value="Sukolilo (35.19.09.2005)"' in _input(_body(response), "desa")
@@ -302,7 +297,7 @@ def test_admin_activity_form_at_large_scale(client_for, admin_user, batas, banya
     assert 'data-saran="/saran/pemangku/"' in _input(body, "dana-0-pemangku")
     assert "Pilih desa dulu" in body and 'data-saran-nilai="kode"' in body
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
 
     # With the desa known (?desa=), its kawasan are offered and no "choose first" box.
     kawasan = buat_kawasan(desa_a)
@@ -370,7 +365,7 @@ def test_year_list_is_cached_and_invalidated_on_commit(shared_cache, dunia, desa
     with django_capture_on_commit_callbacks(execute=True):
         new = buat_kegiatan(desa_a, nama="Baru", tahun=2031)
     assert years() == [(2031, "2031"), (2018, "2018")]
-    # A bulk write sends no signal: its code bumps the version itself (anggaran/cache.py).
+    # A bulk write sends no signal: its code bumps the version itself (inti/cache.py).
     Kegiatan.objects.filter(pk=new.pk).update(tahun_anggaran=2030)
     bump_data_version()
     assert years() == [(2030, "2030"), (2018, "2018")]

@@ -145,7 +145,7 @@ FORMS: dict[str, FormSpec] = {
     "login": FormSpec(
         url=lambda d: reverse("login"), user="anon",
         data=lambda d: {"username": "fasil_a", "password": PASSWORD, "next": "/tugas-saya/"}),
-    # Stories and feedback (kolaborasi/views_kabar.py).
+    # Stories and feedback (publikasi/views_kabar.py).
     "kabar_baru": FormSpec(
         url=lambda d: reverse("kolaborasi:kabar_baru"), user="fasil_a", data=lambda d: _kabar(d)),
     "kabar_ubah": FormSpec(

@@ -43,13 +43,17 @@ def test_visitor_sends_feedback_it_waits_for_moderation_then_shows(client, clien
                                                                    verifikator):
     response = kirim(client, kabar, pesan="Paving sudah rapi, terima kasih tim!", nama="Pak Harjo")
     assert response.status_code == 302
-    assert response["Location"] == kabar.get_absolute_url() + "#masukan"
+    # Issue 17: the thanks replaces the form where the sender is (no jump to a message at the
+    # top of a long page).
+    assert response["Location"] == (kabar.get_absolute_url()
+                                    + "?masukan=terkirim#masukan-terkirim")
     m = Masukan.objects.get()
     assert (m.status, m.kabar, m.nama, m.alasan_tahan) == (
         StatusMasukan.MENUNGGU, kabar, "Pak Harjo", "")
-    page = client.get(kabar.get_absolute_url())
+    page = client.get(response["Location"])
     body = page.content.decode()
     assert "akan tampil setelah diperiksa moderator" in body  # the thank-you message
+    assert 'id="masukan-terkirim"' in body and "data-masukan" not in body  # in the form's place
     assert "Paving sudah rapi" not in body  # not before approval
 
     c = client_for(verifikator)

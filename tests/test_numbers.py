@@ -13,6 +13,7 @@ from inti.numbers import (
     NumberFormatError,
     format_decimal_id,
     format_rupiah,
+    parse_angka,
     parse_decimal,
     parse_rupiah,
 )
@@ -308,3 +309,61 @@ def test_parsers_raise_only_number_format_error(text):
             assert str(exc)
         else:
             assert value.is_finite()
+
+
+# ---------------------------------------------------------------------------------------------
+# parse_angka: entry forms accept exactly what the portal displays (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("1.450", "1450"),  # the portal shows 1450 so
+        ("1.500", "1500"),
+        ("1.218,50", "1218.50"),
+        ("1.218.000", "1218000"),
+        ("1.218.000,5", "1218000.5"),
+        ("1218", "1218"),
+        ("1218,5", "1218.5"),
+        ("0,218", "0.218"),
+        ("1.5", "1.5"),  # a dot that cannot be a grouping is a decimal point
+        ("12.75", "12.75"),
+        ("0.218", "0.218"),  # "0" cannot start a grouped number
+        ("1218.500", "1218.500"),  # 4 digits before the dot: no grouping
+        ("-3", "-3"),
+        (" 76,9 ", "76.9"),
+        ("540,90", "540.90"),
+    ],
+)
+def test_parse_angka_accepts_what_the_portal_displays(text, expected):
+    assert parse_angka(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text,code,fragment",
+    [
+        ("1,218.50", "mixed", "titik untuk ribuan dan koma untuk desimal"),
+        ("1,218,000", "grouping", "koma hanya untuk desimal"),
+        ("1.218.5", "grouping", "kelompok ribuan"),
+        ("12.34.567", "grouping", "kelompok ribuan"),
+        ("1,2.3", "mixed", "tidak dikenali"),
+        ("1e5", "exponent", "eksponen"),
+        ("12 000", "space", "spasi"),
+        ("abc", "invalid", "angka yang valid"),
+        ("", "empty", "kosong"),
+    ],
+)
+def test_parse_angka_refuses_anything_else_with_the_reason(text, code, fragment):
+    with pytest.raises(NumberFormatError) as exc:
+        parse_angka(text)
+    assert exc.value.code == code
+    assert fragment in str(exc.value)
+
+
+@pytest.mark.parametrize("value", ["1450", "1218.5", "0.5", "1218000", "12.75", "99999.99"])
+def test_parse_angka_reads_back_every_displayed_number(value):
+    shown = format_decimal_id(Decimal(value), 2)
+    assert parse_angka(shown) == Decimal(value)
+    whole = format_decimal_id(Decimal(value), 0)
+    assert parse_angka(whole) == Decimal(value).quantize(Decimal(1), rounding="ROUND_HALF_UP")

@@ -160,3 +160,18 @@ def test_kecamatan_export_costs_a_constant_number_of_queries(client, demo):
         buat_kegiatan(d, nama=f"Tambahan {d.nama}", lines=[(pemangku, "csr", 1000)])
     assert Kegiatan.objects.filter(nama__startswith="Tambahan").count() == 5
     assert measure() == before
+
+
+@pytest.mark.django_db
+def test_open_data_index_is_a_page_for_people_and_json_for_programs(client, jiwan):
+    """Issue 17: a browser gets a page (content, formats, licence, links); ?format=json and
+    clients that do not ask for HTML keep the JSON."""
+    page = client.get(reverse("data_terbuka"), HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    body = page.content.decode()
+    assert "Lisensi dan atribusi" in body and "docs/OPEN_DATA.md" not in body
+    assert "/data-terbuka/desa/35.19.09.2014.csv" in body
+    assert "Accept" in page["Vary"]
+    as_json = client.get(reverse("data_terbuka") + "?format=json",
+                         HTTP_ACCEPT="text/html")
+    assert as_json["Content-Type"] == "application/json; charset=utf-8"

@@ -49,7 +49,8 @@ def test_form_scores_kebunan_like_the_engine(rules):
 
 
 @pytest.mark.parametrize("typed,expected", [
-    ("1.218,50", Decimal("1218.50")), ("1,218.50", Decimal("1218.50")), ("1218", Decimal(1218)),
+    ("1.218,50", Decimal("1218.50")), ("1.218", Decimal(1218)), ("1218", Decimal(1218)),
+    ("12.75", Decimal("12.75")), ("1.5", Decimal("1.50")),
     ("76,9", Decimal("76.90")), (" 12 ", Decimal(12)), ("", Decimal(0)),
 ])
 def test_volume_parsing(rules, typed, expected):
@@ -60,14 +61,15 @@ def test_volume_parsing(rules, typed, expected):
     assert form.volume_values()["2a"] == expected
 
 
-def test_whole_numbers_redisplay_without_ambiguous_grouping():
-    # "1.218" would be refused as ambiguous on the next save; the form must show "1218".
+def test_whole_numbers_redisplay_and_read_back():
+    # Issue 17: what the portal shows ("1.218") is read back as it shows it, not refused.
     assert AngkaField().display(Decimal("1218.00")) == "1218"
     assert AngkaField().display(Decimal("1218.50")) == "1.218,50"
     assert BilanganBulatField().display(1218) == "1218"
     assert BilanganBulatField().clean("1218") == 1218
-    with pytest.raises(Exception, match="ambigu"):
-        BilanganBulatField().clean("1.218")
+    assert BilanganBulatField().clean("1.218") == 1218
+    with pytest.raises(Exception, match="tidak dikenali"):
+        BilanganBulatField().clean("1,218.00")
 
 
 def test_form_initial_roundtrip_saves_unchanged(db, desa_a, rules):

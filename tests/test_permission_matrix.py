@@ -1,4 +1,4 @@
-"""The permission matrix: every URL of the project × every role × GET/POST → expected status.
+"""The permission matrix: every URL × every role × GET/POST/PUT/PATCH/DELETE → expected status.
 
 The URL names come from the resolver, so a view added later without an entry in ``MATRIX``
 fails ``test_permission_matrix`` with "add an entry for …": no view can escape the matrix.
@@ -10,6 +10,14 @@ object is not even acknowledged), 403 to a read-only role, 405 to the wrong meth
 an entry says otherwise, so a permitted POST is refused by the form (200) or redirects with a
 message (302); each request runs in a savepoint rolled back afterwards, so one role's write
 never changes what the next role sees.
+
+PUT, PATCH and DELETE: no view accepts them, and the method is checked before anything else
+(every view's ``require_*`` decorator sits outside its ``writer_required``/``verifier_required``),
+so they are 405 for every role, the anonymous visitor included, as GET is on a POST-only
+action. Only two URLs answer otherwise, named in their entries (``other``): ``tugas_saya``
+(Django's ``login_required`` comes first: the anonymous visitor is sent to log in for any method)
+and ``login`` (a logged-in user is sent on before the method is looked at). They never answer
+500, and never write: a request that changes a row outside the session table fails the test.
 """
 
 from __future__ import annotations
@@ -19,8 +27,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.kabar_helpers import (
@@ -35,6 +44,8 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "LOGIN"  # 302 to the login page
 ROLES = ("anon", "fasil_a", "fasil_b", "verif", "pimpinan", "admin")
+#: Methods no view accepts (checked for every URL and role, besides GET and POST).
+OTHER_METHODS = ("put", "patch", "delete")
 SKIPPED_PREFIXES = ("admin/",)
 
 
@@ -88,6 +99,8 @@ class Entry:
     query: Callable = field(default=lambda d: "")
     data: Callable = field(default=lambda d: {})
     why: str = ""
+    #: PUT, PATCH and DELETE (see the module docstring)
+    other: dict = field(default_factory=lambda: every(405))
 
 
 def public(**kw) -> Entry:
@@ -121,6 +134,18 @@ def pk(attr: str) -> Callable:
     return lambda d: {"pk": getattr(d, attr).pk}
 
 
+def impor_latar(d):
+    """A finished background import of fasilitator A (once per matrix world)."""
+    from kotaku.models import ImporLatar
+
+    if not hasattr(d, "impor_latar"):
+        user = d.penilaian.dibuat_oleh
+        d.impor_latar = ImporLatar.objects.create(user=user, nama="besar.xlsx",
+                                                  jenis="penilaian", locale="auto", baris=600,
+                                                  status=ImporLatar.Status.SELESAI)
+    return d.impor_latar
+
+
 def desa_query(d) -> str:
     return f"?desa={d.desa.kode_wilayah}"
 
@@ -132,6 +157,7 @@ MATRIX: dict[str, Entry] = {
     "duplikasi": public(),
     "dampak": public(),
     "healthz": public(),
+    "service_worker": public(why="the offline service worker's script (issue 17)"),
     "security_txt": public(),
     "ekspor_pendanaan": public(why="every funding line as CSV: public programme data"),
     "saran_desa": public(query=lambda d: "?q=bib",
@@ -143,6 +169,9 @@ MATRIX: dict[str, Entry] = {
     "impor": writer_form_own_desa(why="upload and dry run; rows are checked per desa"),
     "impor_konfirmasi": Entry(get=every(405), post=by_role(LOGIN, 302, 302, 403, 403, 302),
                               why="no dry run in the session: back to the upload page"),
+    "impor_status": Entry(kwargs=lambda d: {"pk": impor_latar(d).pk},
+                          get=by_role(LOGIN, 200, 404, 403, 403, 404), post=every(405),
+                          why="a background import's progress: its owner only"),
     "impor_templat": Entry(kwargs=lambda d: {"jenis": "penilaian", "fmt": "xlsx"},
                            get=by_role(LOGIN, 200, 200, 403, 403, 200), post=every(405)),
     "impor_ekspor": Entry(kwargs=lambda d: {"jenis": "kegiatan", "fmt": "csv"},
@@ -155,10 +184,15 @@ MATRIX: dict[str, Entry] = {
     "data_terbuka_kecamatan": public(
         kwargs=lambda d: {"kode": d.desa.kecamatan.kode_wilayah, "fmt": "csv"}),
     "tugas_saya": Entry(get=by_role(LOGIN, 200, 200, 200, 200, 200),
-                        post=by_role(LOGIN, 405, 405, 405, 405, 405)),
+                        post=by_role(LOGIN, 405, 405, 405, 405, 405),
+                        other=by_role(LOGIN, 405, 405, 405, 405, 405),
+                        why="login_required first: any method asks the anonymous visitor to "
+                            "log in"),
     "login": Entry(get=by_role(200, 302, 302, 302, 302, 302),
                    post=by_role(200, 302, 302, 302, 302, 302),
-                   why="a logged-in user is sent on to 'Tugas saya'"),
+                   other=by_role(405, 302, 302, 302, 302, 302),
+                   why="a logged-in user is sent on to 'Tugas saya' (whatever the method); "
+                       "Django's PUT-as-POST is switched off (http_method_names)"),
     "logout": Entry(get=every(405), post=every(302), why="Django's LogoutView is POST-only"),
     # ---------------------------------------------------------------- desa, assessments
     "desa:list": public(),
@@ -171,6 +205,9 @@ MATRIX: dict[str, Entry] = {
     "desa:penilaian_ubah": writer_form(kwargs=pk("penilaian")),
     "desa:penilaian_pratinjau": Entry(kwargs=pk("penilaian"), get=every(405),
                                       post=by_role(LOGIN, 200, 404, 403, 403, 200)),
+    "desa:penilaian_hapus": writer_form(
+        owner_post=302, kwargs=pk("penilaian"),
+        why="a draft: its facilitator (or an admin) confirms, then it is deleted"),
     "desa:penilaian_ajukan": writer_post(kwargs=pk("penilaian")),
     "desa:penilaian_verifikasi": verifier_post(kwargs=pk("penilaian")),
     "desa:penilaian_kembalikan": verifier_post(ok=200, kwargs=pk("penilaian"),
@@ -183,6 +220,11 @@ MATRIX: dict[str, Entry] = {
     "anggaran:kegiatan_baru": writer_form(query=desa_query),
     "anggaran:kegiatan_ubah": writer_form(kwargs=pk("kegiatan")),
     "anggaran:progres_baru": writer_form(kwargs=pk("kegiatan")),
+    "anggaran:kegiatan_hapus": Entry(
+        kwargs=pk("kegiatan"), get=by_role(LOGIN, 403, 404, 403, 403, 200),
+        post=by_role(LOGIN, 403, 404, 403, 403, 302),
+        why="an activity already 'berjalan': only an admin may delete it"),
+    "anggaran:progres_hapus": writer_form(owner_post=302, kwargs=pk("laporan")),
     # ---------------------------------------------------------------- collaboration
     "kolaborasi:pemangku_list": public(),
     "kolaborasi:pemangku_detail": public(kwargs=pk("pemangku")),
@@ -244,13 +286,28 @@ def _matches(expected, response) -> bool:
     return response.status_code == expected
 
 
-def _request(client, method, url, data):
-    """One request whose writes are rolled back afterwards."""
-    with transaction.atomic():
-        response = client.get(url) if method == "get" else client.post(url, data)
+#: Tables a request may write whatever its method (the login session, django-axes' log).
+BOOKKEEPING_TABLES = ("django_session", "axes_")
+
+
+def writes(queries) -> list[str]:
+    """The SQL statements among ``queries`` that change a row of the portal's data."""
+    changing = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip().upper().startswith(changing)
+            and not any(t in q["sql"] for t in BOOKKEEPING_TABLES)]
+
+
+def _request(client, method, url, data, *, no_writes=False):
+    """One request whose writes are rolled back afterwards (``no_writes``: and never made)."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data) if method == "post" else getattr(client, method)(url)
         if response.streaming:
             b"".join(response.streaming_content)  # its queries run inside the savepoint
         transaction.set_rollback(True)
+    if no_writes:
+        assert not writes(queries.captured_queries), (
+            f"{method.upper()} {url} wrote: {writes(queries.captured_queries)}")
     return response
 
 
@@ -268,8 +325,11 @@ def test_permission_matrix(name, dunia, personas):
         client = Client()
         if personas[role] is not None:
             client.force_login(personas[role])
-        for method, expected in (("get", entry.get[role]), ("post", entry.post[role])):
-            response = _request(client, method, url, entry.data(dunia))
+        answers = [("get", entry.get[role]), ("post", entry.post[role])]
+        answers += [(method, entry.other[role]) for method in OTHER_METHODS]
+        for method, expected in answers:
+            response = _request(client, method, url, entry.data(dunia),
+                                no_writes=method in OTHER_METHODS)
             if not _matches(expected, response):
                 failures.append(f"{method.upper()} {url} as {role}: expected {expected}, got "
                                 f"{response.status_code} {response.get('Location', '')}")

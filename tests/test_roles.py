@@ -53,3 +53,24 @@ def test_admin_group_gets_model_permissions():
     assert Group.objects.get(name="Admin").permissions.filter(
         content_type__app_label="desa", codename="change_desa"
     ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona,landing", [
+    ("fasilitator_a", "tugas_saya"), ("verifikator", "desa:antrian_verifikasi"),
+    ("pimpinan", "beranda"), ("admin_user", "tugas_saya")])
+def test_each_role_lands_where_its_work_is_after_login(request, client, persona, landing):
+    """Issue 17: an official used to land on an empty "Tugas saya"."""
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    user = request.getfixturevalue(persona)
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(landing)
+    # An explicit ?next= still wins.
+    client.logout()
+    response = client.post(reverse("login") + "?next=/desa/",
+                           {"username": user.username, "password": PASSWORD})
+    assert response["Location"] == "/desa/"

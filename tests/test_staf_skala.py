@@ -6,7 +6,7 @@
 * The assessment list's "Tambah penilaian": links while the writable desa are few, else a
   typed desa with suggestions (``?tambah=`` redirects to its entry form).
 * Forum, pledge and story forms: desa and stakeholders typed with suggestions beyond the
-  threshold; several of them through ``kotaku.pilihan``'s multi-value fields.
+  threshold; several of them through ``inti.pilihan``'s multi-value fields.
 * The desa list's kecamatan filter: typed code or name beyond the threshold.
 
 The thresholds are lowered here so that a few dozen rows stand for the nation.
@@ -32,6 +32,7 @@ from publikasi.models import Kabar
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
 from tests.conftest import BATAS_PILIHAN_UJI as BATAS
 from tests.conftest import make_user
+from tests.keamanan_helpers import assert_no_inline_script_or_style
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +73,6 @@ def _input(body: str, name: str) -> str:
     found = _inputs(body, name)
     assert len(found) == 1, (name, found)
     return found[0]
-
-
-def _no_inline_script(body: str):
-    for tag in re.findall(r"<script[^>]*>", body):
-        assert "src=" in tag or 'type="application/json"' in tag, tag
-    assert "style=" not in body
 
 
 # ============================================================================== Tugas saya
@@ -143,7 +138,7 @@ def test_admin_summary_counts_and_links(client_for, admin_user, ringkas, jiwan, 
     assert reverse("anggaran:kegiatan_list") + "?status=berjalan" in body
     assert reverse("anggaran:progres_baru", args=[b["kegiatan"].pk]) in body
     assert "Periksa volume 2b" in body
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
 
 
 def test_summary_items_of_a_location(client_for, admin_user, ringkas, desa_a):
@@ -217,7 +212,7 @@ def test_summary_one_desa_card_on_request(client_for, admin_user, ringkas, batas
     field = _input(body, "desa")
     assert 'data-saran="/saran/desa/"' in field and "Kampung Uji 17" not in body
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
     for value in ("Bibrik (35.19.09.2014)", "35.19.09.2014", "bibrik"):
         body = _body(c.get(TUGAS, {"desa": value}))
         assert f'id="h-desa-{desa_a.pk}"' in body, value
@@ -272,7 +267,7 @@ def test_admin_assessment_list_types_the_desa_at_large_scale(client_for, admin_u
     field = _input(body, "tambah")
     assert 'data-saran="/saran/desa/"' in field and "form-control" in field
     assert body.count("js/saran.js") == 1  # the filter's desa field needs it too: once
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
     for value in ("Bibrik (35.19.09.2014)", "35.19.09.2014", "Bibrik"):
         response = c.get(PENILAIAN, {"tambah": value})
         assert response.status_code == 302
@@ -345,7 +340,7 @@ def test_forum_form_at_large_scale(client_for, admin_user, batas, banyak, desa_a
     assert "data-saran-tambah hidden" in body and "Satu pemangku per kotak" in body
     assert "Pilih beberapa dengan Ctrl" not in body
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
 
     dinas, pemdes = banyak["dinas"], banyak["pemdes"]
     uji = PemangkuKepentingan.objects.get(nama="CSR Uji 07")
@@ -413,7 +408,7 @@ def test_pledge_form_at_large_scale(client_for, admin_user, batas, banyak, desa_
     assert 'data-saran="/saran/pemangku/"' in _input(body, "pemangku")
     assert 'value="Bibrik (35.19.09.2014)"' in _input(body, "desa")  # preselected desa
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
     data = {"pemangku": "Dinas PKP", "desa": "35.19.09.2014", "kriteria": "", "tahun": "2018",
             "nilai_rp": "50.000.000", "natura": "", "uraian": "Paving", "forum": ""}
     body = _body(c.post(KOMITMEN, {**data, "pemangku": "Atlantis Corp", "desa": "Atlantis"}))
@@ -447,7 +442,7 @@ def test_story_form_at_large_scale(client_for, admin_user, batas, banyak, desa_a
     assert "<option" not in kegiatan  # none before the story's desa are known
     assert "muncul setelah kabar disimpan" in body
     assert body.count("js/saran.js") == 1
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
 
     # Unknown desa: a message, nothing saved; an activity of a desa not chosen is refused.
     body = _body(c.post(KABAR, _kabar(["Atlantis", "Bibrik"], kegiatan=[k_a.pk])))
@@ -555,7 +550,7 @@ def test_desa_list_kecamatan_at_large_scale(client, batas, banyak_kecamatan, jiw
     field = _input(body, "kecamatan")
     assert "form-control" in field and "placeholder=" in field and "data-saran" not in field
     assert "js/saran.js" not in body
-    _no_inline_script(body)
+    assert_no_inline_script_or_style(body)
     kecamatan = Kecamatan.objects.get(kode_wilayah="35.19.09")
     for value in ("35.19.09", "Jiwan", "Jiwan (35.19.09)", str(kecamatan.pk)):
         response = client.get(DESA, {"kecamatan": value})

@@ -89,8 +89,12 @@ def test_tugas_page(client_for, world, fasilitator_a, verifikator, pimpinan):
     assert reverse("desa:penilaian_ubah", args=[world["returned"].pk]) in body
     assert reverse("anggaran:progres_baru", args=[world["never"].pk]) in body
     assert "Desa lain" not in body
-    assert client_for(verifikator).get(reverse("tugas_saya")).status_code == 200
-    assert client_for(pimpinan).get(reverse("tugas_saya")).status_code == 200
+    verif_page = client_for(verifikator).get(reverse("tugas_saya"))
+    assert verif_page.status_code == 200
+    assert "Menunggu verifikasi" in verif_page.content.decode()  # the verifier's queue
+    pimpinan_page = client_for(pimpinan).get(reverse("tugas_saya"))
+    assert pimpinan_page.status_code == 200
+    assert "Menunggu verifikasi" not in pimpinan_page.content.decode()  # no queue to work
 
 
 @pytest.mark.django_db

@@ -24,6 +24,17 @@ MAX_KOLOM = 100
 MAX_SEL = 2000  # characters in one cell
 # An XLSX is a zip: refuse one whose sheets would inflate beyond this (decompression bomb).
 MAX_UNCOMPRESSED = 60 * 1024 * 1024
+# Row and cell elements the chosen sheet may hold, counted in its XML before openpyxl parses
+# anything: data rows plus room for the blank, formatted rows Excel writes, and the cells of
+# that many rows at a template's width. A 115 KB file of two million empty rows used to take
+# 155 s of parsing; the scan refuses it in a fraction of a second (tests/test_kondisi_sulit).
+MAX_BARIS_FISIK = 2 * MAX_BARIS + 1000
+MAX_SEL_FISIK = MAX_BARIS_FISIK * 40
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_ROW_NUMBER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"(\d{1,12})\"")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_DIMENSION = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"[A-Z]{1,3}\d+(?::[A-Z]{1,3}(\d+))?\"")
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -82,6 +93,12 @@ def _baca_xlsx(content: bytes) -> Tabel:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise BerkasError("Isi berkas XLSX terlalu besar untuk diimpor.")
+            # Before openpyxl opens the workbook: even in read-only mode it scans a sheet
+            # without a <dimension> to the end to size it (20 s for 5 million empty rows).
+            # Every part is counted, whatever its name (the workbook's relations can point a
+            # sheet anywhere in the zip).
+            for info in archive.infolist():
+                _periksa_ukuran(archive, info.filename)
     except zipfile.BadZipFile:
         raise BerkasError("Berkas XLSX rusak atau bukan berkas Excel.") from None
     try:
@@ -125,6 +142,43 @@ def _baca_xlsx(content: bytes) -> Tabel:
     return Tabel(header=[_judul(c) for c in header], rows=rows, format="xlsx")
 
 
+def _periksa_ukuran(archive: zipfile.ZipFile, member: str) -> None:
+    """Count a sheet's rows and cells in its XML, streamed in 1 MB chunks, before openpyxl
+    parses it: the declared dimension first (metadata), then the elements themselves (the
+    dimension is optional and can lie). Refuses as soon as a bound is passed."""
+    pesan = (f"Terlalu banyak baris: paling banyak {MAX_BARIS} baris data per berkas "
+             "(lembar kerja ini jauh lebih besar; hapus baris kosong di bawah data atau bagi "
+             "menjadi beberapa berkas).")
+    rows = cells = 0
+    tail = b""
+    first = True
+    with archive.open(member) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = tail + chunk
+            if first:
+                first = False
+                match = _DIMENSION.search(data[:4096])
+                if match and match.group(1) and int(match.group(1)) > MAX_BARIS_FISIK:
+                    raise BerkasError(pesan)
+            # Count up to the last "<" and keep the rest for the next round: every counted
+            # tag ends before the next "<", so none is cut in two or counted twice.
+            cut = data.rfind(b"<")
+            cut = len(data) if cut < 0 else cut
+            rows += len(_ROW.findall(data, 0, cut))
+            cells += len(_CELL.findall(data, 0, cut))
+            # A row numbered 1,048,576 alone makes openpyxl yield a million empty rows.
+            numbers = _ROW_NUMBER.findall(data, 0, cut)
+            tail = data[cut:]
+            if (rows > MAX_BARIS_FISIK or cells > MAX_SEL_FISIK
+                    or any(int(n) > MAX_BARIS_FISIK for n in numbers)):
+                raise BerkasError(pesan)
+    rows += len(_ROW.findall(tail))
+    cells += len(_CELL.findall(tail))
+    if (rows > MAX_BARIS_FISIK or cells > MAX_SEL_FISIK
+            or any(int(n) > MAX_BARIS_FISIK for n in _ROW_NUMBER.findall(tail))):
+        raise BerkasError(pesan)
+
+
 def _sel_xlsx(value):
     if isinstance(value, str) and len(value) > MAX_SEL:
         raise BerkasError(f"Ada sel yang terlalu panjang (lebih dari {MAX_SEL} karakter).")
@@ -158,6 +212,11 @@ def _baca_csv(content: bytes) -> Tabel:
     text = _decode(content)
     if "\x00" in text:
         raise BerkasError("Berkas berisi karakter NUL: bukan berkas CSV teks.")
+    # 2 MB of bare line breaks is two million rows for the csv module to walk through;
+    # a line count (C speed) bounds it first, with room for multi-line cells.
+    if text.count("\n") > 4 * MAX_BARIS_FISIK:
+        raise BerkasError(f"Terlalu banyak baris: paling banyak {MAX_BARIS} baris data per "
+                          "berkas.")
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         raise BerkasError("Berkas kosong.")

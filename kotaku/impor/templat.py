@@ -1,6 +1,6 @@
 """Import templates (exact columns + one example row) and exports in the import layout.
 
-The exports go through :mod:`kotaku.exports` (``Column`` + ``export_response``), so they look
+The exports go through :mod:`inti.exports` (``Column`` + ``export_response``), so they look
 like every other download of the portal, and their header row is the import's column keys:
 a file exported here can be edited and imported again.
 """

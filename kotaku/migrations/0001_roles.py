@@ -1,5 +1,5 @@
 """Create the four role groups. Their model permissions are granted in later migrations of the
-apps that own the models; object-level rules live in ``kotaku.roles``."""
+apps that own the models; object-level rules live in ``desa.akses``."""
 
 from django.db import migrations
 

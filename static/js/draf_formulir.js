@@ -11,16 +11,31 @@
  * (someone else saved meanwhile), it is restored with its old version, so the server's
  * conflict check shows the differences on the next save instead of overwriting them.
  * data-draf-terikat marks a page re-shown after refused input: it already shows that input.
+ *
+ * Create forms (issue 17: activity with funding lines, progress report, forum, pledge, new
+ * assessment) have no version but a one-time token (hidden input[data-token-kirim]): it is
+ * kept with the input and put back with it, so sending the restored form again can never
+ * make a second record (the server answers with the first). The page a successful send
+ * leads to carries [data-draf-selesai="<token>"] (in its success message); every draft kept
+ * for that token is dropped there (static/js/portal.js, loaded on every page). Funding-line
+ * rows added with "Tambah baris" are added again before the input is put back (the formset's
+ * TOTAL_FORMS is kept too).
  */
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-draf]");
+  var PREFIX = "kotaku:draf:";
   var store = null;
   try { store = window.localStorage; } catch (e) { store = null; }
-  if (!form || !store) { return; }
+  if (!store) { return; }
 
-  var key = "kotaku:draf:" + form.getAttribute("data-draf");
+  var form = document.querySelector("form[data-draf]");
+  if (!form) { return; }
+
+  var key = PREFIX + form.getAttribute("data-draf");
   var versiInput = form.querySelector("input[name=versi]");
+  var tokenInput = form.querySelector("input[data-token-kirim]");
+  // (A hidden input's value is its attribute: keep the page's own token before restoring.)
+  var tokenAwal = tokenInput ? tokenInput.value : "";
   var versi = versiInput ? versiInput.value : "";
   var notice = document.querySelector("[data-draf-pulih]");
 
@@ -76,11 +91,35 @@
     try { return JSON.parse(store.getItem(key)); } catch (e) { return null; }
   }
 
+  function totals() {
+    var out = {};
+    form.querySelectorAll("input[name$='-TOTAL_FORMS']").forEach(function (el) {
+      out[el.name] = el.value;
+    });
+    return out;
+  }
+
+  function addRows(wanted) {
+    // Rows added with "Tambah baris" on the earlier page: add them again (formset.js).
+    Object.keys(wanted || {}).forEach(function (name) {
+      var total = form.querySelector("input[name='" + name + "']");
+      var prefix = name.replace(/-TOTAL_FORMS$/, "");
+      var button = document.querySelector("[data-formset-add='" + prefix + "']");
+      var guard = 60;
+      while (total && button && guard-- > 0 &&
+             parseInt(total.value, 10) < parseInt(wanted[name], 10)) {
+        var before = total.value;
+        button.click();
+        if (total.value === before) { break; }  // at the maximum
+      }
+    });
+  }
+
   function keep(sent) {
     try {
       store.setItem(key, JSON.stringify({
         versi: versiInput ? versiInput.value : "", waktu: Date.now(), terkirim: !!sent,
-        nilai: read(false)}));
+        token: tokenInput ? tokenInput.value : "", baris: totals(), nilai: read(false)}));
     } catch (e) { /* storage full or blocked: the form still works */ }
   }
 
@@ -100,6 +139,7 @@
   }
 
   var draf = load();
+  if (draf && draf.baris && !form.hasAttribute("data-draf-terikat")) { addRows(draf.baris); }
   var saved = read(true);
   if (form.hasAttribute("data-draf-terikat")) {
     keep(false);  // the server refused it: keep what the page shows until it is saved
@@ -110,6 +150,8 @@
     } else {
       write(draf.nilai);
       if (newer && versiInput) { versiInput.value = draf.versi; }
+      // The same one-time token: if the earlier send did arrive, sending again shows it.
+      if (tokenInput && draf.token) { tokenInput.value = draf.token; }
       if (notice) {
         var when = notice.querySelector("[data-draf-waktu]");
         if (when && draf.waktu) {
@@ -122,6 +164,7 @@
           discard.addEventListener("click", function () {
             write(saved);
             if (versiInput) { versiInput.value = versi; }
+            if (tokenInput) { tokenInput.value = tokenAwal; }
             notice.classList.add("d-none");
             recalculate();
             forget();

@@ -29,23 +29,62 @@
       lyr.bindTooltip(esc(p.nama), { sticky: true });
     }
   }).addTo(map);
-  data.features.forEach(function (f) {
-    var t = f.properties.titik;
-    if (t && data.features.length > 1) {
-      L.marker(t, {
-        icon: L.divIcon({ className: "peta-label", html: esc(f.properties.nama), iconSize: null })
-      }).addTo(map);
-    }
+  // Desa names on the map; where two would overlap, the larger desa keeps its name (the
+  // smaller one still has its tooltip and popup). Redone after every zoom (issue 17).
+  var labels = [];
+  layer.eachLayer(function (lyr) {
+    var f = lyr.feature, t = f && f.properties.titik;
+    if (!t || data.features.length < 2) { return; }
+    var b = lyr.getBounds();
+    var size = Math.abs((b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()));
+    var marker = L.marker(t, {
+      icon: L.divIcon({ className: "peta-label", html: esc(f.properties.nama), iconSize: null }),
+      keyboard: false, interactive: false
+    }).addTo(map);
+    labels.push({ marker: marker, size: f.properties.prioritas || size });
   });
+  labels.sort(function (a, b) { return b.size - a.size; });
+  function declutter() {
+    var shown = [];
+    labels.forEach(function (l) {
+      var node = l.marker.getElement();
+      if (!node) { return; }
+      node.classList.remove("peta-label-tersembunyi");
+      var r = node.getBoundingClientRect();
+      var clash = shown.some(function (s) {
+        return r.left < s.right && r.right > s.left && r.top < s.bottom && r.bottom > s.top;
+      });
+      if (clash) { node.classList.add("peta-label-tersembunyi"); } else { shown.push(r); }
+    });
+  }
+  map.on("zoomend moveend", declutter);
   if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [8, 8] }); }
+  declutter();
   var legend = document.getElementById("peta-legenda-data");
   if (legend) {
     var items = JSON.parse(legend.textContent);
     var ctl = L.control({ position: "bottomright" });
     ctl.onAdd = function () {
+      // A button that opens the legend: on a phone it starts closed, so it does not cover
+      // the southern desa (issue 17).
       var div = L.DomUtil.create("div", "peta-legenda");
+      var toggle = L.DomUtil.create("button", "btn btn-sm btn-light peta-legenda-tombol", div);
+      toggle.type = "button";
+      toggle.textContent = "Legenda";
+      var list = L.DomUtil.create("div", "peta-legenda-isi", div);
+      list.id = "peta-legenda-isi";
+      toggle.setAttribute("aria-controls", list.id);
+      var open = el.clientWidth >= 576;
+      function set(state) {
+        open = state;
+        toggle.setAttribute("aria-expanded", String(open));
+        list.classList.toggle("d-none", !open);
+      }
+      set(open);
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.on(toggle, "click", function () { set(!open); });
       items.forEach(function (it) {
-        var row = L.DomUtil.create("div", "", div);
+        var row = L.DomUtil.create("div", "", list);
         var sw = L.DomUtil.create("span", "peta-swatch", row);
         sw.dataset.warna = it.warna;
         sw.textContent = "\u00a0";

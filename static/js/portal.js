@@ -74,3 +74,105 @@
     pending = window.setTimeout(markScrollableTables, 150);
   });
 })();
+
+/* A form is sent once (issue 17): on a slow connection a second tap on "Simpan" used to make
+ * a second record. After the first submit of a POST form its submit buttons are disabled and
+ * the one pressed reads "Mengirim…"; further submits are ignored until the page changes.
+ * The server's one-time token (token_kirim) still answers a repeat that gets through (another
+ * tab, a retry after a timeout) with the first result. The buttons come back after 20 s (a
+ * request that never answers) and when the page is shown again from the back/forward cache.
+ * <form data-kirim-bebas> opts out (forms that stay on the page). */
+(function () {
+  "use strict";
+  var LABEL = "Mengirim…";
+
+  function buttons(form) {
+    return Array.prototype.slice.call(form.querySelectorAll(
+      "button[type=submit], button:not([type]), input[type=submit]")).concat(
+      form.id ? Array.prototype.slice.call(document.querySelectorAll(
+        "[form='" + form.id + "'][type=submit]")) : []);
+  }
+
+  function release(form) {
+    form.removeAttribute("data-mengirim");
+    form.removeAttribute("aria-busy");
+    buttons(form).forEach(function (b) {
+      b.disabled = false;
+      if (b.hasAttribute("data-label-asli")) {
+        if (b.tagName === "INPUT") { b.value = b.getAttribute("data-label-asli"); }
+        else { b.textContent = b.getAttribute("data-label-asli"); }
+        b.removeAttribute("data-label-asli");
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.hasAttribute("data-kirim-bebas")) { return; }
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("data-mengirim")) {
+      event.preventDefault();  // the second tap
+      return;
+    }
+    if (event.defaultPrevented) { return; }  // another script handles this submit
+    var pressed = event.submitter;
+    form.setAttribute("data-mengirim", "");
+    form.setAttribute("aria-busy", "true");
+    // Disabled after the browser has read the form: the pressed button's name/value
+    // ("aksi=ajukan") must still be sent.
+    window.setTimeout(function () {
+      if (!form.hasAttribute("data-mengirim")) { return; }
+      buttons(form).forEach(function (b) {
+        b.disabled = true;
+        if (b === pressed) {
+          b.setAttribute("data-label-asli", b.tagName === "INPUT" ? b.value : b.textContent);
+          if (b.tagName === "INPUT") { b.value = LABEL; } else { b.textContent = LABEL; }
+        }
+      });
+    }, 0);
+    window.setTimeout(function () { release(form); }, 20000);
+  }, false);
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-mengirim]").forEach(release);
+    }
+  });
+})();
+
+/* Input kept on the device for a form (static/js/draf_formulir.js) is dropped once its send
+ * is known to have succeeded: the page it led to names the form's one-time token in
+ * [data-draf-selesai] (the success message). */
+(function () {
+  "use strict";
+  var PREFIX = "kotaku:draf:";
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (!store) { return; }
+  // Drafts whose send is known to have succeeded (this page is where it led).
+  var selesai = Array.prototype.map.call(document.querySelectorAll("[data-draf-selesai]"),
+    function (el) { return el.getAttribute("data-draf-selesai"); });
+  if (selesai.length) {
+    try {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var k = store.key(i);
+        if (k && k.indexOf(PREFIX) === 0) {
+          var kept = JSON.parse(store.getItem(k) || "null");
+          if (kept && kept.token && selesai.indexOf(kept.token) !== -1) { store.removeItem(k); }
+        }
+      }
+    } catch (e) { /* unreadable entry: left alone */ }
+  }
+
+})();
+
+/* A form page opened from the device's cache (offline, static/js/sw.js) carries the token it
+ * was cached with: every freshly opened create form takes a new one-time token here, so two
+ * reports entered offline from the same cached page are two records. (A form shown again
+ * after refused input keeps its token; draf_formulir.js puts back a kept one.) */
+(function () {
+  "use strict";
+  if (!window.crypto || !window.crypto.randomUUID) { return; }
+  document.querySelectorAll("form:not([data-draf-terikat]) input[data-token-kirim]")
+    .forEach(function (input) { input.value = window.crypto.randomUUID(); });
+})();

@@ -1,5 +1,5 @@
 /* Suggestions for the text fields that stand for a long list (desa, stakeholders) at
- * national scale, without inline script (strict CSP). See kotaku/pilihan.py.
+ * national scale, without inline script (strict CSP). See inti/pilihan.py.
  *
  * An <input data-saran="/saran/desa/" list="…_saran"> asks that URL for ?q=<text> a short
  * while after typing stops (2 characters at least; the server answers at most 20 rows) and

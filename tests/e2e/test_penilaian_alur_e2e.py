@@ -53,7 +53,6 @@ def test_facilitator_enters_a_full_assessment(page, page_errors, axe, shot, desa
 
     # Step 2: header and the 16 volumes, with the score recomputed while typing.
     expect(page.locator(".messages")).to_contain_text("Draf penilaian Dusun Krajan")
-    form_url = page.url
     total = page.locator("#skor-ringkasan [data-total]")
     expect(total).to_have_text("0")
     for name, label in HEADER_LABELS.items():
@@ -92,25 +91,16 @@ def test_facilitator_enters_a_full_assessment(page, page_errors, axe, shot, desa
     expect(total).to_have_text("14")
     page_errors.check()
 
-    # The connection drops as the facilitator submits: the input survives on the device.
+    # The connection drops as the facilitator submits: the send waits on the device (the
+    # service worker's queue, issue 17) and goes out when the connection returns.
     page.context.set_offline(True)
     page.get_by_role("button", name="Simpan & ajukan").click()
-    page.wait_for_url("chrome-error://**")
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+    axe(page)
     page.context.set_offline(False)
     page_errors.clear()  # the failed request, logged while offline
-    page.goto(form_url)
-    notice = page.locator("[data-draf-pulih]")
-    expect(notice).to_be_visible()
-    expect(notice).to_contain_text("Data belum tersimpan dipulihkan")
-    expect(page.locator("#id_v_1c")).to_have_value("24")
-    expect(page.locator("#id_jumlah_kk")).to_have_value("58")
-    expect(total).to_have_text("14")  # the live score follows the restored input
-    axe(page)
-    shot(page, "penilaian-form-pulih-360")
-
-    page.get_by_role("button", name="Simpan & ajukan").click()
-    expect(page.locator(".messages")).to_contain_text("diajukan untuk verifikasi")
-    expect(page.locator(".messages")).to_contain_text("Total skor 14")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_text("Menunggu dikirim")).to_have_count(0, timeout=20_000)
     p = Penilaian.objects.get()
     assert p.status == Penilaian.Status.DIAJUKAN and p.total_skor == 14
     assert p.lokasi.nama == "Dusun Krajan" and p.tahun == int(year)
@@ -131,10 +121,11 @@ def test_verifier_returns_then_verifies_and_the_form_locks(page, page_errors, ax
         page.context.clear_cookies()
         login_as(page.context, live_server, user)
 
-    # The verifier logs in, finds it in their queue and returns it with a comment.
+    # The verifier logs in, lands on their queue (issue 17) and returns it with a comment.
     login_form(page, "verif")
-    queue = page.locator("section", has=page.get_by_role("heading", name="Menunggu verifikasi"))
-    queue.get_by_role("link", name="Bibrik – Dusun Krajan (2024)").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("desa:antrian_verifikasi")) + "$"))
+    page.get_by_role("row", name=re.compile("Dusun Krajan")).get_by_role(
+        "link", name="Periksa").click()
     expect(page).to_have_url(re.compile(re.escape(detail) + "$"))
     axe(page)
     page.get_by_label("Catatan untuk fasilitator").fill(comment)

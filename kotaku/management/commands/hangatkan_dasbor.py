@@ -2,7 +2,7 @@
 
     manage.py hangatkan_dasbor
 
-Every committed change bumps the dashboards' data version (``anggaran.cache``), so the next
+Every committed change bumps the dashboards' data version (``inti.cache``), so the next
 visitor of the Beranda or the matrix pays for the national aggregates (6-10 s with a million
 funding lines). Run this after bulk loads and imports, or every few minutes from cron on a
 large portal: it fills the shared cache for the current version with what the unfiltered
