@@ -43,7 +43,7 @@ def unseed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("anggaran", "0005_volume_kriteria"),
+        ("anggaran", "0006_token_kirim"),
     ]
 
     operations = [

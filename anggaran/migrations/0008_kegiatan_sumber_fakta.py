@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('anggaran', '0006_sumber_tingkat_bpm'),
+        ('anggaran', '0007_sumber_tingkat_bpm'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('desa', '0003_seed_aturan'),
+        ('desa', '0004_issue17'),
     ]
 
     operations = [

@@ -40,5 +40,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("desa", "0004_luas_ha_empat_desimal")]
+    dependencies = [("desa", "0005_luas_ha_empat_desimal")]
     operations = [migrations.RunPython(forward, backward)]

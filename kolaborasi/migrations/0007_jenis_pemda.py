@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kolaborasi', '0005_pindah_ke_publikasi'),
+        ('kolaborasi', '0006_token_kirim'),
     ]
 
     operations = [
