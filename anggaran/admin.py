@@ -13,9 +13,9 @@ from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana
 
 @admin.register(SumberDana)
 class SumberDanaAdmin(HistoryAdmin):
-    list_display = ["nama", "kode", "kategori", "adalah_apbn", "urutan"]
+    list_display = ["nama", "kode", "kategori", "tingkat", "adalah_bpm", "urutan"]
     list_editable = ["urutan"]
-    list_filter = ["kategori", "adalah_apbn"]
+    list_filter = ["kategori", "tingkat", "adalah_bpm"]
     search_fields = ["nama", "kode"]
 
 
@@ -54,6 +54,8 @@ class KegiatanAdmin(HistoryAdmin):
         (_("Lokasi"), {"fields": ["kawasan", "lokasi", ("rt", "rw"), ("lat", "lng")]}),
         (_("Waktu dan catatan"), {"fields": [("tanggal_mulai", "tanggal_selesai"),
                                              "keterangan"]}),
+        (_("Sumber fakta (tanpa sumber = data demo)"),
+         {"fields": ["sumber_judul", "sumber_url", "sumber_tanggal"]}),
         (_("Pencatatan"), {"fields": ["dibuat_oleh", "dibuat_pada", "diubah_pada", "versi"],
                            "classes": ["collapse"]}),
     ]

@@ -25,17 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from anggaran.models import VOLUME_TERTANGANI, Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.kondisi import kondisi as kondisi_dari_data
+from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from desa import kondisi as kondisi_murni
 from desa import scoring
 from desa.models import (
     Aspek,
-    AturanPenilaian,
     Desa,
-    Kawasan,
-    Penilaian,
     Tingkat,
 )
-from desa.penilaian import jumlah_masukan, ruleset_of
 from desa.tingkat import TINGKAT_LABEL, skor_desa
 from desa.wilayah import (
     WILAYAH,
@@ -47,8 +45,6 @@ from desa.wilayah import (
 from inti.cache import cached_aggregate
 from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
-
-HUNDRED_MILLION = Decimal(100_000_000)
 
 
 @dataclass(frozen=True)
@@ -112,10 +108,16 @@ def _sums(qs):
     return qs.aggregate(
         rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
         realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
-        non_apbn=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_apbn=False)), ZERO_RP),
+        non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
         pendana=Count("pemangku", distinct=True),
         sumber=Count("sumber", distinct=True),
     )
+
+
+@cached_aggregate("jumlah_demo")
+def jumlah_demo(f: Filter = Filter()) -> dict:
+    """How many of the activities behind a money figure are demo data (one query)."""
+    return kegiatan(f).order_by().aggregate(n=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -149,6 +151,8 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
              else tingkat_rincian(f))
     name, path, model = level
     scores = skor_desa()
+    # Per desa also the projection (an estimate), from the per-location model.
+    proyeksi = (kondisi_dari_data(None, None, f.wilayah).desa if name == "desa" else {})
     regions: dict = {}
     for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
@@ -158,6 +162,11 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
         if name == "desa":
             row["skor"], row["tingkat"] = score or (None, "")
             row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
+            a = proyeksi.get(desa_pk)
+            row["proyeksi"] = a.proyeksi.total if a else None
+            row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
+            row["tahun_terukur"] = a.tahun_terukur[1] if a else None
+            row["lokasi_demo"] = a.jumlah_demo if a else 0
     money = {
         r["region"]: r for r in pendanaan(f).values(
             region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
@@ -189,29 +198,32 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
 @dataclass
 class Ringkasan:
     jumlah_desa: int
-    luas_kumuh_ha: Decimal
+    luas_kumuh_ha: Decimal | None  # terukur: each location under its latest verified level
     desa_per_tingkat: list[tuple[str, str, int]]
     rencana: Decimal
     realisasi: Decimal
-    non_apbn: Decimal
-    porsi_non_apbn: Decimal | None
+    non_bpm: Decimal
+    porsi_non_bpm: Decimal | None
     jumlah_pendana: int
     jumlah_sumber: int
     kegiatan_per_status: list[tuple[str, str, int]]
     jumlah_kegiatan: int
+    luas_kumuh_baseline_ha: Decimal | None = None
+    luas_kumuh_proyeksi_ha: Decimal | None = None
+    luas_tahun: int | None = None  # the latest measurement year behind the terukur figure
+    lokasi_demo: int = 0
+    lokasi_jumlah: int = 0
+    kegiatan_demo: int = 0
 
 
 @cached_aggregate("ringkasan_dana")
 def _ringkasan_dana(f: Filter) -> dict:
     """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
     status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
-    kawasan = Kawasan.objects.all()
-    if f.wilayah:
-        kawasan = kawasan.filter(dalam_wilayah(f.wilayah, "desa__"))
     return {
-        "luas": kawasan.aggregate(s=Coalesce(Sum("luas_ha"), Decimal(0)))["s"],
         "sums": _sums(pendanaan(f)),
         "status": status_counts,
+        "demo": kegiatan(f).filter(is_demo=True).count(),
     }
 
 
@@ -226,12 +238,20 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
     sums = dana["sums"]
     status_counts = dana["status"]
     per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
+    # Slum area: the per-location model (same figures as Dampak and the desa pages).
+    h = kondisi_dari_data(None, None, f.wilayah)
+    a = h.total
     return Ringkasan(
         jumlah_desa=wilayah["jumlah_desa"],
-        luas_kumuh_ha=dana["luas"],
+        luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
+        luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
+        luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
+        luas_tahun=(a.tahun_terukur or (None, None))[1] if a else None,
+        lokasi_demo=a.jumlah_demo if a else 0,
+        lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
         desa_per_tingkat=per_tingkat,
-        rencana=sums["rencana"], realisasi=sums["realisasi"], non_apbn=sums["non_apbn"],
-        porsi_non_apbn=share(sums["non_apbn"], sums["rencana"]),
+        rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
+        porsi_non_bpm=share(sums["non_bpm"], sums["rencana"]),
         jumlah_pendana=sums["pendana"], jumlah_sumber=sums["sumber"],
         kegiatan_per_status=per_status, jumlah_kegiatan=sum(status_counts.values()),
     )
@@ -256,6 +276,28 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
             "kegiatan": r.get("kegiatan", 0), "porsi": share(rencana, total),
         })
     return rows
+
+
+@cached_aggregate("kolaborasi_per_tingkat")
+def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
+    """The collaboration share: planned Rp of every source except the programme's own grant
+    (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
+    non-government); one grouped query."""
+    from anggaran.models import TingkatSumber
+
+    sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
+            pendanaan(f).values("sumber__tingkat", "sumber__adalah_bpm")
+            .annotate(rencana=Sum("rencana_rp"))}
+    total = sum(sums.values(), Decimal(0))
+    bpm = sum((v for (_t, is_bpm), v in sums.items() if is_bpm), Decimal(0))
+    rows = []
+    for code, label in TingkatSumber.choices:
+        v = sum((v for (t, is_bpm), v in sums.items() if t == code and not is_bpm), Decimal(0))
+        if v:
+            rows.append({"kode": code, "nama": str(label), "rencana": v,
+                         "porsi": share(v, total)})
+    return {"rows": rows, "bpm": bpm, "non_bpm": total - bpm, "total": total,
+            "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
 
 
 @cached_aggregate("per_jenis_pemangku")
@@ -464,97 +506,57 @@ def duplikasi(f: Filter = Filter()):
 
 
 # ---------------------------------------------------------------------------------------------
-# Impact: baseline score vs score after completed activities (kumuh akhir)
+# Impact: baseline, terukur (measured) and proyeksi (projected) per desa, from the locations
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class Dampak:
+    """One desa's (or the whole scope's) figures: the per-location results summed
+    (``anggaran.kondisi`` / ``desa.kondisi``); ``realisasi`` is the money realised at its
+    locations since each one's baseline year."""
+
     key: object
     label: str
-    sebelum: scoring.AssessmentResult
-    sesudah: scoring.AssessmentResult
+    agregat: kondisi_murni.Agregat
     realisasi: Decimal
-    tertangani: dict
+    kode: str = ""
 
     @property
-    def penurunan(self) -> int:
-        return self.sebelum.total - self.sesudah.total
+    def baseline(self):
+        return self.agregat.baseline
 
     @property
-    def penurunan_per_100jt(self) -> Decimal | None:
-        if not self.realisasi:
-            return None
-        return (Decimal(self.penurunan) * HUNDRED_MILLION / self.realisasi).quantize(
-            Decimal("0.01"))
+    def terukur(self):
+        return self.agregat.terukur
 
     @property
-    def kontribusi(self) -> Decimal | None:
-        """Kontribusi penanganan: (score before − score after) / score before, in %."""
-        if not self.sebelum.total:
-            return None
-        return share(self.penurunan, self.sebelum.total)
+    def proyeksi(self):
+        return self.agregat.proyeksi
 
     @property
     def keluar_dari_kumuh(self) -> bool:
-        return self.sebelum.is_kumuh and not self.sesudah.is_kumuh
+        """Measured out of slum: the baseline aggregate was slum, the terukur one is not."""
+        return self.baseline.hasil.is_kumuh and not self.terukur.hasil.is_kumuh
 
 
-def dampak(desa_ids=None) -> tuple[list[Dampak], Dampak | None]:
-    """Impact per desa and for all of them together.
+def dampak(desa_ids=None, tahun: int | None = None) -> tuple[list[Dampak], Dampak | None]:
+    """Per desa and for the whole scope: baseline → terukur → proyeksi, hectares by level.
 
-    Handled volume per criterion = what completed activities addressing it handled in the
-    criterion's unit (``Kegiatan.volume_tertangani``): the stated ``volume_kriteria``, else the
-    activity's volume where its unit is the criterion's (4 waste carts with no number of
-    households served do not reduce a volume counted in households). Fixed number of queries.
+    Never pools handled volumes across locations: each location's projection is computed on
+    its own (``desa.kondisi.kondisi_lokasi``) and the results are summed.
     """
-    aturan = AturanPenilaian.objects.bawaan()
-    rules = ruleset_of(aturan)
-    base_qs = Penilaian.objects.baseline()
-    if desa_ids is not None:
-        base_qs = base_qs.filter(lokasi__desa_id__in=desa_ids)
-    inputs = jumlah_masukan(base_qs, "lokasi__desa", rules.code)
-    done = Kegiatan.objects.filter(status=StatusKegiatan.SELESAI, kriteria__aturan=aturan)
-    if desa_ids is not None:
-        done = done.filter(desa_id__in=desa_ids)
-    handled: dict = defaultdict(dict)
-    for r in (done.order_by().values("desa_id", "kriteria__kode")
-              .annotate(v=Sum(VOLUME_TERTANGANI))):
-        if r["v"] is not None:
-            handled[r["desa_id"]][r["kriteria__kode"]] = r["v"]
-    spent = dict(
-        Pendanaan.objects.filter(kegiatan__in=done).order_by().values("kegiatan__desa_id")
-        .annotate(v=Sum("realisasi_rp")).values_list("kegiatan__desa_id", "v"))
-    names = dict(Desa.objects.filter(pk__in=inputs).values_list("pk", "nama"))
-    rows = []
-    all_header: dict = defaultdict(Decimal)
-    all_vol: dict = defaultdict(Decimal)
-    all_handled: dict = defaultdict(Decimal)
-    for desa_id, (header, volumes) in inputs.items():
-        after = scoring.kumuh_akhir(volumes, handled.get(desa_id, {}))
-        rows.append(Dampak(
-            key=desa_id, label=names.get(desa_id, str(desa_id)),
-            sebelum=scoring.score_assessment(header, volumes, rules=rules),
-            sesudah=scoring.score_assessment(header, after, rules=rules),
-            realisasi=spent.get(desa_id) or Decimal(0), tertangani=handled.get(desa_id, {}),
-        ))
-        for k, v in header.items():
-            all_header[k] += Decimal(v)
-        for k, v in volumes.items():
-            all_vol[k] += Decimal(v)
-        for k, v in handled.get(desa_id, {}).items():
-            all_handled[k] += Decimal(v)
-    rows.sort(key=lambda d: (-d.sebelum.total, d.label))
-    if not rows:
+    h = kondisi_dari_data(tahun, tuple(desa_ids) if desa_ids is not None else None)
+    spent: dict = defaultdict(Decimal)
+    for pk, rp in h.realisasi_lokasi.items():
+        spent[h.lokasi_info[pk]["desa_id"]] += rp
+    kode = dict(Desa.objects.filter(pk__in=list(h.desa)).values_list("pk", "kode_wilayah"))
+    rows = [Dampak(pk, nama, a, spent.get(pk, Decimal(0)), kode.get(pk, ""))
+            for pk, nama, a in h.baris_desa()]
+    if h.total is None:
         return rows, None
-    total = Dampak(
-        key=None, label="Semua desa",
-        sebelum=scoring.score_assessment(all_header, all_vol, rules=rules),
-        sesudah=scoring.score_assessment(
-            all_header, scoring.kumuh_akhir(all_vol, all_handled), rules=rules),
-        realisasi=sum((d.realisasi for d in rows), Decimal(0)), tertangani=dict(all_handled),
-    )
-    return rows, total
+    return rows, Dampak(None, "Semua lokasi", h.total,
+                        sum(spent.values(), Decimal(0)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
-"""Demo funding data: the real Bibrik and Sukolilo stories plus labelled demo activities.
+"""Demo funding data: the real Bibrik and Sukolilo facts plus labelled demo activities.
 
-Real (DOMAIN §1): Bibrik 2018, LKM received Rp 100.000.000 from APBD Kabupaten and built 170 m
-of paving on the access road to the catfish ponds (criterion 2b); Sukolilo 2020, the central
-grant (APBN/BPM) built 2,823 m of drains and 4 waste carts; 2022 APBD work went to Sambirejo
-and Kincang Wetan. Every other figure (amounts, lengths, dates, other activities, demo
-stakeholders and their contacts) is illustrative and flagged ``is_demo``.
+Real, with their source stored on the row (DOMAIN §1): Bibrik 2018, the LKM received
+Rp 100.000.000 from "APBD Tahun Anggaran 2018" (the source states no level: provinsi or
+kabupaten is not guessed) and built 170 m of paving on the access road to the catfish-farming
+area, supporting an educational and culinary tourism destination; the desa continued the
+remaining length from Dana Desa (amount and length not stated: that row is demo). Sukolilo
+2020: the central grant built 2,823 m of drains and 4 waste carts (lengths real, rupiah demo:
+the rows are flagged demo). Every other figure (amounts, lengths, dates, progress reports,
+other activities, demo stakeholders and their contacts) is illustrative and flagged
+``is_demo``.
 """
 
 import datetime as dt
@@ -45,6 +49,21 @@ KEGIATAN_NAMA = {
 }
 
 
+BLOG = "https://kabmadiunkotaku.blogspot.com"
+# The team's post of 18 September 2018; its own address is not recorded, the month's archive
+# of the blog holds it.
+SUMBER_PLATFORM = {"sumber_judul": "Tim KOTAKU Kab. Madiun: \u201cPlatform Kolaborasi\u201d",
+                   "sumber_url": f"{BLOG}/2018/09/", "sumber_tanggal": dt.date(2018, 9, 18)}
+SUMBER_BIBRIK = {
+    "sumber_judul": "Tim KOTAKU Kab. Madiun: \u201cWujudkan Kawasan Asri dan Instagramable\u201d",
+    "sumber_url": f"{BLOG}/2019/01/wujudkan-kawasan-asri-dan-instagramable.html",
+    "sumber_tanggal": dt.date(2019, 1, 15)}
+SUMBER_SUKOLILO = {
+    "sumber_judul": "Tim KOTAKU Kab. Madiun: drainase lingkungan Desa Sukolilo",
+    "sumber_url": f"{BLOG}/2020/12/masalah-drainase-lingkungan-menjadi.html",
+    "sumber_tanggal": dt.date(2020, 12, 28)}
+PEMDA_APBD_2018 = "Pemerintah daerah pemberi APBD 2018 (tingkat tidak disebut sumber)"
+
 # Demo activities with illustrated progress photos (the first ones seeded).
 FOTO_DEMO_KEGIATAN = 6
 
@@ -73,27 +92,35 @@ def seed_stakeholders(counts: Counter) -> dict:
 
 
 def _activity(counts, *, desa, kode, tahun, volume, status, lines, nama=None, satuan=None,
-              is_demo=True, lokasi=None, keterangan="", start=None):
+              is_demo=True, lokasi=None, keterangan="", start=None, sumber=None,
+              realisasi=None):
+    """One activity with its funding lines; demo rows get invented dates and progress
+    reports, a real row only what its source says (``sumber``: title, URL, date)."""
     kriteria = Kriteria.objects.get(aturan=AturanPenilaian.objects.bawaan(), kode=kode)
     nama = nama or f"{KEGIATAN_NAMA[kode]} (demo)"
     if Kegiatan.objects.filter(desa=desa, nama=nama, tahun_anggaran=tahun).exists():
         return None
     lkm = PemangkuKepentingan.objects.filter(desa=desa, jenis=JenisPemangku.LKM).first()
     start = start or dt.date(tahun, 4, 1)
+    real = not is_demo
     k = Kegiatan.objects.create(
         desa=desa, lokasi=lokasi, kawasan=lokasi.kawasan if lokasi else None, kriteria=kriteria,
         nama=nama, volume=volume, satuan=satuan or kriteria.satuan, tahun_anggaran=tahun,
-        status=status, pelaksana=lkm, tanggal_mulai=start,
-        tanggal_selesai=start + dt.timedelta(days=150), keterangan=keterangan, is_demo=is_demo)
+        status=status, pelaksana=lkm, tanggal_mulai=None if real else start,
+        tanggal_selesai=None if real else start + dt.timedelta(days=150),
+        keterangan=keterangan, is_demo=is_demo, **(sumber or {}))
     done = {StatusKegiatan.SELESAI: Decimal(1), StatusKegiatan.BERJALAN: Decimal("0.5")}.get(
         status, Decimal(0))
-    for pemangku, sumber, rp, natura in lines:
+    for pemangku, sumber_dana, rp, natura in lines:
         Pendanaan.objects.create(
-            kegiatan=k, pemangku=pemangku, sumber=sumber, rencana_rp=Decimal(rp),
-            realisasi_rp=(Decimal(rp) * done).quantize(Decimal(1)), natura=natura,
+            kegiatan=k, pemangku=pemangku, sumber=sumber_dana, rencana_rp=Decimal(rp),
+            realisasi_rp=(Decimal(rp) * done).quantize(Decimal(1)) if realisasi is None
+            else Decimal(realisasi), natura=natura,
             uraian_natura="Tenaga kerja gotong royong warga (dinilai Rp)" if natura else "")
     total = sum(Decimal(rp) for _p, _s, rp, _n in lines)
     steps = {StatusKegiatan.SELESAI: (0, 50, 100), StatusKegiatan.BERJALAN: (0, 45)}.get(status, ())
+    if real:
+        steps = ()  # no invented progress reports on a real row
     # A few demo activities get illustrated progress photos (labelled as such on the image).
     berfoto = is_demo and steps and counts["kegiatan berfoto"] < FOTO_DEMO_KEGIATAN
     counts["kegiatan berfoto"] += bool(berfoto)
@@ -127,30 +154,41 @@ def seed_activities(counts: Counter) -> None:
 
     bibrik = desa["Bibrik"]
     rt01 = Lokasi.objects.filter(desa=bibrik).order_by("nama").first()
-    # The real story that started the project.
+    # The real story that started the project: only what the source says.
+    pemda, _made = PemangkuKepentingan.objects.get_or_create(
+        nama=PEMDA_APBD_2018, desa=None, defaults={
+            "jenis": JenisPemangku.PEMDA, "is_demo": False,
+            "keterangan": "Sumber menyebut \u201cAPBD Tahun Anggaran 2018\u201d tanpa tingkat "
+                          "(provinsi atau kabupaten)."})
     _activity(counts, desa=bibrik, kode="2b", tahun=2018, volume=Decimal(170),
               status=StatusKegiatan.SELESAI, is_demo=False, lokasi=rt01,
               nama="Jalan paving akses kawasan budidaya lele",
-              keterangan="LKM menerima Rp 100.000.000 dari APBD Kabupaten 2018 dan membangun "
-                         "170 m paving jalan akses kawasan budidaya lele.",
-              lines=[(pkp, S["apbd-kab"], 100_000_000, False)])
+              keterangan="LKM Bibrik menerima Rp 100.000.000 dari APBD Tahun Anggaran 2018 "
+                         "(tingkat tidak disebut sumber) untuk 170 m paving jalan akses kawasan "
+                         "budidaya lele, mendukung destinasi wisata edukasi dan kuliner. "
+                         "Realisasi dicatat sebesar dana yang diterima LKM.",
+              lines=[(pemda, S["apbd"], 100_000_000, False)], sumber=SUMBER_BIBRIK)
     _activity(counts, desa=bibrik, kode="2b", tahun=2019, volume=Decimal(230),
               status=StatusKegiatan.SELESAI, lokasi=rt01,
               nama="Lanjutan jalan paving akses kawasan budidaya lele (demo)",
-              keterangan="Kelanjutan dari Dana Desa; panjang dan nilai adalah angka demo.",
+              keterangan="Kelanjutan dari Dana Desa adalah fakta (sumber: tulisan Tim KOTAKU "
+                         "Kab. Madiun, 18 September 2018); tahun, panjang dan nilainya tidak "
+                         "disebut sumber: angka demo.",
               lines=[(pemdes(bibrik), S["dana-desa"], 80_000_000, False),
                      (lkm(bibrik), S["swadaya"], 6_000_000, True)])
     suko = desa["Sukolilo"]
     _activity(counts, desa=suko, kode="4b", tahun=2020, volume=Decimal(2823),
-              status=StatusKegiatan.SELESAI, is_demo=False,
+              status=StatusKegiatan.SELESAI, sumber=SUMBER_SUKOLILO,
               nama="Pembangunan saluran drainase lingkungan 2.823 m",
-              keterangan="BPM KOTAKU 2020 (APBN); panjang nyata, nilai demo.",
+              keterangan="Fakta: BPM KOTAKU 2020 (APBN) membangun 2.823 m drainase. Nilai "
+                         "rupiah, swadaya, tanggal dan progres adalah angka demo.",
               lines=[(pupr, S["apbn"], 650_000_000, False),
                      (lkm(suko), S["swadaya"], 35_000_000, True)])
     _activity(counts, desa=suko, kode="6a", tahun=2020, volume=Decimal(4), satuan="unit",
-              status=StatusKegiatan.SELESAI, is_demo=False,
+              status=StatusKegiatan.SELESAI, sumber=SUMBER_SUKOLILO,
               nama="Pengadaan 4 gerobak sampah",
-              keterangan="BPM KOTAKU 2020 (APBN); jumlah nyata, nilai demo.",
+              keterangan="Fakta: BPM KOTAKU 2020 (APBN) membeli 4 gerobak sampah. Nilai rupiah, "
+                         "tanggal dan progres adalah angka demo.",
               lines=[(pupr, S["apbn"], 24_000_000, False)])
     # 2022 APBD work in Sambirejo and Kincang Wetan (real fact; details demo).
     for name, kode in (("Sambirejo", "4c"), ("Kincang Wetan", "2b")):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa, Kawasan, Kriteria, Lokasi
-from inti.audit import Tercatat
+from inti.audit import BerSumber, Tercatat
 from inti.idempoten import token_field
 from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
@@ -29,6 +29,18 @@ class KategoriSumber(models.TextChoices):
     MASYARAKAT = "masyarakat", _("Masyarakat")
 
 
+class TingkatSumber(models.TextChoices):
+    """The level a source's money comes from, for the collaboration share by level."""
+
+    PUSAT = "pusat", _("Pusat (APBN)")
+    TRANSFER_PUSAT = "transfer_pusat", _("Transfer pusat (DAK, Dana Desa)")
+    PROVINSI = "provinsi", _("Provinsi")
+    KABUPATEN = "kabupaten", _("Kabupaten/kota")
+    DAERAH = "daerah", _("APBD (tingkat tidak disebut)")
+    DESA = "desa", _("Desa")
+    NON_PEMERINTAH = "non_pemerintah", _("Non-pemerintah (CSR, donor, swadaya)")
+
+
 class SumberDana(models.Model):
     """A funding source (APBN, APBD, Dana Desa, CSR, swadaya, ...), seeded by a migration."""
 
@@ -37,9 +49,12 @@ class SumberDana(models.Model):
     kategori = models.CharField(_("kategori"), max_length=20, choices=KategoriSumber)
     urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
     keterangan = models.TextField(_("keterangan"), blank=True)
-    # The central KOTAKU grant; everything else counts as "non-APBN" money, the portal's
-    # measure of collaboration.
-    adalah_apbn = models.BooleanField(_("dana APBN program"), default=False)
+    # The programme's own grant (BPM, central KOTAKU money to the LKM); everything else is
+    # collaboration money ("non-BPM"), the portal's measure of collaboration. DAK and Dana
+    # Desa are APBN transfers yet collaboration money: hence not "non-APBN".
+    adalah_bpm = models.BooleanField(_("bantuan program KOTAKU (BPM)"), default=False)
+    tingkat = models.CharField(_("tingkat"), max_length=20, choices=TingkatSumber,
+                               default=TingkatSumber.NON_PEMERINTAH)
     history = HistoricalRecords()
 
     class Meta:
@@ -86,7 +101,7 @@ class KegiatanQuerySet(models.QuerySet):
         )
 
 
-class Kegiatan(Tercatat):
+class Kegiatan(Tercatat, BerSumber):
     """An upgrade activity (kegiatan penanganan): fixes part of one criterion in one desa."""
 
     desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kegiatan",

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,11 +60,22 @@ def ringkasan_daftar(filterset) -> dict:
     """How many activities match the list's filters and their planned/realised Rp: two
     aggregates over the whole filtered set (nationally 60-130 ms each), cached with the
     dashboards' data version under the filter parameters."""
-    return {
-        "jumlah": filterset.qs.order_by().count(),
-        "total": Pendanaan.objects.filter(kegiatan__in=filterset.qs.order_by().values("pk"))
+    counts = filterset.qs.order_by().aggregate(
+        jumlah=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+    ids = filterset.qs.order_by().values("pk")
+    out = {
+        "jumlah": counts["jumlah"], "demo": counts["demo"],
+        # The whole cost of the activities listed (all their funding lines)...
+        "total": Pendanaan.objects.filter(kegiatan__in=ids)
         .aggregate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp")),
+        "total_filter": None,
     }
+    if q := filterset.pendanaan_q():
+        # ...and, when the filter is about funding lines (source, funder, its type), the
+        # filtered share: what that source or stakeholder put in.
+        out["total_filter"] = Pendanaan.objects.filter(q, kegiatan__in=ids).aggregate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+    return out
 
 
 def _with_filtered_share(filterset, qs):
@@ -124,6 +135,7 @@ def kegiatan_list(request):
     page = paginator.get_page(request.GET.get("halaman"))
     return render(request, "anggaran/kegiatan_list.html", {
         "filter": filterset, "page": page, "with_share": with_share, "total": ringkas["total"],
+        "total_filter": ringkas.get("total_filter"), "jumlah_demo": ringkas.get("demo", 0),
         "bisa_tulis": akses.can_write_anything(request.user),
     })
 

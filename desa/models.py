@@ -337,7 +337,9 @@ class Kawasan(models.Model):
 
     desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kawasan")
     nama = models.CharField(_("nama kawasan"), max_length=150)
-    luas_ha = models.DecimalField(_("luas kumuh (ha)"), max_digits=9, decimal_places=2)
+    # 4 decimals, as the provincial database publishes areas (with 2, a published 4a
+    # percentage of 73.74 comes out 73.68).
+    luas_ha = models.DecimalField(_("luas kumuh (ha)"), max_digits=11, decimal_places=4)
     sk_nomor = models.CharField(_("nomor SK"), max_length=120, blank=True)
     sk_tahun = models.PositiveSmallIntegerField(_("tahun SK"), null=True, blank=True)
     keterangan = models.TextField(_("keterangan"), blank=True)
@@ -450,7 +452,7 @@ class Penilaian(Tercatat):
     jenis = models.CharField(_("jenis"), max_length=15, choices=Jenis, default=Jenis.BASELINE)
     aturan = models.ForeignKey(AturanPenilaian, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("aturan penilaian"))
-    luas_ha = models.DecimalField(_("luas verifikasi (ha)"), max_digits=10, decimal_places=2)
+    luas_ha = models.DecimalField(_("luas verifikasi (ha)"), max_digits=12, decimal_places=4)
     jumlah_bangunan = models.PositiveIntegerField(_("jumlah bangunan (unit)"))
     jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk (jiwa)"), default=0)
     jumlah_kk = models.PositiveIntegerField(_("jumlah KK"))

@@ -515,25 +515,30 @@ _CRITERIA_2018 = (
 )
 
 _EXTRA_2016 = {
-    # Inserted after the criterion named by the key, to keep the regulation's order.
+    # Permen PUPR 02/PRT/M/2016 lists the drainage conditions as a. genangan, b. not available,
+    # c. not connected to the city drainage system, d. not maintained, e. poor construction
+    # quality: 2018's 4c (poor construction) is the 2016 rule set's 4e, so 4c is replaced
+    # (``_GANTI_2016``) by the three 2016 letters in the regulation's order.
     "4c": (
         Criterion(
-            "4d",
+            "4c",
             "4",
             "Drainase lingkungan tidak terhubung dengan sistem drainase perkotaan",
             "m",
             _DRAINASE,
         ),
         Criterion(
-            "4e",
+            "4d",
             "4",
             "Drainase lingkungan tidak dipelihara sehingga terjadi endapan/sampah",
             "m",
             _DRAINASE,
         ),
+        Criterion("4e", "4", "Kualitas konstruksi drainase lingkungan buruk", "m", _DRAINASE),
     ),
     "6b": (Criterion("6c", "6", "Prasarana dan sarana persampahan tidak terpelihara", "KK", _KK),),
 }
+_GANTI_2016 = frozenset({"4c"})
 
 #: Permen PUPR No. 14/PRT/M/2018: 7 aspects, 16 criteria, max 80; bands 60/38/16 [checked].
 PERMEN_14_2018 = RuleSet(
@@ -548,7 +553,8 @@ PERMEN_02_2016 = RuleSet(
     code="permen_02_2016",
     name="Permen PUPR No. 02/PRT/M/2016",
     aspects=_ASPECTS,
-    criteria=tuple(c for base in _CRITERIA_2018 for c in (base, *_EXTRA_2016.get(base.code, ()))),
+    criteria=tuple(c for base in _CRITERIA_2018 for c in (
+        *(() if base.code in _GANTI_2016 else (base,)), *_EXTRA_2016.get(base.code, ()))),
     level_bands=((71, KUMUH_BERAT), (45, KUMUH_SEDANG), (19, KUMUH_RINGAN)),
 )
 

@@ -20,3 +20,20 @@ class Tercatat(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BerSumber(models.Model):
+    """Where a real fact comes from (title, URL, date), stored with it and shown beside it.
+    A record with no source and no ``is_demo`` flag is still a claim without evidence:
+    public pages label records without a source as demo (issue 14)."""
+
+    sumber_judul = models.CharField(_("sumber fakta: judul"), max_length=250, blank=True)
+    sumber_url = models.URLField(_("sumber fakta: URL"), max_length=500, blank=True)
+    sumber_tanggal = models.DateField(_("sumber fakta: tanggal"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def bersumber(self) -> bool:
+        return bool(self.sumber_judul or self.sumber_url)

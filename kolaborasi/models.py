@@ -19,6 +19,9 @@ class JenisPemangku(models.TextChoices):
     KEMENTERIAN = "kementerian", _("Kementerian/lembaga pusat")
     PROVINSI = "provinsi", _("Pemerintah provinsi")
     OPD = "opd", _("OPD kabupaten")
+    # A government whose level the source does not state (Bibrik 2018: "APBD Tahun Anggaran
+    # 2018"): never guess provinsi or kabupaten.
+    PEMDA = "pemda", _("Pemerintah daerah (tingkat tidak disebut)")
     PEMDES = "pemdes", _("Pemerintah desa")
     LKM = "lkm", _("LKM/BKM")
     KSM = "ksm", _("KSM")

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from anggaran import dashboard as dash
+from anggaran.kondisi import riwayat_terukur
 from anggaran.models import FotoProgres, Kegiatan, Pendanaan
 from desa import scoring
 from desa.models import Desa, Kecamatan, Penilaian
@@ -114,7 +115,7 @@ def _foto(desa: Desa) -> list[dict]:
 
 
 def data_desa(desa: Desa) -> dict:
-    riwayat = riwayat_desa(desa)
+    riwayat = riwayat_terukur(riwayat_desa(desa), desa.pk)
     f = dash.Filter(desa_id=desa.pk)
     lines = Pendanaan.objects.select_related("pemangku", "sumber").order_by(
         "sumber__urutan", "pemangku__nama", "pk")

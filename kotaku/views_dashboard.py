@@ -4,6 +4,8 @@ Each view asks ``anggaran.dashboard`` for its numbers and renders them or export
 page and its CSV/XLSX come from the same function, so they always agree.
 """
 
+from collections import Counter
+
 from django import forms
 from django.db.models import Case, Exists, F, JSONField, Value, When
 from django.http import Http404
@@ -14,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
+from anggaran.kondisi import biaya_satuan, kondisi, kondisi_per_tahun
+from desa.kondisi import LAYANAN
 from desa.models import Desa, Tingkat
 from desa.services import peta_geojson
 from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL, skor_desa
@@ -83,7 +87,9 @@ JENIS_COLUMNS = [
 
 DESA_COLUMNS = [
     Column(_("Kode Kemendagri"), "kode"), Column(_("Desa"), "nama"),
-    Column(_("Skor kekumuhan"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
+    Column(_("Skor terukur"), "skor", "int"), Column(_("Tingkat"), "tingkat_label"),
+    Column(_("Tahun terukur"), "tahun_terukur", "int"),
+    Column(_("Skor proyeksi (perkiraan)"), "proyeksi", "int"),
     Column(_("Jumlah sumber dana"), "sumber", "int"),
     Column(_("Jumlah pemberi dana"), "pendana", "int"),
     Column(_("Rencana dana (Rp)"), "rencana", "rupiah"),
@@ -102,7 +108,7 @@ def wilayah_columns(tingkat: str) -> list[Column]:
         *[Column(str(label), (lambda r, i=i: r["per_tingkat"][i]), "int")
           for i, (_code, label) in enumerate(Tingkat.choices)],
         Column(_("Belum dinilai"), "belum", "int"),
-        *DESA_COLUMNS[4:],
+        *DESA_COLUMNS[6:],
     ]
 
 
@@ -180,6 +186,7 @@ def beranda(request):
         "laporan_kecamatan": cakupan["kecamatan"], "maks_peta": MAKS_PETA,
         "tingkat_choices": Tingkat.choices,
         "per_sumber": per_sumber, "per_jenis": per_jenis, "terbaru": terbaru,
+        "kolaborasi": dash.kolaborasi_per_tingkat(f),
         "peta": peta,
         "legenda": [{"warna": LEVEL_COLOURS[c], "label": str(lbl)}
                     for c, lbl in Tingkat.choices]
@@ -242,6 +249,7 @@ def matriks(request):
     return render(request, "dashboard/matriks.html", {
         "form": form, "filter": f, "m": m, "rows": rows, "baris": baris, "kolom": kolom,
         "nilai": nilai, "aliran": dash.aliran(f), "query": f.as_query(),
+        "demo": dash.jumlah_demo(f),
         "cakupan": _cakupan(form, f),
         "keep": {"baris": baris, "kolom": kolom, "nilai": nilai},
     })
@@ -249,16 +257,37 @@ def matriks(request):
 
 DAMPAK_COLUMNS = [
     Column(_("Desa"), "label"),
-    Column(_("Skor baseline"), lambda d: d.sebelum.total, "int"),
-    Column(_("Tingkat baseline"), lambda d: d.sebelum.level_label),
-    Column(_("Skor setelah kegiatan selesai"), lambda d: d.sesudah.total, "int"),
-    Column(_("Tingkat setelah"), lambda d: d.sesudah.level_label),
-    Column(_("Penurunan skor"), "penurunan", "int"),
-    Column(_("Realisasi kegiatan selesai (Rp)"), "realisasi", "rupiah"),
-    Column(_("Penurunan per Rp 100 juta"), "penurunan_per_100jt", "decimal"),
-    Column(_("Kontribusi penanganan (%)"), "kontribusi", "percent"),
-    Column(_("Keluar dari kumuh"), lambda d: _("ya") if d.keluar_dari_kumuh else _("tidak")),
+    Column(_("Skor baseline"), lambda d: d.baseline.total, "int"),
+    Column(_("Tahun baseline"), lambda d: d.agregat.tahun_baseline[1], "int"),
+    Column(_("Tingkat baseline"), lambda d: d.baseline.hasil.level_label),
+    Column(_("Skor terukur (penilaian terverifikasi terakhir)"), lambda d: d.terukur.total,
+           "int"),
+    Column(_("Tahun terukur"), lambda d: d.agregat.tahun_terukur[1], "int"),
+    Column(_("Tingkat terukur"), lambda d: d.terukur.hasil.level_label),
+    Column(_("Skor proyeksi (perkiraan)"), lambda d: d.proyeksi.total, "int"),
+    Column(_("Tingkat proyeksi (perkiraan)"), lambda d: d.proyeksi.hasil.level_label),
+    Column(_("Luas kumuh baseline (ha)"), lambda d: d.agregat.luas_kumuh("baseline"), "decimal"),
+    Column(_("Luas kumuh terukur (ha)"), lambda d: d.agregat.luas_kumuh("terukur"), "decimal"),
+    Column(_("Luas kumuh proyeksi (ha)"), lambda d: d.agregat.luas_kumuh("proyeksi"),
+           "decimal"),
+    Column(_("Realisasi di lokasinya sejak baseline (Rp)"), "realisasi", "rupiah"),
+    Column(_("Keluar dari kumuh (terukur)"),
+           lambda d: _("ya") if d.keluar_dari_kumuh else _("tidak")),
+    Column(_("Lokasi data demo"), lambda d: d.agregat.jumlah_demo, "int"),
+    Column(_("Jumlah lokasi"), lambda d: d.agregat.jumlah_lokasi, "int"),
 ]
+
+
+def grafik_luas(per_tahun) -> dict:
+    """Chart data: slum hectares by level per year (terukur), and the projected total."""
+    levels = [c for c, _l in Tingkat.choices]
+    return {
+        "tahun": [t for t, _a in per_tahun],
+        "tingkat": [{"label": str(TINGKAT_LABEL[c]), "warna": LEVEL_COLOURS[c],
+                     "data": [float(a.luas["terukur"][c]) for _t, a in per_tahun]}
+                    for c in levels],
+        "proyeksi": [float(a.luas_kumuh("proyeksi")) for _t, a in per_tahun],
+    }
 
 
 @require_GET
@@ -268,8 +297,16 @@ def dampak(request):
     if fmt:
         return export_response(fmt, "dampak-penanganan", DAMPAK_COLUMNS,
                                [*rows, *([total] if total else [])])
+    h = kondisi()
+    per_tahun = kondisi_per_tahun()
+    per_tingkat = Counter(d.terukur.tingkat for d in rows)
     return render(request, "dashboard/dampak.html", {
         "rows": rows, "total": total, "keluar": [d for d in rows if d.keluar_dari_kumuh],
+        "kondisi": h, "lokasi_keluar": h.keluar_dari_kumuh(),
+        "desa_per_tingkat": [(c, lbl, per_tingkat.get(c, 0)) for c, lbl in Tingkat.choices],
+        "per_tahun": per_tahun, "grafik_luas": grafik_luas(per_tahun),
+        "biaya": biaya_satuan(), "tingkat_choices": Tingkat.choices,
+        "layanan_daftar": LAYANAN,
     })
 
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from anggaran.dashboard import profil_desa
+from anggaran.kondisi import riwayat_terukur
 from desa import akses
 from desa.models import Desa
 from desa.selectors import riwayat_desa
@@ -20,7 +21,7 @@ def bagian_data_desa(desa: Desa, boleh_tulis: bool) -> dict:
     with the dashboards' data version: 20 queries and most of the rendering, done once per
     change rather than per visit. Nothing in them depends on the visitor but the "add
     assessment" button (``boleh_tulis``, part of the key); forms with a CSRF token stay out."""
-    riwayat = riwayat_desa(desa)
+    riwayat = riwayat_terukur(riwayat_desa(desa), desa.pk)
     html = render_to_string("desa/_desa_data.html", {
         "desa": desa, "riwayat": riwayat, "dana": profil_desa(desa, riwayat["terkini"]),
         "boleh_tulis_desa": boleh_tulis,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
+from anggaran.kondisi import kondisi as kondisi_lokasi
 from anggaran.models import Kegiatan, SumberDana
 from desa import scoring
 from desa.models import HEADER_CHOICES, Desa, Kecamatan, Penilaian
@@ -67,10 +68,41 @@ def _kekumuhan(hasil: scoring.AssessmentResult, tahun: list[int], jumlah_lokasi:
     }
 
 
+def _ha(value):
+    return None if value is None else float(Decimal(value).quantize(Decimal("0.0001")))
+
+
+def _kondisi(a) -> dict | None:
+    """Baseline, terukur (official) and proyeksi (estimate) with slum hectares by level, from
+    the per-location model (``anggaran.kondisi``): the figures every page shows."""
+    if a is None:
+        return None
+
+    def tahap(t, nama):
+        x = getattr(a, nama)
+        return {"total_skor": x.total, "tingkat": x.tingkat,
+                "tingkat_label": x.hasil.level_label,
+                "luas_kumuh_ha": _ha(a.luas_kumuh(nama)),
+                "luas_per_tingkat_ha": {k: _ha(v) for k, v in a.luas[nama].items()}, **t}
+
+    return {
+        "baseline": tahap({"tahun": list(a.tahun_baseline or ())}, "baseline"),
+        "terukur": tahap({"tahun": list(a.tahun_terukur or ()),
+                          "arti": _("penilaian terverifikasi terakhir tiap lokasi (resmi)")},
+                         "terukur"),
+        "proyeksi": tahap({"tahun": a.proyeksi.tahun,
+                           "arti": _("perkiraan: volume terukur dikurangi kegiatan selesai di "
+                                     "lokasi itu sejak pengukuran; belum diukur")}, "proyeksi"),
+        "penurunan_luas_kumuh_ha": _ha(a.penurunan_ha),
+        "jumlah_lokasi": a.jumlah_lokasi, "jumlah_lokasi_demo": a.jumlah_demo,
+    }
+
+
 def kumpulkan(desa_list: list[Desa]) -> tuple[dict, list]:
     """Per desa pk: its open-data record; and the funding sources (in display order)."""
     ids = [d.pk for d in desa_list]
     hasil = tingkat_per_desa(desa_ids=ids)
+    kondisi = kondisi_lokasi(None, tuple(ids))
     aturan, _rules = aturan_bawaan()
     terkini = Penilaian.objects.terkini().filter(lokasi__desa_id__in=ids, aturan=aturan).order_by()
     tahun = defaultdict(set)
@@ -81,8 +113,13 @@ def kumpulkan(desa_list: list[Desa]) -> tuple[dict, list]:
         jumlah_lokasi[desa_id] += 1
         if is_demo:
             demo.add(desa_id)
-    demo.update(Kegiatan.objects.filter(desa_id__in=ids, is_demo=True)
-                .values_list("desa_id", flat=True).distinct())
+    demo_kegiatan, semua_kegiatan = {}, {}
+    for desa_id, is_demo, n in (Kegiatan.objects.filter(desa_id__in=ids).order_by()
+                                .values_list("desa_id", "is_demo").annotate(n=Count("pk"))):
+        semua_kegiatan[desa_id] = semua_kegiatan.get(desa_id, 0) + n
+        if is_demo:
+            demo_kegiatan[desa_id] = n
+            demo.add(desa_id)
     sumber = list(SumberDana.objects.order_by("urutan", "nama"))
     dana = defaultdict(dict)
     for row in (dash.pendanaan().filter(kegiatan__desa_id__in=ids)
@@ -107,12 +144,15 @@ def kumpulkan(desa_list: list[Desa]) -> tuple[dict, list]:
             "kabupaten": {"kode_kemendagri": d.kecamatan.kabupaten.kode_wilayah,
                           "nama": d.kecamatan.kabupaten.nama},
             "kekumuhan": _kekumuhan(h, sorted(tahun[d.pk]), jumlah_lokasi[d.pk]) if h else None,
+            "kondisi": _kondisi(kondisi.desa.get(d.pk)),
             "pendanaan": {
                 "rencana_rp": sum(v["rencana_rp"] for v in per_sumber.values()),
                 "realisasi_rp": sum(v["realisasi_rp"] for v in per_sumber.values()),
                 "per_sumber": per_sumber,
             },
             "berisi_data_demo": d.pk in demo,
+            "jumlah_kegiatan_demo": demo_kegiatan.get(d.pk, 0),
+            "jumlah_kegiatan": semua_kegiatan.get(d.pk, 0),
             "_hasil": h,
         }
     return records, sumber
@@ -184,9 +224,27 @@ def kolom_csv(sumber: list, rules: scoring.RuleSet | None) -> list[Column]:
             Column(f"realisasi_rp_{s.kode}",
                    lambda r, s=s.kode: r["pendanaan"]["per_sumber"][s]["realisasi_rp"],
                    "rupiah")]
+    def kd(tahap, field):
+        return lambda r: ((r["kondisi"] or {}).get(tahap) or {}).get(field)
+
+    columns += [
+        Column("terukur_tahun", lambda r: ";".join(
+            str(t) for t in ((r["kondisi"] or {}).get("terukur") or {}).get("tahun", []))),
+        Column("terukur_total_skor", kd("terukur", "total_skor"), "int"),
+        Column("terukur_tingkat", kd("terukur", "tingkat")),
+        Column("proyeksi_perkiraan_total_skor", kd("proyeksi", "total_skor"), "int"),
+        Column("proyeksi_perkiraan_tingkat", kd("proyeksi", "tingkat")),
+        Column("luas_kumuh_baseline_ha", kd("baseline", "luas_kumuh_ha"), "decimal"),
+        Column("luas_kumuh_terukur_ha", kd("terukur", "luas_kumuh_ha"), "decimal"),
+        Column("luas_kumuh_proyeksi_ha", kd("proyeksi", "luas_kumuh_ha"), "decimal"),
+        Column("jumlah_lokasi_demo", lambda r: (r["kondisi"] or {}).get("jumlah_lokasi_demo"),
+               "int"),
+    ]
     columns += [Column("rencana_rp", "pendanaan.rencana_rp", "rupiah"),
                 Column("realisasi_rp", "pendanaan.realisasi_rp", "rupiah"),
-                Column("berisi_data_demo", lambda r: "ya" if r["berisi_data_demo"] else "tidak")]
+                Column("berisi_data_demo", lambda r: "ya" if r["berisi_data_demo"] else "tidak"),
+                Column("jumlah_kegiatan_demo", "jumlah_kegiatan_demo", "int"),
+                Column("jumlah_kegiatan", "jumlah_kegiatan", "int")]
     return columns
 
 
@@ -290,6 +348,7 @@ def kecamatan(request, kode: str, fmt: str):
             "jumlah_desa": len(desa_list),
             "desa_per_tingkat": dict(sorted(per_tingkat.items())),
             "kekumuhan": agregat,
+            "kondisi": _kondisi(kondisi_lokasi(None, tuple(d.pk for d in desa_list)).total),
             "pendanaan": {
                 "rencana_rp": sum(v["rencana_rp"] for v in per_sumber.values()),
                 "realisasi_rp": sum(v["realisasi_rp"] for v in per_sumber.values()),

@@ -42,6 +42,8 @@ class KabarAdmin(HistoryAdmin):
         (None, {"fields": ["judul", "slug", "ringkasan", "isi", "foto_sampul",
                            "keterangan_sampul"]}),
         (_("Terbit"), {"fields": ["status", "tanggal_terbit", "is_demo"]}),
+        (_("Ringkasan dari tulisan lain: sumbernya"),
+         {"fields": ["sumber_judul", "sumber_url", "sumber_tanggal"]}),
         (_("Data yang diceritakan"), {"fields": ["desa", "kegiatan", "pemangku", "tag"]}),
         (_("Internal (tidak pernah tampil di halaman umum)"),
          {"fields": ["penulis", "dibuat_pada", "diubah_pada"]}),

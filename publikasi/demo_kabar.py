@@ -1,11 +1,14 @@
-"""Demo stories and feedback: the collaboration article, linked to the real Bibrik paving story.
+"""The collaboration article and demo feedback.
 
-The facts in the article are the real ones of DOMAIN §1 (Rp 100.000.000 APBD Kabupaten 2018,
-170 m of paving to the catfish-farming area, the rest continued from Dana Desa); the text is
-written for the portal (labelled demo), in the team's framing of collaboration (DOMAIN §6).
+The article is a summary of the Kab. Madiun KOTAKU team's post "Platform Kolaborasi"
+(18 September 2018), credited and linked as such, never presented as the team's own text; it
+holds only what the post says (DOMAIN §1 and §6): the Bibrik paving (Rp 100.000.000 from APBD
+Tahun Anggaran 2018, level not stated; 170 m to the catfish-farming area, for an educational
+and culinary tourism destination; continued with Dana Desa, amount and length not stated), the
+PACTS principles and what collaborative planning should produce. No added scenery.
 It also seeds the gambling-spam comment that was the only comment on the team's blog article
-(filed as spam, never shown) and one approved comment with the team's reply.
-Idempotent: a second run changes nothing.
+(filed as spam, never shown) and one approved demo comment with a demo reply.
+Idempotent: a second run changes nothing; an older seeded version of the article is corrected.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from anggaran.demo import PEMDA_APBD_2018, SUMBER_PLATFORM
 from anggaran.models import Kegiatan
 from desa.models import Desa
 from kolaborasi.models import PemangkuKepentingan
@@ -25,70 +29,42 @@ from kolaborasi.models import PemangkuKepentingan
 from . import masukan as layanan
 from .models import Kabar, Masukan, StatusKabar, StatusMasukan, TagKabar
 
-JUDUL = "Kolaborasi, pondasi penanganan kumuh: belajar dari jalan paving Bibrik"
+JUDUL = "Platform kolaborasi: ringkasan tulisan Tim KOTAKU Kab. Madiun"
 SLUG = "kolaborasi-pondasi-penanganan-kumuh-jalan-paving-bibrik"
+TANGGAL = dt.datetime(2018, 9, 18, 9, 0)
 RINGKASAN = (
-    "Satu masalah kumuh jarang selesai oleh satu pihak. Di Bibrik, APBD 2018 membangun 170 m "
-    "paving menuju kawasan budidaya lele, lalu desa menyambungnya dengan Dana Desa.")
+    "Ringkasan tulisan Tim KOTAKU Kab. Madiun (18 September 2018): prinsip kolaborasi PACTS, "
+    "hasil perencanaan kolaboratif, dan contoh Bibrik: APBD 2018 Rp 100.000.000 untuk 170 m "
+    "paving jalan akses kawasan budidaya lele, dilanjutkan dengan Dana Desa.")
 ISI = """\
-Permukiman kumuh bukan urusan satu dinas atau satu sumber dana. Jalan yang rusak, saluran yang
-mampet, rumah yang tidak layak: semuanya saling terkait, dan tidak ada satu anggaran pun yang
-cukup untuk membereskannya sendirian. Karena itu, dalam program KOTAKU kami memandang
-kolaborasi sebagai pondasi, bukan pelengkap, penanganan kumuh. Pemerintah daerah memimpin,
-tetapi pekerjaannya dipikul bersama: pemerintah pusat dan provinsi, pemerintah desa, LKM dan
-KSM, dunia usaha, perguruan tinggi, sampai warga yang menyumbang tenaga.
+*Ini ringkasan yang ditulis untuk portal, bukan teks asli. Sumber: tulisan Tim KOTAKU
+Kab. Madiun \u201cPlatform Kolaborasi\u201d, 18 September 2018 (tautan di atas).*
 
-## Cerita dari Bibrik
+## Contoh dari Bibrik
 
-Di Desa Bibrik, jalan menuju kawasan budidaya lele dulu berupa tanah yang becek setiap musim
-hujan. Pakan sulit masuk, hasil panen sulit keluar. Pada 2018, LKM Bibrik menerima
-**Rp 100.000.000 dari APBD Kabupaten Madiun** dan bersama warga membangun **170 meter jalan
-paving** di ruas akses itu.
+LKM Bibrik menerima **Rp 100.000.000 dari APBD Tahun Anggaran 2018** (tulisan tidak menyebut
+tingkat APBD-nya) dan membangun **170 m jalan paving** pada jalan akses menuju kawasan budidaya
+lele, untuk mendukung destinasi wisata edukasi dan kuliner. Sisa ruasnya **dilanjutkan oleh
+desa dengan Dana Desa**; nilai dan panjangnya tidak disebut.
 
-Ceritanya tidak berhenti di situ. Jalan yang dibutuhkan lebih panjang daripada yang bisa
-dibiayai satu paket anggaran. Pemerintah Desa Bibrik lalu **melanjutkan sisa ruasnya dengan
-Dana Desa**. Dua sumber dana, dua pelaku, satu tujuan: jalan yang utuh dari permukiman sampai
-ke kolam. Itulah wujud kolaborasi yang paling sederhana, dan paling meyakinkan.
+## Prinsip kolaborasi: PACTS
 
-Kartu data di samping tulisan ini menampilkan kedua kegiatan itu langsung dari portal: siapa
-mendanai, dari sumber apa, dan sejauh mana progresnya.
+- **Participation:** setiap pihak berhak bersuara dan ikut memutuskan, tepat waktu.
+- **Acceptance:** setiap pihak diterima sebagai mitra yang setara dan bertanggung jawab.
+- **Communication:** setiap pihak membuka rencananya supaya pekerjaan dapat dipadukan.
+- **Trust:** keterbukaan dan transparansi.
+- **Share:** waktu, dana, dan keahlian dihimpun bersama; kritik diterima.
 
-## Lima prinsip yang kami pegang: PACTS
+## Hasil yang diharapkan dari perencanaan kolaboratif
 
-- **Participation (partisipasi):** setiap pihak berhak bersuara dan ikut memutuskan, dan
-  kesempatan itu datang tepat waktu, bukan setelah semuanya diputuskan.
-- **Acceptance (penerimaan):** setiap pihak duduk sejajar, diterima sebagai mitra yang setara,
-  dan bertanggung jawab atas bagiannya.
-- **Communication (komunikasi):** setiap pihak membuka rencananya, supaya pekerjaan bisa
-  disambung, bukan ditumpuk.
-- **Trust (kepercayaan):** kepercayaan tumbuh dari keterbukaan; data, anggaran, dan hasil bisa
-  dilihat semua orang.
-- **Share (berbagi):** waktu, dana, dan keahlian dikumpulkan bersama, dan kritik diterima
-  sebagai bagian dari kerja.
-
-## Yang ingin kami capai dari perencanaan bersama
-
-Perencanaan kolaboratif baru berhasil bila menghasilkan enam hal:
-
-1. **Satu visi bersama** dengan target yang bisa diukur, bukan visi masing-masing lembaga.
-2. **Lokasi prioritas yang disepakati**, tempat semua pihak turun tangan bersama.
-3. **Rencana yang utuh:** bukan hanya infrastruktur, tetapi juga pengurangan risiko bencana,
-   kepastian status lahan, kesehatan, serta sisi sosial dan ekonomi warga.
-4. **Penanganan berbasis masyarakat dan berbasis kelembagaan** yang berjalan beriringan.
-5. **Tidak ada lembaga masyarakat ganda** dalam satu desa, supaya kerja tidak tumpang tindih.
-6. **Gambaran kontribusi yang terkumpul:** apa yang diberikan setiap pemangku kepentingan
-   (uang, waktu, tenaga) menurut komponen dan jenis investasinya.
-
-## Mengapa portal ini
-
-Poin keenam itulah alasan portal ini dibuat. Selama kontribusi setiap pihak tercatat di
-tempat yang berbeda-beda, kolaborasi sulit dilihat, apalagi diukur. Di portal ini setiap
-kegiatan mencatat semua sumber dananya, sehingga siapa pun bisa melihat siapa mendanai apa, di
-mana, dan apa yang berubah. Pendanaan ganda untuk pekerjaan yang sama ketahuan lebih awal, dan
-kebutuhan yang belum didanai terlihat oleh calon mitra.
-
-Punya pengalaman atau usulan tentang penanganan kumuh di desa Anda? Tulis di kolom masukan di
-bawah. Tim kami membaca dan menjawabnya.
+1. Satu visi bersama dengan target yang terukur.
+2. Lokasi prioritas yang disepakati, tempat semua pihak bekerja bersama.
+3. Rencana yang mencakup infrastruktur, risiko bencana, legalitas, kesehatan, serta aspek
+   sosial dan ekonomi.
+4. Penanganan berbasis masyarakat dan berbasis kelembagaan.
+5. Tidak ada lembaga masyarakat ganda dalam satu desa.
+6. Gambaran terhimpun tentang apa yang diberikan setiap pemangku kepentingan (dana, waktu,
+   tenaga) menurut komponen dan jenis investasi.
 """
 TAGS = ["kolaborasi", "jalan lingkungan", "Bibrik"]
 KEGIATAN = ["Jalan paving akses kawasan budidaya lele",
@@ -110,24 +86,30 @@ def seed_kabar(counts: Counter) -> None:
     bibrik = Desa.objects.filter(nama="Bibrik").first()
     if bibrik is None:
         return
+    fields = {"judul": JUDUL, "ringkasan": RINGKASAN, "isi": ISI, "status": StatusKabar.TERBIT,
+              "tanggal_terbit": timezone.make_aware(TANGGAL), "penulis": None,
+              "is_demo": False, **SUMBER_PLATFORM}
     kabar = Kabar.objects.filter(slug=SLUG).first()
     if kabar is None:
-        kabar = Kabar.objects.create(
-            judul=JUDUL, slug=SLUG, ringkasan=RINGKASAN, isi=ISI, status=StatusKabar.TERBIT,
-            tanggal_terbit=timezone.make_aware(dt.datetime(2024, 3, 12, 9, 0)),
-            penulis=User.objects.filter(username="fasil.bibrik").first(), is_demo=True)
-        kabar.desa.set([bibrik])
-        kabar.kegiatan.set(Kegiatan.objects.filter(desa=bibrik, nama__in=KEGIATAN))
-        kabar.pemangku.set(PemangkuKepentingan.objects.filter(
-            Q(desa=bibrik) | Q(desa__isnull=True),
-            singkatan__in=["Dinas PKP", "LKM", "Pemdes"]))
-        tags = []
-        for nama in TAGS:
-            tag, _made = TagKabar.objects.get_or_create(slug=slugify(nama),
-                                                        defaults={"nama": nama})
-            tags.append(tag)
-        kabar.tag.set(tags)
-        counts["kabar demo"] += 1
+        kabar = Kabar.objects.create(slug=SLUG, **fields)
+        counts["kabar"] += 1
+    elif any(getattr(kabar, k) != v for k, v in fields.items()):
+        Kabar.objects.filter(pk=kabar.pk).update(**fields)  # an older seeded text: corrected
+        kabar.refresh_from_db()
+        counts["kabar diperbaiki"] += 1
+    else:
+        _seed_masukan(counts, kabar)
+        return
+    kabar.desa.set([bibrik])
+    kabar.kegiatan.set(Kegiatan.objects.filter(desa=bibrik, nama__in=KEGIATAN))
+    kabar.pemangku.set(PemangkuKepentingan.objects.filter(
+        Q(desa=bibrik, singkatan__in=["LKM", "Pemdes"]) | Q(nama=PEMDA_APBD_2018)))
+    tags = []
+    for nama in TAGS:
+        tag, _made = TagKabar.objects.get_or_create(slug=slugify(nama),
+                                                    defaults={"nama": nama})
+        tags.append(tag)
+    kabar.tag.set(tags)
     _seed_masukan(counts, kabar)
 
 

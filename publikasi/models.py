@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desa.models import Desa
+from inti.audit import BerSumber
 from inti.unggah import nama_unik
 from kolaborasi.models import PemangkuKepentingan
 
@@ -76,7 +77,7 @@ class KabarQuerySet(models.QuerySet):
             desa__in=akses.verifiable_desa(user)).values("kabar_id"))
 
 
-class Kabar(models.Model):
+class Kabar(BerSumber):
     """A story by the facilitator team, tied to live data (desa, activities, stakeholders).
 
     ``isi`` is a Markdown subset; it is rendered and sanitised on output

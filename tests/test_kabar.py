@@ -372,17 +372,26 @@ def test_nav_has_kabar(client, jiwan):
 def test_seeded_collaboration_article(client, jiwan):
     call_command("seed_demo", stdout=io.StringIO())
     kabar = Kabar.objects.get(slug__startswith="kolaborasi-pondasi")
-    assert kabar.terbit and kabar.is_demo
+    # Issue 14: a credited summary of the team's post of 18 September 2018, with its link;
+    # real (it has a source), faithful to it (no level for the APBD, no added scenery).
+    assert kabar.terbit and not kabar.is_demo and kabar.bersumber
+    assert kabar.tanggal_terbit.date().isoformat() == "2018-09-18"
+    assert kabar.sumber_tanggal.isoformat() == "2018-09-18"
+    assert kabar.sumber_url.startswith("https://kabmadiunkotaku.blogspot.com/2018/09/")
     assert {k.nama for k in kabar.kegiatan.all()} == {
         "Jalan paving akses kawasan budidaya lele",
         "Lanjutan jalan paving akses kawasan budidaya lele (demo)"}
     assert [d.nama for d in kabar.desa.all()] == ["Bibrik"]
     assert kabar.pemangku.count() == 3
-    for fact in ("Rp 100.000.000", "170 meter", "Dana Desa", "Participation", "Acceptance",
-                 "Communication", "Trust", "Share", "Satu visi bersama"):
+    for fact in ("Rp 100.000.000", "APBD Tahun Anggaran 2018", "170 m", "Dana Desa",
+                 "wisata edukasi dan kuliner", "Participation", "Acceptance",
+                 "Communication", "Trust", "Share", "Satu visi bersama", "ringkasan"):
         assert fact in kabar.isi, fact
+    for added in ("Kabupaten Madiun**", "becek", "Pakan sulit"):
+        assert added not in kabar.isi
     body = client.get(kabar.get_absolute_url()).content.decode()
     assert "Rp 100.000.000" in body and "Dana Desa" in body
+    assert kabar.sumber_url in body and "Ringkasan oleh portal, bukan teks asli" in body
     spam = Masukan.objects.get(kabar=kabar, status=StatusMasukan.SPAM)
     assert "gacor" in spam.pesan and "bit.ly" in spam.alasan_tahan
     assert "gacor" not in body.lower()  # spam is never shown

@@ -81,7 +81,7 @@ def test_kecamatan_report_renders_beranda_numbers_matrix_and_impact(client, demo
         assert name in text
     assert "pemangku × desa" in text and "Dampak penanganan" in text
     rows, total = dash.dampak()
-    assert f"{total.sebelum.total}" in text
+    assert f"{total.terukur.total}" in text
     # The matrix has its own landscape page.
     assert any(p.mediabox.width > p.mediabox.height for p in reader.pages)
 

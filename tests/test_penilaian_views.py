@@ -552,7 +552,9 @@ def _count(client, url, django_assert_num_queries, n):
 
 # 12 for the slum condition + 7 for the funding section (sums, per source, per stakeholder,
 # activities, bodies, funding gap; prefetches of lines/progress only when activities exist).
-DESA_DETAIL_QUERIES = 20  # incl. the approved feedback (kabar/_masukan.html)
+# + 9 (issue 14, deliberate): the per-location condition model (anggaran.kondisi: rule set,
+# desa, assessments, volumes, locations, activities, kawasan) for terukur/proyeksi/ha.
+DESA_DETAIL_QUERIES = 29  # incl. the approved feedback (kabar/_masukan.html)
 DESA_LIST_QUERIES = 8
 
 

@@ -48,3 +48,21 @@ def rupiah_singkat(value):
     if abs(value) >= Decimal(10) ** 6:
         return f"Rp {format_decimal_id(value / Decimal(10) ** 6, 0)} jt"
     return format_rupiah(value)
+
+
+@register.filter
+def luas_kumuh(agregat, tahap):
+    """Slum hectares (every level but "tidak kumuh") of a ``desa.kondisi.Agregat`` figure
+    (``"baseline"``, ``"terukur"`` or ``"proyeksi"``)."""
+    if agregat is None:
+        return None
+    return agregat.luas_kumuh(tahap)
+
+
+@register.filter
+def dapatkan(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

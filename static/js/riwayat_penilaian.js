@@ -17,7 +17,15 @@
         backgroundColor: "#b2182b",
         tension: 0,
         pointRadius: 4
-      }]
+      }].concat(data.proyeksi ? [{
+        label: data.label_proyeksi,
+        data: data.proyeksi,
+        borderColor: "#6c757d",
+        backgroundColor: "#6c757d",
+        borderDash: [6, 4],
+        tension: 0,
+        pointRadius: 3
+      }] : [])
     },
     options: {
       responsive: true,
@@ -27,10 +35,10 @@
         y: { min: 0, max: data.maks, title: { display: true, text: data.label } }
       },
       plugins: {
-        legend: { display: false },
+        legend: { display: !!data.proyeksi, position: "bottom" },
         tooltip: {
           callbacks: {
-            afterLabel: function (ctx) { return data.tingkat[ctx.dataIndex] || ""; }
+            afterLabel: function (ctx) { return ctx.datasetIndex === 0 ? (data.tingkat[ctx.dataIndex] || "") : "perkiraan"; }
           }
         }
       }

@@ -19,6 +19,8 @@ PROVINSI = {"kode_wilayah": "35", "nama": "Jawa Timur", "kode_bps": "35"}
 # Where the common spelling differs from the official one, show the common one and keep the
 # official spelling as the alias (both are searchable).
 DISPLAY_NAMES = {"Klagenserut": "Klagen Serut"}
+# Other spellings in use (searchable as the alias): "Kincangwetan" in one word.
+ALIASES = {"Kincang Wetan": "Kincangwetan"}
 # Slum areas are fixed by this decree [checked: programme blog of the Kab. Madiun team]; the CSV's
 # luas_kumuh_ha column carries the hectares (Sukolilo: 10.2 ha, RT 24, 26, 27, 28).
 SK_KUMUH = ("SK Bupati Madiun No. 118.45/325A/KPTS/402.013/2019", 2019)
@@ -77,7 +79,8 @@ class Command(BaseCommand):
                 }, counts)
             else:
                 nama = DISPLAY_NAMES.get(row["nama"], row["nama"])
-                alias = row["nama"] if nama != row["nama"] else row["nama_alias"]
+                alias = (row["nama"] if nama != row["nama"]
+                         else row["nama_alias"] or ALIASES.get(nama, ""))
                 geometry = features.get(kode)
                 lat, lng = _dec(row["latitude"], 6), _dec(row["longitude"], 6)
                 titik = None

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from anggaran import dashboard as dash
+from anggaran.kondisi import kondisi, kondisi_per_tahun
 from desa.tingkat import skor_desa
 from desa.wilayah import cakupan_bawaan
 from inti import cache as dasbor_cache
@@ -41,6 +42,10 @@ class Command(BaseCommand):
             ("per sumber", lambda: dash.per_sumber(f)),
             ("per jenis", lambda: dash.per_jenis_pemangku(f)),
             ("aliran", lambda: dash.aliran(f)),
+            ("data demo", lambda: dash.jumlah_demo(f)),
+            ("kolaborasi per tingkat", lambda: dash.kolaborasi_per_tingkat(f)),
+            ("kondisi per lokasi", kondisi),
+            ("luas kumuh per tahun", kondisi_per_tahun),
         ] + [
             (f"matriks {baris} × {kolom}",
              (lambda baris=baris, kolom=kolom: dash.matriks(f, baris, kolom, "rencana")))

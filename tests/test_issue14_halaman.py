@@ -1,0 +1,150 @@
+"""Issue 14 on the pages: filtered totals, one picture of Bibrik everywhere, demo marks."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+
+@pytest.mark.django_db
+def test_activity_list_filtered_by_source_totals_the_filtered_share(client, jiwan):
+    bibrik = jiwan.get(nama="Bibrik")
+    pupr = buat_pemangku("Kementerian PUPR", "kementerian")
+    pemdes = buat_pemangku("Pemerintah Desa Bibrik", "pemdes", desa=bibrik)
+    buat_kegiatan(bibrik, lines=[(pupr, "apbn", 600_000_000, 500_000_000),
+                                 (pemdes, "dana-desa", 150_000_000, 100_000_000)])
+    buat_kegiatan(bibrik, nama="Drainase", kode_kriteria="4b",
+                  lines=[(pemdes, "dana-desa", 80_000_000)])
+    response = client.get(reverse("anggaran:kegiatan_list"), {"sumber": "apbn"})
+    body = response.content.decode()
+    assert response.context["total_filter"]["rencana"] == D(600_000_000)
+    assert response.context["total"]["rencana"] == D(750_000_000)
+    assert "rencana sesuai filter Rp 600.000.000" in body
+    assert "seluruh biaya kegiatan ini (semua sumber)" in body and "Rp 750.000.000" in body
+    plain = client.get(reverse("anggaran:kegiatan_list")).content.decode()
+    assert "sesuai filter Rp" not in plain and "Rp 830.000.000" in plain
+
+
+BIBRIK = "35.19.09.2014"
+JIWAN = "35.19.09"
+
+
+@pytest.fixture
+def demo(jiwan):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    return jiwan
+
+
+@pytest.mark.django_db
+def test_bibrik_shows_the_same_terukur_and_proyeksi_everywhere(client, demo):
+    """Beranda, desa page, Dampak, the PDFs' data and open data: one picture of Bibrik."""
+    from anggaran import dashboard as dash
+    from desa.models import Desa, Kecamatan
+    from kotaku import laporan
+
+    bibrik = Desa.objects.get(kode_wilayah=BIBRIK)
+    row = next(d for d in dash.dampak()[0] if d.key == bibrik.pk)
+    terukur, proyeksi = row.terukur.total, row.proyeksi.total
+
+    # Dampak (page)
+    dampak = client.get(reverse("dampak"))
+    d = next(d for d in dampak.context["rows"] if d.key == bibrik.pk)
+    assert (d.terukur.total, d.proyeksi.total) == (terukur, proyeksi)
+    # Beranda
+    beranda = client.get(reverse("beranda"))
+    b = next(r for r in beranda.context["wilayah"]["rows"] if r["kode"] == BIBRIK)
+    assert (b["skor"], b["proyeksi"]) == (terukur, proyeksi)
+    # Desa page (the same riwayat as its PDF)
+    page = client.get(reverse("desa:detail", args=[BIBRIK])).content.decode()
+    data = laporan.data_desa(bibrik)
+    assert data["riwayat"]["terkini"].total == terukur
+    assert data["riwayat"]["gambaran"].proyeksi.total == proyeksi
+    assert f'<div class="angka-besar">{proyeksi}</div>' in page
+    assert f'<div class="angka-besar">{terukur} <span' in page
+    # The history's last measured year is the terukur aggregate of every location.
+    assert data["riwayat"]["per_tahun"][-1]["hasil"].total == terukur
+    # District PDF data
+    kec = laporan.data_kecamatan(Kecamatan.objects.get(kode_wilayah=JIWAN))
+    k = next(d for d in kec["dampak"] if d.key == bibrik.pk)
+    assert (k.terukur.total, k.proyeksi.total) == (terukur, proyeksi)
+    # Open data
+    od = client.get(reverse("data_terbuka_desa", args=[BIBRIK, "json"])).json()
+    kondisi = od["desa"][BIBRIK]["kondisi"]
+    assert kondisi["terukur"]["total_skor"] == terukur
+    assert kondisi["proyeksi"]["total_skor"] == proyeksi
+    assert od["desa"][BIBRIK]["kekumuhan"]["total_skor"] == terukur
+
+
+def _public_pages(client):
+    from tests.test_laporan import read_pdf
+
+    urls = [reverse("beranda"), reverse("dampak"), reverse("matriks"),
+            reverse("anggaran:kegiatan_list"), reverse("desa:detail", args=[BIBRIK])]
+    pages = {u: client.get(u).content.decode() for u in urls}
+    for kind, args in (("data_terbuka_desa", [BIBRIK]), ("data_terbuka_kecamatan", [JIWAN])):
+        for fmt in ("json", "csv"):
+            url = reverse(kind, args=[*args, fmt])
+            response = client.get(url)
+            raw = (b"".join(response.streaming_content) if response.streaming
+                   else response.content)
+            pages[url] = raw.decode("utf-8-sig")
+    for name, kode in (("laporan_desa", BIBRIK), ("laporan_kecamatan", JIWAN)):
+        url = reverse(name, args=[kode])
+        pages[url] = read_pdf(client.get(url))[1]
+    return pages
+
+
+COUNT_MARK = r"\d+ dari \d+ [^:<\n]*: data demo"
+
+
+@pytest.mark.django_db
+def test_demo_only_data_is_marked_with_its_count_everywhere(client, demo, settings):
+    import re
+
+    from anggaran.models import Kegiatan
+    from desa.models import Penilaian
+
+    settings.SHOW_DEMO_BANNER = False
+    Kegiatan.objects.update(is_demo=True)
+    Penilaian.objects.update(is_demo=True)
+    for url, body in _public_pages(client).items():
+        if "data-terbuka" in url and url.endswith("json"):
+            assert '"jumlah_lokasi_demo": 0' not in body and '"berisi_data_demo": true' in body
+        elif "data-terbuka" in url:
+            header, *rows = body.splitlines()
+            assert "jumlah_kegiatan_demo" in header and ",ya," in rows[0] + ","
+        else:
+            text = " ".join(body.split())
+            assert re.search(COUNT_MARK, text), url
+
+
+@pytest.mark.django_db
+def test_real_only_data_carries_no_demo_mark(client, jiwan, settings):
+    """A real assessment and a real activity with its source: no demo mark anywhere."""
+    import datetime as dt
+
+    from tests.penilaian_helpers import buat_lokasi, buat_penilaian
+
+    settings.SHOW_DEMO_BANNER = False
+    bibrik = jiwan.get(nama="Bibrik")
+    lokasi = buat_lokasi(bibrik, nama="RT 09")
+    buat_penilaian(lokasi, 2019, status="diverifikasi")
+    pemda = buat_pemangku("Pemerintah daerah (tingkat tidak disebut)", "pemda")
+    buat_kegiatan(bibrik, lokasi=lokasi, lines=[(pemda, "apbd", 100_000_000, 100_000_000)],
+                  sumber_judul="Tim KOTAKU Kab. Madiun", sumber_tanggal=dt.date(2018, 9, 18),
+                  sumber_url="https://kabmadiunkotaku.blogspot.com/2018/09/")
+    for url, body in _public_pages(client).items():
+        if "data-terbuka" in url and url.endswith("json"):
+            # (the metadata explains the flag; every record says false)
+            assert '"berisi_data_demo": true' not in body
+            assert '"berisi_data_demo": false' in body and '"jumlah_lokasi_demo": 0' in body
+        elif "data-terbuka" in url:
+            assert ",ya," not in body.replace("\r", "") + ","
+        else:
+            assert "data demo" not in body.lower(), url
