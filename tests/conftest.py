@@ -26,7 +26,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     A transactional test (``transaction=True``, ``transactional_db``, ``live_server``) ends with
     a flush that empties them: ``jiwan`` then loads them again for the next one.
     """
+    from tests.keamanan_helpers import simpan_data_migrasi
+
     with django_db_blocker.unblock():
+        simpan_data_migrasi()
         muat_jiwan()
 
 

@@ -124,27 +124,45 @@ def penilaian_state(p: Penilaian) -> tuple:
 PROJECT_APPS = ("kotaku", "desa", "anggaran", "kolaborasi", "publikasi")
 
 
+#: What the data migrations put in the database (role groups with their permissions, rule
+#: sets, funding sources, spam patterns), as the migrated test database has it.
+DATA_MIGRASI = ("auth.Group", "desa.AturanPenilaian", "desa.Aspek", "desa.Kriteria",
+                "anggaran.SumberDana", "publikasi.PolaSpam")
+_salinan: list | None = None
+
+
+def simpan_data_migrasi() -> None:
+    """Keep a copy of the data-migration rows (called once per session, after migrating)."""
+    global _salinan
+    from django.core import serializers
+
+    rows = [obj for label in DATA_MIGRASI
+            for obj in apps.get_model(label)._default_manager.order_by("pk")]
+    _salinan = serializers.serialize("python", rows, use_natural_foreign_keys=True)
+
+
 def data_migrasi_ulang() -> None:
-    """Run the project's data migrations again (they are idempotent).
+    """Put back the rows the data migrations made, as the migrated database had them.
 
     A transactional test ends with a flush that also empties the rows data migrations made
     (role groups, rule sets, funding sources, spam patterns). ``serialized_rollback`` cannot
     be relied on to put them back once a browser test ran in the same worker (Playwright's
     event loop gives the main thread a fresh connection object without the serialized
-    copy), so transactional tests call this first.
+    copy), so transactional tests call this first. The rows come from a copy taken after the
+    migrations (``simpan_data_migrasi``): re-running old data migrations against today's
+    schema breaks as soon as a later migration renames a field they write.
     """
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
+    from django.core import serializers
 
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    plan = [node for leaf in loader.graph.leaf_nodes() if leaf[0] in PROJECT_APPS
-            for node in loader.graph.forwards_plan(leaf)]
-    done = set()
-    for key in plan:
-        if key in done or key[0] not in PROJECT_APPS:
+    assert _salinan is not None, "django_db_setup (tests/conftest.py) takes the copy"
+    from django.db import IntegrityError, transaction
+
+    for item in serializers.deserialize("python", _salinan):
+        model = type(item.object)
+        if model._default_manager.filter(pk=item.object.pk).exists():
             continue
-        done.add(key)
-        for operation in loader.graph.nodes[key].operations:
-            if isinstance(operation, RunPython):
-                operation.code(apps, None)
+        try:
+            with transaction.atomic():
+                item.save()
+        except IntegrityError:
+            pass  # the row is there under another id (re-seeded by a migration)

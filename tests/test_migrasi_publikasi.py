@@ -32,14 +32,18 @@ def _terakhir():
 def test_populated_database_migrates_forward_and_back():
     from tests.keamanan_helpers import data_migrasi_ulang
 
+    data_migrasi_ulang()  # a transactional test before this one flushed the seeded rows
     lama = _migrate(SEBELUM, SEBELUM[0])
     Desa = lama.get_model("desa", "Desa")
     Kabar = lama.get_model("kolaborasi", "Kabar")
     Masukan = lama.get_model("kolaborasi", "Masukan")
     Tag = lama.get_model("kolaborasi", "TagKabar")
-    ContentType.objects.filter(app_label__in=["kolaborasi", "publikasi"],
-                               model="kabar").delete()
-    ContentType.objects.create(app_label="kolaborasi", model="kabar")
+    # Before the move the story's content type (and so its permissions) was kolaborasi's.
+    ContentType.objects.filter(app_label="publikasi", model="kabar").update(
+        app_label="kolaborasi")
+    ContentType.objects.clear_cache()
+    izin = set(ContentType.objects.get(app_label="kolaborasi", model="kabar")
+               .permission_set.values_list("codename", flat=True))
     prov = lama.get_model("desa", "Provinsi").objects.create(kode_wilayah="35", nama="Jawa Timur")
     kab = lama.get_model("desa", "Kabupaten").objects.create(
         kode_wilayah="35.19", nama="Kabupaten Madiun", provinsi=prov)
@@ -64,6 +68,9 @@ def test_populated_database_migrates_forward_and_back():
     ct = ContentType
     assert ct.objects.filter(app_label="publikasi", model="kabar").exists()
     assert not ct.objects.filter(app_label="kolaborasi", model="kabar").exists()
+    ct.objects.clear_cache()
+    assert set(ct.objects.get(app_label="publikasi", model="kabar").permission_set
+               .values_list("codename", flat=True)) == izin  # permissions came along
     tables = set(connection.introspection.table_names())
     assert {"publikasi_kabar", "publikasi_kabar_desa", "publikasi_historicalkabar_tag",
             "publikasi_masukan", "publikasi_polaspam"} <= tables
