@@ -21,7 +21,6 @@ Every test in this folder is skipped, with the reason, where ``/usr/bin/chromium
 
 from __future__ import annotations
 
-import functools
 import io
 import mimetypes
 import os
@@ -88,34 +87,14 @@ def browser_context_args(browser_context_args):
             "timezone_id": "Asia/Jakarta", "reduced_motion": "reduce"}
 
 
-@functools.cache
-def _data_migrations_of_the_project() -> list:
-    """The RunPython functions of the portal's own migrations, in migration order (role groups,
-    rule sets, funding sources, spam patterns, and whatever is added later)."""
-    from django.apps import apps
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    ours = {c.label for c in apps.get_app_configs() if Path(c.path).parent == ROOT}
-    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
-    plan = []
-    for leaf in graph.leaf_nodes():
-        plan += [key for key in graph.forwards_plan(leaf) if key not in plan]
-    return [op.code for key in plan if key[0] in ours
-            for op in graph.nodes[key].operations if isinstance(op, RunPython)]
-
-
 @pytest.fixture(autouse=True)
 def _data_migrations(transactional_db):
-    """Put back the rows of the data migrations (they are idempotent): an earlier
-    transactional test in this worker ended with a flush that removed them. (Not
-    ``serialized_rollback``: once Playwright's loop runs, the test thread gets a connection
-    object without the serialized copy.)"""
-    from django.apps import apps
+    """Put back the rows of the data migrations: an earlier transactional test in this worker
+    ended with a flush that removed them. (Not ``serialized_rollback``: once Playwright's loop
+    runs, the test thread gets a connection object without the serialized copy.)"""
+    from tests.keamanan_helpers import data_migrasi_ulang
 
-    for code in _data_migrations_of_the_project():
-        code(apps, None)
+    data_migrasi_ulang()
 
 
 def _serve_media(route):
