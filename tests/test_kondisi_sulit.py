@@ -248,6 +248,18 @@ def test_pages_answer_quickly_with_a_hung_cache(client, hung_redis, desa_a, capl
     settings.DASHBOARD_CACHE = True
     urls = [reverse("beranda"), reverse("matriks"), desa_a.get_absolute_url(),
             reverse("healthz")]
+    # Warm-up and baseline without any cache (templates compiled, the page's own cost): on a
+    # quiet machine every page below answers in under 1.5 s (Beranda 0.78 s the first time,
+    # with its one 0.25 s socket timeout, then 0.25 s); a machine loaded by parallel test runs
+    # only gets the page's own slowdown on top, never Redis's wait.
+    baseline = {}
+    with override_settings(CACHES={"default": {
+            "BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        for url in urls:
+            client.get(url)
+            started = time.monotonic()
+            client.get(url)
+            baseline[url] = time.monotonic() - started
     with override_settings(CACHES=_redis_cache(hung_redis)), caplog.at_level("INFO"):
         for _ in range(3):
             for url in urls:
@@ -255,7 +267,7 @@ def test_pages_answer_quickly_with_a_hung_cache(client, hung_redis, desa_a, capl
                 response = client.get(url)
                 elapsed = time.monotonic() - started
                 assert response.status_code == 200, url
-                assert elapsed < 1.5, (url, elapsed)
+                assert elapsed < max(1.5, baseline[url] + 1.0), (url, elapsed, baseline[url])
         health = client.get(reverse("healthz")).content.decode()
     assert "cache: tidak tersedia" in health
     warnings = [r for r in caplog.records if r.levelname == "WARNING" and "ache" in r.msg]
@@ -278,7 +290,9 @@ def test_the_breaker_makes_a_hung_cache_cost_one_timeout_per_period(hung_redis):
         backend.set(f"k{i}", 1)
     with pytest.raises(CacheTidakTersedia):
         backend.incr("n")
-    assert time.monotonic() - started < 1.0
+    # One 0.2 s timeout for 601 calls (about 0.25 s measured; 5 s × 601 with Django's own
+    # backend and redis-py's retries). Bound with room for a loaded test machine.
+    assert time.monotonic() - started < 1.5
     assert backend.tersedia() is False
 
 
@@ -463,9 +477,10 @@ def test_one_row_numbered_a_million_is_refused_fast():
     last = (b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>')
     for dimension in ("A1:A1048576", ""):
         xml = _rows_xml(0, dimension).replace(b"</sheetData>", last + b"</sheetData>")
+        content = _xlsx_with_sheet(xml)  # built outside the timed part
         started = time.monotonic()
         with pytest.raises(BerkasError, match="Terlalu banyak baris"):
-            baca(_xlsx_with_sheet(xml), "besar.xlsx")
+            baca(content, "besar.xlsx")
         assert time.monotonic() - started < 1.0
 
 
@@ -569,6 +584,15 @@ def test_an_invalid_form_keeps_its_token_usable(client, kabar_publik):
 
 
 @pytest.fixture
+def migrasi_ulang(transactional_db):
+    """Transactional tests start after a flush may have emptied the data migrations' rows
+    (role groups, rule sets): put them back first (as tests/test_backup.py does)."""
+    from tests.keamanan_helpers import data_migrasi_ulang
+
+    data_migrasi_ulang()
+
+
+@pytest.fixture
 def laporan_dunia(desa_a, settings, tmp_path):
     from django.core.cache import cache
 
@@ -629,8 +653,9 @@ def test_a_new_data_version_builds_a_new_report_and_drops_the_old(
 
 
 # Transactional: the worker closes its database connection after a batch (PostgreSQL).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_reports_go_through_the_database_queue_and_the_worker(client, laporan_dunia, settings):
+@pytest.mark.django_db(transaction=True)
+def test_reports_go_through_the_database_queue_and_the_worker(migrasi_ulang, client,
+                                                              laporan_dunia, settings):
     """With the production backend the request only enqueues; `db_worker --batch` builds."""
     from django.core.management import call_command
 
@@ -877,10 +902,10 @@ def test_a_terminated_backup_or_restore_leaves_no_file_behind(stage, tmp_path, s
 
 
 # Transactional: the worker closes its database connection after a batch (PostgreSQL).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("backend", ["immediate", "database"])
-def test_a_large_import_runs_in_the_worker_with_a_status_page(client, fasilitator_a, settings,
-                                                              backend):
+def test_a_large_import_runs_in_the_worker_with_a_status_page(migrasi_ulang, client,
+                                                              fasilitator_a, settings, backend):
     from django.core.management import call_command
     from django.test import Client
 
@@ -1022,9 +1047,9 @@ def test_an_admin_edit_of_a_verified_assessment_reopens_it(client, admin_user, d
     assert p.status == "diajukan" and p.diverifikasi_oleh is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_report_requests_in_threads_build_once_on_postgresql(settings, tmp_path,
-                                                                        monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_report_requests_in_threads_build_once_on_postgresql(migrasi_ulang, settings,
+                                                                        tmp_path, monkeypatch):
     """Four requests at once, each in its own thread and database connection: one build."""
     import threading
 
