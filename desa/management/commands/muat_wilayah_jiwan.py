@@ -10,7 +10,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from desa.geo import point_on_surface
-from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Provinsi
+from desa.kawasan import SK_MADIUN
+from desa.models import (
+    Desa,
+    Kabupaten,
+    Kawasan,
+    KawasanDesa,
+    Kecamatan,
+    Provinsi,
+    SKKumuh,
+)
 from inti.sync import format_counts, sync_object
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -101,10 +110,16 @@ class Command(BaseCommand):
                 n_desa += 1
                 luas_kumuh = _dec(row["luas_kumuh_ha"], 2)
                 if luas_kumuh is not None:
-                    sync_object(Kawasan, {"desa": desa, "nama": f"Kawasan kumuh {nama}"}, {
+                    sk = sync_object(SKKumuh, {"nomor": SK_MADIUN["nomor"]}, {
+                        **{k: v for k, v in SK_MADIUN.items() if k != "nomor"},
+                        "kabupaten": desa.kecamatan.kabupaten}, counts)
+                    kw = sync_object(Kawasan, {"desa": desa, "nama": f"Kawasan kumuh {nama}"}, {
                         "luas_ha": luas_kumuh, "sk_nomor": SK_KUMUH[0], "sk_tahun": SK_KUMUH[1],
-                        "keterangan": KAWASAN_KETERANGAN.get(nama, ""), "is_demo": False,
+                        "sk": sk, "keterangan": KAWASAN_KETERANGAN.get(nama, ""),
+                        "is_demo": False,
                     }, counts)
+                    sync_object(KawasanDesa, {"kawasan": kw, "desa": desa},
+                                {"luas_ha": luas_kumuh}, counts)
         self.stdout.write(
             f"Wilayah Jiwan: 1 provinsi, {len(kabupaten)} kabupaten, {len(kecamatan)} kecamatan, "
             f"{n_desa} desa, {Kawasan.objects.filter(is_demo=False).count()} kawasan SK "
