@@ -8,7 +8,14 @@ from django.core.management import call_command
 
 from desa import akses
 from desa.models import (
-    Desa, Kabupaten, Kawasan, KawasanDesa, Kecamatan, Penugasan, Provinsi, SKKumuh,
+    Desa,
+    Kabupaten,
+    Kawasan,
+    KawasanDesa,
+    Kecamatan,
+    Penugasan,
+    Provinsi,
+    SKKumuh,
 )
 
 PASSWORD = "rahasia-uji-123"

@@ -336,3 +336,11 @@ def test_duplicate_bodies_flagged_on_desa_page_and_review_list(client_for, clien
     assert "lembaga-ganda" not in client.get(desa_b.get_absolute_url()).content.decode()
     tinjau = client_for(fasilitator_a).get(reverse("desa:lembaga_tinjau"))
     assert [r["desa"] for r in tinjau.context["baris"]] == [desa_a]
+
+
+def test_beranda_map_draws_kawasan_polygon(client, kawasan_dua_desa):
+    Kawasan.objects.filter(pk=kawasan_dua_desa.pk).update(delineasi=POLIGON)
+    features = client.get(reverse("beranda")).context["peta"]["features"]
+    kawasan = [f for f in features if f["properties"].get("lapis") == "kawasan"]
+    assert [f["properties"]["nama"] for f in kawasan] == [kawasan_dua_desa.nama]
+    assert kawasan[0]["geometry"] == POLIGON
