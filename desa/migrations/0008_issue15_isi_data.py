@@ -1,9 +1,29 @@
 """Seed the SK Kumuh of Kab. Madiun, link the kawasan that cite it, record each kawasan's
 area in its desa, and read the RT/RW numbers from the free text where they are plain numbers."""
 
+import re
+
 from django.db import migrations
 
-from desa.kawasan import SK_MADIUN, nomor_rt
+# A frozen copy of desa.kawasan.SK_MADIUN and nomor_rt (a migration never imports live code).
+SK_MADIUN = {
+    "nomor": "118.45/325A/KPTS/402.013/2019",
+    "judul": "Keputusan Bupati Madiun tentang Penetapan Lokasi Perumahan Kumuh dan "
+             "Permukiman Kumuh di Kabupaten Madiun",
+    "tahun": 2019,
+    "ditandatangani_oleh": "Bupati Madiun",
+    "sumber": "Nomor dan luas kawasan Sukolilo (10,2 ha; RT 24, 26, 27, 28) dan Ngampel "
+              "(Kec. Mejayan, 14,6 ha): blog program tim KOTAKU Kab. Madiun. Tanggal "
+              "penetapan, judul resmi dan daftar lengkap kawasan belum diketahui (judul di "
+              "atas adalah judul lazim SK sejenis, belum terkonfirmasi). SK ini mencakup "
+              "kawasan perkotaan Kab. Madiun di luar Jiwan; hanya kawasan Jiwan yang dimuat.",
+}
+_NOMOR = re.compile(r"^\s*(?:RT|RW)?\s*\.?\s*0*(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def nomor_rt(teks):
+    m = _NOMOR.match(teks or "")
+    return int(m.group(1)) if m else None
 
 
 def isi(apps, schema_editor):
