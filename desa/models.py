@@ -518,7 +518,7 @@ class Lokasi(models.Model):
         if self.kawasan_id and self.desa_id and self.kawasan.desa_id != self.desa_id and not (
                 KawasanDesa.objects.filter(kawasan_id=self.kawasan_id, desa_id=self.desa_id)
                 .exists()):
-            raise ValidationError({"kawasan": _("Kawasan tidak mencakup desa ini.")})
+            raise ValidationError({"kawasan": _("Kawasan harus berada di desa yang sama.")})
 
 
 class PenilaianQuerySet(models.QuerySet):
