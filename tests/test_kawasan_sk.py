@@ -68,6 +68,9 @@ def test_sk_madiun_seeded_with_source(jiwan):
     assert sukolilo.sk == sk and sukolilo.luas_ha == Decimal("10.2")
     assert [(b.desa.nama, b.luas_ha) for b in sukolilo.bagian_desa.all()] == [
         ("Sukolilo", Decimal("10.2"))]
+    lkm = dict(LembagaMasyarakat.objects.values_list("desa__nama", "nama"))
+    assert lkm == {"Kwangsen": "LKM Sejahtera Mandiri", "Wayut": "LKM Suroloyo",
+                   "Kincang Wetan": "LKM Tri Jaya Mandiri"}
 
 
 def test_kawasan_spanning_two_desa_reports_area_per_desa_and_location_mismatch(

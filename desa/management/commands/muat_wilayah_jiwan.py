@@ -17,6 +17,7 @@ from desa.models import (
     Kawasan,
     KawasanDesa,
     Kecamatan,
+    LembagaMasyarakat,
     Provinsi,
     SKKumuh,
 )
@@ -34,6 +35,10 @@ ALIASES = {"Kincang Wetan": "Kincangwetan"}
 # luas_kumuh_ha column carries the hectares (Sukolilo: 10.2 ha, RT 24, 26, 27, 28).
 SK_KUMUH = ("SK Bupati Madiun No. 118.45/325A/KPTS/402.013/2019", 2019)
 KAWASAN_KETERANGAN = {"Sukolilo": "RT 24, 26, 27, 28"}
+# The desa's LKMs named by the same source (docs/PLANNING.md "SK dan kawasan").
+LKM = {"Kwangsen": "LKM Sejahtera Mandiri", "Wayut": "LKM Suroloyo",
+       "Kincang Wetan": "LKM Tri Jaya Mandiri"}
+LKM_SUMBER = "Blog program tim KOTAKU Kab. Madiun [checked]."
 
 
 def _dec(value: str, places: int) -> Decimal | None:
@@ -108,6 +113,11 @@ class Command(BaseCommand):
                     "batas": geometry, "sumber": row["source"],
                 }, counts)
                 n_desa += 1
+                if nama in LKM:
+                    sync_object(LembagaMasyarakat, {"desa": desa, "nama": LKM[nama]}, {
+                        "jenis": LembagaMasyarakat.Jenis.LKM,
+                        "fungsi": LembagaMasyarakat.Fungsi.PERENCANAAN,
+                        "sumber": LKM_SUMBER, "is_demo": False}, counts)
                 luas_kumuh = _dec(row["luas_kumuh_ha"], 2)
                 if luas_kumuh is not None:
                     sk = sync_object(SKKumuh, {"nomor": SK_MADIUN["nomor"]}, {
