@@ -358,3 +358,39 @@ def test_funding_amounts_are_read_back_and_totalled(page, live_server, desa_a, f
     page.fill("#id_dana-1-rencana_rp", "Rp 2.500.000.000")
     expect(page.locator("#id_dana-1-rencana_rp_gema")).to_have_text("= Rp 2,5 miliar")
     expect(page.locator(".dana-total")).to_contain_text("rencana Rp 2.650.000.000")
+
+
+def test_a_queued_entry_the_server_refuses_stays_listed_with_the_reason(
+        page, live_server, desa_a, fasilitator_a, shot, page_errors):
+    """Entered offline with English grouping in the volume ("1,450.50"): when the connection
+    returns the server refuses it; the entry stays in "Menunggu dikirim" with the server's
+    reason instead of vanishing, and nothing is saved."""
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    login_as(page.context, live_server, fasilitator_a)
+    baru = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
+    page.goto(baru)
+    wait_until(page, "() => !!navigator.serviceWorker.controller", timeout_ms=15_000)
+    page.goto(baru)
+
+    page.context.set_offline(True)
+    page.goto(baru)
+    _fill_activity(page, desa_a, dinas)
+    page.locator("#id_volume").fill("1,450.50")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+
+    page.context.set_offline(False)
+    # The failed offline send is logged by the browser as a failed load: expected here.
+    page_errors[:] = [e for e in page_errors if "net::ERR_FAILED" not in e]
+    page_errors.check()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    antrian = page.locator("[data-antrian]")
+    expect(antrian).to_contain_text("perlu diperiksa", timeout=20_000)
+    expect(antrian.locator(".antrian-alasan")).to_contain_text("1,450.50")
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+    assert Kegiatan.objects.count() == 0
+    shot(page, "issue17-antrian-ditolak-360")
+    # Still listed on the next page, and not sent again.
+    page.goto(reverse("tugas_saya"))
+    expect(page.locator("[data-antrian] .antrian-alasan")).to_contain_text("1,450.50")
+    assert Kegiatan.objects.count() == 0
