@@ -394,3 +394,17 @@ def test_a_queued_entry_the_server_refuses_stays_listed_with_the_reason(
     page.goto(reverse("tugas_saya"))
     expect(page.locator("[data-antrian] .antrian-alasan")).to_contain_text("1,450.50")
     assert Kegiatan.objects.count() == 0
+
+
+def test_a_pdf_link_says_the_pdf_is_being_prepared(page, live_server, desa_a, page_errors):
+    """The PDF takes seconds: the link says "Menyiapkan PDF…" at once (CSP-clean script)."""
+    pdf = reverse("laporan_desa", args=[desa_a.kode_wilayah])
+    page.goto(desa_a.get_absolute_url())
+    # The PDF answered "204 No Content": the browser stays on the page, as while it waits.
+    asked = []
+    page.route(f"**{pdf}*", lambda route: (asked.append(1), route.fulfill(status=204)))
+    page.locator(f'a[href="{pdf}"]').click()
+    expect(page.locator("[data-pdf-status]")).to_have_text("Menyiapkan PDF…")
+    expect(page.locator("[data-pdf-status]")).to_have_attribute("role", "status")
+    expect(page.locator(f'a[href="{pdf}"]')).to_have_attribute("aria-busy", "true")
+    assert asked
