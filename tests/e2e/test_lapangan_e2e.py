@@ -408,3 +408,21 @@ def test_a_pdf_link_says_the_pdf_is_being_prepared(page, live_server, desa_a, pa
     expect(page.locator("[data-pdf-status]")).to_have_attribute("role", "status")
     expect(page.locator(f'a[href="{pdf}"]')).to_have_attribute("aria-busy", "true")
     assert asked
+
+
+def test_logged_in_menu_fits_one_line_at_1280_and_tasks_come_second_on_the_phone(
+        page, live_server, fasilitator_a, admin_user):
+    admin_user.first_name = "Administrator"
+    admin_user.save()
+    for user in (fasilitator_a, admin_user):
+        page.context.clear_cookies()
+        login_as(page.context, live_server, user)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(reverse("beranda"))
+        height = page.locator("nav.navbar-portal").bounding_box()["height"]
+        assert height < 70, height  # one line (two would be about 100 px)
+        page.set_viewport_size({"width": 360, "height": 780})
+        page.get_by_role("button", name="Buka menu").click()
+        names = [t.strip() for t in page.locator("#nav-utama .nav-link:visible").all_inner_texts()]
+        assert names[:2] == ["Beranda", "Tugas saya"], names
+        assert names.count("Tugas saya") == 1
