@@ -194,3 +194,24 @@ def test_beranda_reads_stored_rows_same_queries_at_any_size(demo, client, wilaya
     for d in Desa.objects.exclude(pk__in=KondisiDesaTahunan.objects.values("desa"))[:3]:
         buat_penilaian(buat_lokasi(d), tahun=2024, status="diverifikasi")
     assert len(_beranda_queries(client, url)) == len(before)
+
+
+def test_admin_action_hitung_ulang_skor_keeps_stored_rows_true(client, admin_user, desa_a):
+    lokasi = buat_lokasi(desa_a)
+    p = buat_penilaian(lokasi, tahun=2024, status="diverifikasi")
+    VolumePenilaian.objects.filter(penilaian=p).update(volume=0)
+    assert kondisi_tersimpan.periksa() != []
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:desa_penilaian_changelist"), {
+        "action": "hitung_ulang_skor", "_selected_action": [p.pk]})
+    assert response.status_code == 302
+    _sama_dengan_mesin()
+
+
+def test_admin_delete_of_verified_assessment(client, admin_user, desa_a):
+    p = buat_penilaian(buat_lokasi(desa_a), tahun=2024, status="diverifikasi")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:desa_penilaian_delete", args=[p.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not KondisiDesaTahunan.objects.filter(desa=desa_a).exists()
+    _sama_dengan_mesin()
