@@ -167,6 +167,7 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
             row["tahun_terukur"] = a.tahun_terukur[1] if a else None
             row["lokasi_demo"] = a.jumlah_demo if a else 0
+            row["luas_kumuh_ha"] = a.luas_kumuh("terukur") if a else None
     money = {
         r["region"]: r for r in pendanaan(f).values(
             region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
