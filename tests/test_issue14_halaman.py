@@ -102,14 +102,14 @@ def test_bibrik_same_numbers_in_the_text_of_all_five_surfaces(client, demo):
     assert '<div class="angka-besar">5,47 ha</div>' in desa
     dampak = teks(reverse("dampak"))
     row = re.search(r'>Bibrik</a>.*?</tr>', dampak).group(0)
-    assert "42 (2023)" in row and ">40 <span" in row and ">5,47</td>" in row
+    assert "42 (2023)" in row and ">40 <span" in row and ">5,47 → 5,47 → 5,47</td>" in row
     pdf_desa = " ".join(read_pdf(client.get(reverse("laporan_desa", args=[BIBRIK])))[1].split())
     assert "Skor terukur 42 / 80" in pdf_desa and "2 lokasi tahun 2023" in pdf_desa
     assert "Skor proyeksi (perkiraan, dari kegiatan selesai sejak pengukuran, belum diukur): 40" \
         in pdf_desa and "Luas kumuh terukur 5,47 ha" in pdf_desa
     pdf_kec = " ".join(read_pdf(client.get(reverse("laporan_kecamatan", args=[JIWAN])))[1].split())
     assert re.search(r"Bibrik .{0,40}62 \(2019\) Kumuh Berat 42 \(2023\) Kumuh Sedang 40 Kumuh "
-                     r"Sedang 5,47 5,47 5,47", pdf_kec)
+                     r"Sedang 5,47 → 5,47 → 5,47", pdf_kec)
     od = client.get(reverse("data_terbuka_desa", args=[BIBRIK, "json"])).json()
     kondisi = od["desa"][BIBRIK]["kondisi"]
     assert kondisi["terukur"]["total_skor"] == 42 and kondisi["proyeksi"]["total_skor"] == 40
