@@ -155,7 +155,8 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     # (desa.kondisi_tersimpan), read for the scope's region only.
     tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
         wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
-                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo")}
+                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo",
+                                  "luas_kumuh_terukur")}
     regions: dict = {}
     for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
@@ -170,6 +171,7 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             row["proyeksi_tingkat"] = a["proyeksi_tingkat"] if a else ""
             row["tahun_terukur"] = a["terukur_tahun"] if a else None
             row["lokasi_demo"] = a["jumlah_demo"] if a else 0
+            row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
     money = {
         r["region"]: r for r in pendanaan(f).values(
             region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(

@@ -268,6 +268,15 @@ def riwayat_terukur(riwayat: dict, desa_pk: int) -> dict:
          "luas_kumuh": a.luas_kumuh("terukur"), "luas_kumuh_proyeksi": a.luas_kumuh("proyeksi")}
         for t, a in per_tahun]
     riwayat["gambaran"] = semua[-1][1] if semua else None
+    # Basic services per location (terukur: % served, 100 − the deficiency % of the criteria
+    # concerned, docs/SCORING.md), then the desa aggregate: the same figures as Dampak's.
+    kini = hasil[-1] if hasil else None
+    riwayat["layanan_daftar"] = k.LAYANAN
+    riwayat["layanan_lokasi"] = [
+        {"nama": kini.lokasi_info[pk]["nama"], "tahun": kl.terukur.tahun,
+         "layanan": k.layanan(kl.terukur.hasil), "is_demo": kl.is_demo}
+        for pk, kl in sorted(kini.lokasi.items(), key=lambda i: kini.lokasi_info[i[0]]["nama"])
+    ] if kini else []
     if riwayat.get("grafik") is not None:
         grafik = dict(riwayat["grafik"])
         grafik.update({

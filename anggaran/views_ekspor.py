@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran.models import Pendanaan
-from inti.exports import Column, csv_response
+from inti.exports import Column, csv_response, ya_tidak
 
 CHUNK = 5000
 
@@ -37,8 +37,11 @@ FIELDS = [
     ("rencana_rp", _("Rencana (Rp)"), "rupiah"),
     ("realisasi_rp", _("Realisasi (Rp)"), "rupiah"),
     ("natura", _("Natura"), "int"),
+    ("kegiatan__is_demo", _("Data demo"), "ya_tidak"),
 ]
-COLUMNS = [Column(label, itemgetter(i), kind) for i, (_f, label, kind) in enumerate(FIELDS)]
+COLUMNS = [Column(label, (lambda r, i=i: ya_tidak(r[i])) if kind == "ya_tidak" else itemgetter(i),
+                  "text" if kind == "ya_tidak" else kind)
+           for i, (_f, label, kind) in enumerate(FIELDS)]
 
 
 def _rows():
