@@ -53,6 +53,8 @@ class KotakuConfig(AppConfig):
         # (publikasi) and forums are shown by nothing cached: their edits flush nothing.
         from inti import cache
 
+        from . import checks  # noqa: F401 - registers the deployment checks
+
         cache.connect_signals(("desa", "kolaborasi", "anggaran"), kinds=VERSI_JENIS,
                               paths=VERSI_JALUR_DESA)
         post_migrate.connect(grant_admin_permissions, dispatch_uid="kotaku_admin_perms")
