@@ -135,6 +135,8 @@ def _change_rows(jenis, kode) -> list[tuple[str, str]]:
     rows = [(jenis, NASIONAL), (jenis, kode[:2])]
     if len(kode) >= 5:
         rows.append((jenis, kode[:5]))
+    else:  # a provinsi itself (its name is in every kabupaten's trail): all its kabupaten
+        rows.append((jenis, TANPA_WILAYAH))
     return rows
 
 
