@@ -118,14 +118,20 @@ def test_kecamatan_report_counts_only_its_own_desa(client, jiwan):
     assert "Rp 7.000.000" in text and "Bibrik" not in text
 
 
-def test_progress_photos_are_embedded(client, jiwan, desa_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def _foto_progres(desa) -> FotoProgres:
+    """A finished activity with one progress photo (a real 320×240 JPEG)."""
     dinas = buat_pemangku("Dinas Uji", "opd")
-    kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100_000_000, 100_000_000)])
+    kegiatan = buat_kegiatan(desa, lines=[(dinas, "apbd-kab", 100_000_000, 100_000_000)])
     lap = LaporanProgres.objects.create(kegiatan=kegiatan, tanggal=datetime.date(2018, 8, 1),
                                         persen_fisik=100)
     foto = FotoProgres(laporan=lap, tahap="100", keterangan="Paving selesai")
     foto.foto.save("x.jpg", ContentFile(image_bytes("JPEG", size=(320, 240))), save=True)
+    return foto
+
+
+def test_progress_photos_are_embedded(client, jiwan, desa_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _foto_progres(desa_a)
     reader, text = read_pdf(client.get(reverse("laporan_desa", args=[desa_a.kode_wilayah])))
     assert "Foto progres" in text and "Paving selesai" in text
     assert any(len(page.images) >= 1 for page in reader.pages)
@@ -217,12 +223,7 @@ def test_progress_photos_are_read_through_the_storage(client, jiwan, desa_a, set
     (an in-memory storage stands in for S3 here) and still appears in the PDF."""
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "tests.test_laporan.PenyimpananTanpaPath"}}
-    dinas = buat_pemangku("Dinas Uji", "opd")
-    kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100_000_000, 100_000_000)])
-    lap = LaporanProgres.objects.create(kegiatan=kegiatan, tanggal=datetime.date(2018, 8, 1),
-                                        persen_fisik=100)
-    foto = FotoProgres(laporan=lap, tahap="100", keterangan="Paving selesai")
-    foto.foto.save("x.jpg", ContentFile(image_bytes("JPEG", size=(320, 240))), save=True)
+    foto = _foto_progres(desa_a)
     with pytest.raises(NotImplementedError):
         foto.foto.storage.path(foto.foto.name)
     reader, text = read_pdf(client.get(reverse("laporan_desa", args=[desa_a.kode_wilayah])))
