@@ -13,12 +13,15 @@ from .models import (
     Desa,
     Kabupaten,
     Kawasan,
+    KawasanDesa,
     Kecamatan,
     Kriteria,
+    LembagaMasyarakat,
     Lokasi,
     Penilaian,
     Penugasan,
     Provinsi,
+    SKKumuh,
     VolumePenilaian,
 )
 from .penilaian import buka_kembali
@@ -180,18 +183,73 @@ class AturanPenilaianAdmin(HistoryAdmin):
     ]
 
 
+class SKKumuhForm(forms.ModelForm):
+    class Meta:
+        model = SKKumuh
+        fields = ["nomor", "judul", "tanggal", "tahun", "ditandatangani_oleh", "kabupaten",
+                  "dokumen", "menggantikan", "sumber"]
+
+    def clean_dokumen(self):
+        from .kawasan import validasi_pdf
+
+        berkas = self.cleaned_data.get("dokumen")
+        if berkas and hasattr(berkas, "content_type"):  # a new upload
+            validasi_pdf(berkas)
+        return berkas
+
+
+@admin.register(SKKumuh)
+class SKKumuhAdmin(HistoryAdmin):
+    form = SKKumuhForm
+    list_display = ["nomor", "tahun", "kabupaten", "ditandatangani_oleh", "menggantikan"]
+    list_select_related = ["kabupaten", "menggantikan"]
+    search_fields = ["nomor", "judul"]
+    autocomplete_fields = ["kabupaten", "menggantikan"]
+
+
+class KawasanDesaInline(admin.TabularInline):
+    model = KawasanDesa
+    extra = 1
+    autocomplete_fields = ["desa"]
+
+
+class KawasanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Kawasan
+        fields = ["desa", "nama", "luas_ha", "sk", "sk_nomor", "sk_tahun", "jenis", "delineasi",
+                  "jumlah_penduduk", "status_lahan_jelas", "sesuai_tata_ruang",
+                  "nilai_strategis", "potensi_sosial_ekonomi", "keterangan", "is_demo"]
+
+    def clean_delineasi(self):
+        from .kawasan import validasi_delineasi
+
+        data = self.cleaned_data.get("delineasi")
+        return validasi_delineasi(data) if data else None
+
+
 @admin.register(Kawasan)
 class KawasanAdmin(HistoryAdmin):
-    list_display = ["nama", "desa", "luas_ha", "sk_nomor", "sk_tahun", "is_demo"]
-    list_filter = ["sk_tahun", "is_demo", "desa"]
-    list_select_related = ["desa"]
+    form = KawasanAdminForm
+    list_display = ["nama", "desa", "luas_ha", "sk", "jenis", "is_demo"]
+    list_filter = ["jenis", "is_demo", "sk"]
+    list_select_related = ["desa", "sk"]
     search_fields = ["nama", "desa__nama", "sk_nomor"]
+    autocomplete_fields = ["desa", "sk"]
+    inlines = [KawasanDesaInline]
+
+
+@admin.register(LembagaMasyarakat)
+class LembagaMasyarakatAdmin(HistoryAdmin):
+    list_display = ["nama", "desa", "jenis", "fungsi", "aktif", "is_demo"]
+    list_filter = ["jenis", "fungsi", "aktif", "is_demo"]
+    list_select_related = ["desa"]
+    search_fields = ["nama", "desa__nama"]
     autocomplete_fields = ["desa"]
 
 
 @admin.register(Lokasi)
 class LokasiAdmin(HistoryAdmin):
-    list_display = ["nama", "desa", "rt", "rw", "kawasan", "is_demo"]
+    list_display = ["nama", "desa", "rt_nomor", "rw_nomor", "rt", "rw", "kawasan", "is_demo"]
     list_filter = ["is_demo", "desa"]
     list_select_related = ["desa", "kawasan"]
     search_fields = ["nama", "desa__nama", "rt", "rw", "kawasan__nama"]

@@ -105,7 +105,7 @@ def kolom_tersimpan(p, result: scoring.AssessmentResult, rules: scoring.RuleSet)
 def _priority(p, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
     if p.status_lahan_jelas is None or p.sesuai_tata_ruang is None:
         return "", ""
-    legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang)
+    legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang, rules)
     pattern = scoring.handling_pattern(level, legal, rules=rules) or ""
     if None in (p.nilai_strategis, p.kepadatan_penduduk, p.potensi_sosial_ekonomi):
         return "", pattern

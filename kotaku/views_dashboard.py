@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from anggaran import dashboard as dash
 from anggaran.kondisi import biaya_satuan, kondisi, kondisi_per_tahun
 from desa.kondisi import LAYANAN
-from desa.models import Desa, Tingkat
+from desa.models import Desa, Kawasan, Tingkat
 from desa.services import peta_geojson
 from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL, skor_desa
 from desa.wilayah import cakupan_bawaan, desa_dalam, satu_kecamatan
@@ -165,7 +165,11 @@ def beranda(request):
                 "warna": LEVEL_COLOURS.get(tingkat, NOT_ASSESSED_COLOUR),
                 "keterangan": f"{label}" + (f" (skor {skor})" if skor is not None else ""),
             }
-        peta = peta_geojson(peta_desa, warna)
+        # Kawasan delineations drawn beside the desa boundaries (issue 15): 1 query.
+        kawasan = (Kawasan.objects.filter(desa__in=[d.pk for d in peta_desa],
+                                          delineasi__isnull=False)
+                   .only("pk", "nama", "luas_ha", "delineasi").order_by("pk"))
+        peta = peta_geojson(peta_desa, warna, kawasan=kawasan)
     terbaru = (dash.kegiatan(f).with_totals().select_related("desa", "kriteria")
                .order_by("-dibuat_pada", "-pk")[:8])
     suara = suara_warga_per_desa()
