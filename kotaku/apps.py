@@ -35,7 +35,9 @@ VERSI_JENIS = {
 # kabupaten (and the nation). Models not listed (sources, rule sets) bump every scope.
 VERSI_JALUR_DESA = {
     "desa.provinsi": ".", "desa.kabupaten": ".", "desa.kecamatan": ".",
-    "desa.desa": ".", "desa.kawasan": "desa", "desa.lokasi": "desa",
+    "desa.desa": ".", "desa.lokasi": "desa",
+    # A kawasan may span desa (issue 15): its own edits bump every scope; its parts per desa.
+    "desa.kawasandesa": "desa", "desa.skkumuh": "kabupaten", "desa.lembagamasyarakat": "desa",
     "desa.penilaian": "lokasi__desa", "desa.volumepenilaian": "penilaian__lokasi__desa",
     "anggaran.kegiatan": "desa", "anggaran.pendanaan": "kegiatan__desa",
     "anggaran.laporanprogres": "kegiatan__desa", "anggaran.fotoprogres": "laporan__kegiatan__desa",
