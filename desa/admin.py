@@ -173,6 +173,15 @@ class AturanPenilaianAdmin(HistoryAdmin):
     list_filter = ["bawaan"]
     search_fields = ["kode", "nama", "dasar_hukum"]
     inlines = [AspekInline, KriteriaInline]
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            if change:
+                from .penilaian import terapkan_aturan
+
+                # Rules changed: every score under them and the stored condition follow.
+                terapkan_aturan(form.instance)
     fieldsets = [
         (None, {"fields": ["kode", "nama", "dasar_hukum", "keterangan", "bawaan"]}),
         (_("Aturan (JSON)"), {
@@ -346,6 +355,8 @@ class PenilaianAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            obj._desa_lama = set(Penilaian.objects.filter(pk=obj.pk)
+                                 .values_list("lokasi__desa_id", flat=True))
             # Bump the version so a portal form opened before this admin edit is refused.
             current = Penilaian.objects.filter(pk=obj.pk).values_list("versi", flat=True).first()
             obj.versi = (current or obj.versi) + 1
@@ -374,31 +385,35 @@ class PenilaianAdmin(HistoryAdmin):
                 self.message_user(request, _("Volume penilaian terverifikasi diubah: statusnya "
                                              "kembali menjadi diajukan."), messages.WARNING)
             _lengkapi_dan_hitung(obj)
+            from . import kondisi_tersimpan
+
+            # Status or data changed in the admin: the stored condition follows (same
+            # transaction); the location may have moved, so both desa.
+            kondisi_tersimpan.perbarui({obj.lokasi.desa_id, *getattr(obj, "_desa_lama", ())})
 
     @admin.action(description=_("Hitung ulang skor penilaian terpilih"))
     def hitung_ulang_skor(self, request, queryset):
-        n = 0
-        for penilaian in queryset.select_related("aturan"):
-            with transaction.atomic():
-                _lengkapi_dan_hitung(penilaian)
-            n += 1
+        from .penilaian import hitung_ulang_skor
+
+        n = hitung_ulang_skor(queryset)
         self.message_user(request, _("%(n)s penilaian dihitung ulang.") % {"n": n},
                           messages.SUCCESS)
 
+    def delete_model(self, request, obj):
+        from .penilaian import hapus_penilaian
+
+        hapus_penilaian(obj)
+
+    def delete_queryset(self, request, queryset):
+        from . import kondisi_tersimpan
+
+        with transaction.atomic():
+            desa_ids = set(queryset.values_list("lokasi__desa_id", flat=True))
+            super().delete_queryset(request, queryset)
+            kondisi_tersimpan.perbarui(desa_ids)
+
 
 def _lengkapi_dan_hitung(penilaian: Penilaian) -> None:
-    """Give every criterion of the rule set a volume row, then recompute and store the scores
-    with the one engine (``desa.penilaian.hitung_ulang``)."""
-    from .penilaian import hitung_ulang
+    from .penilaian import lengkapi_dan_hitung
 
-    have = set(penilaian.volume.values_list("kriteria_id", flat=True))
-    VolumePenilaian.objects.bulk_create([
-        VolumePenilaian(penilaian=penilaian, kriteria=k)
-        for k in Kriteria.objects.filter(aturan_id=penilaian.aturan_id).exclude(pk__in=have)
-    ])
-    hitung_ulang(penilaian)
-    Penilaian.objects.filter(pk=penilaian.pk).update(
-        total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
-        rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
-        pola_penanganan=penilaian.pola_penanganan,
-    )
+    lengkapi_dan_hitung(penilaian)

@@ -733,3 +733,60 @@ class LembagaMasyarakat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nama} ({self.get_jenis_display()}, {self.desa})"
+
+
+class KondisiTahunan(models.Model):
+    """Fields the stored condition of a location or desa in one year shares: the engine's
+    result (``desa.kondisi``) kept so pages read it instead of rescoring (issue 16)."""
+
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    kode_wilayah = models.CharField(_("kode Kemendagri desa"), max_length=13, db_index=True)
+    baseline_tahun = models.PositiveSmallIntegerField(null=True)
+    baseline_skor = models.PositiveSmallIntegerField()
+    baseline_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    terukur_tahun = models.PositiveSmallIntegerField(null=True)
+    terukur_skor = models.PositiveSmallIntegerField()
+    terukur_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    proyeksi_skor = models.PositiveSmallIntegerField()
+    proyeksi_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    # Slum hectares (every level but "tidak kumuh") of each figure, and the total area.
+    luas_kumuh_baseline = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_kumuh_terukur = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_kumuh_proyeksi = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_terukur = models.DecimalField(max_digits=14, decimal_places=4)
+    # Summed header and volumes per figure ({tahap: {"header": …, "volumes": …}}, decimals
+    # as strings): what a region needs to aggregate further without the raw tables.
+    masukan = models.JSONField(default=dict)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kode_wilayah} {self.tahun}: {self.terukur_skor} ({self.terukur_tingkat})"
+
+
+class KondisiLokasiTahunan(KondisiTahunan):
+    lokasi = models.ForeignKey(Lokasi, on_delete=models.CASCADE, related_name="+")
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("kondisi lokasi tersimpan")
+        constraints = [models.UniqueConstraint(fields=["lokasi", "tahun"],
+                                               name="kondisi_lokasi_tahun_unik")]
+        indexes = [models.Index(fields=["tahun", "kode_wilayah"],
+                                name="kondisi_lokasi_tahun_kode")]
+
+
+class KondisiDesaTahunan(KondisiTahunan):
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    jumlah_lokasi = models.PositiveIntegerField()
+    jumlah_demo = models.PositiveIntegerField()
+    terukur_tahun_awal = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("kondisi desa tersimpan")
+        constraints = [models.UniqueConstraint(fields=["desa", "tahun"],
+                                               name="kondisi_desa_tahun_unik")]
+        indexes = [models.Index(fields=["tahun", "kode_wilayah"],
+                                name="kondisi_desa_tahun_kode")]

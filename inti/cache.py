@@ -260,6 +260,15 @@ def _flush() -> None:
     _bump_rows(rows)
 
 
+def catat_perubahan_desa(desa_ids, jenis=SEMUA, using=None) -> None:
+    """Bump, at commit, the versions of ``jenis`` around each of these desa (by pk): for
+    tables the dashboards read that are written in bulk for known desa (the stored
+    condition), so their upkeep stays regional."""
+    label = getattr(settings, "VERSI_MODEL_DESA", "desa.desa")
+    for pk in desa_ids:
+        _queue(using, tuple(jenis), f"{label}:", pk)
+
+
 def _locate(instance):
     """(related model label with the path to its desa's code, key), without a query: the
     key is a foreign key's value read from the instance; resolved at commit."""

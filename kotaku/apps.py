@@ -30,6 +30,9 @@ VERSI_JENIS = {
     "kolaborasi.pemangkukepentingan": _UANG, "kolaborasi.komitmen": _UANG,
     "kolaborasi.forumkolaborasi": (),
     "desa.penilaian": _KONDISI, "desa.volumepenilaian": _KONDISI, "desa.penugasan": (),
+    # Stored condition (issue 16 part B): rewritten in bulk per desa, which bumps those desa's
+    # regions itself (inti.cache.catat_perubahan_desa); a full rebuild bumps everything.
+    "desa.kondisilokasitahunan": (), "desa.kondisidesatahunan": (),
 }
 # From a watched model to its desa: a change there bumps only that desa's provinsi and
 # kabupaten (and the nation). Models not listed (sources, rule sets) bump every scope.
