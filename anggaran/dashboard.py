@@ -43,7 +43,7 @@ from desa.wilayah import (
     jalur_wilayah,
     tingkat_rincian,
 )
-from inti.cache import cached_aggregate
+from inti.cache import UANG, cached_aggregate
 from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
 
@@ -266,7 +266,7 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
     )
 
 
-@cached_aggregate("per_sumber")
+@cached_aggregate("per_sumber", jenis=(UANG,))
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
     sums = {
@@ -287,7 +287,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
     return rows
 
 
-@cached_aggregate("kolaborasi_per_tingkat")
+@cached_aggregate("kolaborasi_per_tingkat", jenis=(UANG,))
 def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
     """The collaboration share: planned Rp of every source except the programme's own grant
     (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
@@ -309,7 +309,7 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
             "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
 
 
-@cached_aggregate("per_jenis_pemangku")
+@cached_aggregate("per_jenis_pemangku", jenis=(UANG,))
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
     sums = {
         row["pemangku__jenis"]: row for row in pendanaan(f).values("pemangku__jenis").annotate(
@@ -364,7 +364,7 @@ class Matriks:
     kolom_kode: dict = field(default_factory=dict)
 
 
-@cached_aggregate("matriks")
+@cached_aggregate("matriks", jenis=(UANG,))
 def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
     """Sum of planned (or realised) Rp per row × column, with totals.
 
@@ -426,7 +426,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
                    sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
 
 
-@cached_aggregate("aliran")
+@cached_aggregate("aliran", jenis=(UANG,))
 def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     """Sankey flows source → stakeholder → desa → aspect, in planned Rp.
 

@@ -192,7 +192,8 @@ def hitung_kondisi(tahun: int, desa_ids: tuple | None, wilayah: str | None) -> K
     return _hitung(_muat(desa_ids, wilayah), tahun)
 
 
-_kondisi_tersimpan = cached_aggregate("kondisi")(hitung_kondisi)
+_kondisi_tersimpan = cached_aggregate(
+    "kondisi", wilayah=lambda tahun, desa_ids, wilayah: wilayah)(hitung_kondisi)
 
 
 def kondisi(tahun: int | None = None, desa_ids: tuple | None = None,
@@ -211,7 +212,7 @@ def kondisi_per_tahun(desa_ids: tuple | None = None, wilayah: str | None = None,
                                 wilayah or None, sampai or tahun_sekarang())
 
 
-@cached_aggregate("kondisi_per_tahun")
+@cached_aggregate("kondisi_per_tahun", wilayah=lambda desa_ids, wilayah, sampai: wilayah)
 def _per_tahun_tersimpan(desa_ids, wilayah, sampai) -> list[tuple[int, k.Agregat]]:
     data = _muat(desa_ids, wilayah)
     years = [p.tahun for ps in data.pengukuran.values() for p in ps]
