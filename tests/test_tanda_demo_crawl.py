@@ -35,6 +35,10 @@ PUBLIC = {
     "desa:detail": "angka",
     "desa:penilaian_list": "angka",
     "desa:penilaian_detail": "angka",
+    "desa:sk_list": "tanpa_data",  # the register of decrees (real, with their source)
+    "desa:sk_detail": "angka",
+    "desa:kawasan_peringkat": "angka",
+    "desa:kawasan_detail": "angka",
     "kolaborasi:pemangku_list": "angka",
     "kolaborasi:pemangku_detail": "angka",
     "kolaborasi:forum_list": "angka",
@@ -162,6 +166,11 @@ def _tandai(is_demo: bool):
                   "sumber_tanggal": dt.date(2018, 9, 18)}
         for label in ("anggaran.Kegiatan", "publikasi.Kabar"):
             apps.get_model(label).objects.update(**sumber)
+    # A bulk update bypasses the write path's upkeep: rebuild the stored condition (issue 16)
+    # as `manage.py bangun_ulang_kondisi` would after such a change.
+    from desa import kondisi_tersimpan
+
+    kondisi_tersimpan.bangun_ulang()
 
 
 @pytest.mark.django_db
