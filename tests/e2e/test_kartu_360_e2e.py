@@ -46,7 +46,7 @@ def _check(page, selector, minimum=1):
     assert_fits(page)
 
 
-def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
+def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot, axe):
     assert page.viewport_size["width"] == WIDTH
 
     # 1. A verified assessment's result: Persen and Skor of every criterion, as cards.
@@ -59,6 +59,7 @@ def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
                  '.tabel-baseline td[data-label="Skor"]', 10)
     _check(page, ".tabel-baseline tfoot td")
     shot(page, "issue17-kartu-penilaian-360")
+    axe(page)
 
     # 2. An activity's funding lines: Rencana and Realisasi, and the total.
     k = (Kegiatan.objects.annotate(n=Count("pendanaan")).filter(n__gte=2, progres__isnull=False)
@@ -68,6 +69,7 @@ def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
     _check(page, '.tabel-kartu td[data-label="Rencana"], '
                  '.tabel-kartu td[data-label="Realisasi"]', 2)
     shot(page, "issue17-kartu-pendanaan-360")
+    axe(page)
 
     # 3. The activity list: the name leads each card, the amounts are on screen.
     page.goto(reverse("anggaran:kegiatan_list"))
@@ -78,6 +80,7 @@ def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
     assert (first.locator(".kartu-judul").bounding_box()["y"]
             < first.locator('td[data-label="Desa"]').bounding_box()["y"])
     shot(page, "issue17-kartu-kegiatan-360")
+    axe(page)
 
     # 4. The matrix: names on the left, the total on the right, a visible scroll cue.
     page.goto(reverse("matriks"))
@@ -89,6 +92,7 @@ def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
     page.evaluate("e => { e.scrollLeft = e.scrollWidth; }", wrap.element_handle())
     _check(page, "table.matriks tbody th, table.matriks .matriks-total", 4)
     shot(page, "issue17-kartu-matriks-360")
+    axe(page)
 
     # 5. Dampak: baseline, measured and projected scores per desa.
     page.goto(reverse("dampak"))
@@ -98,6 +102,7 @@ def test_five_pages_show_their_key_figures_at_360(page, demo_data, shot):
     # Its other tables too (area per year, services, unit costs): every labelled figure.
     _check(page, ".tabel-kartu td[data-label]", 40)
     shot(page, "issue17-kartu-dampak-360")
+    axe(page)
 
 
 def test_desktop_keeps_the_tables(page, demo_data):
