@@ -15,6 +15,7 @@ from kotaku import (
     views_laporan,
     views_opendata,
     views_pemangku,
+    views_rencana,
     views_saran,
 )
 from kotaku.forms import LoginForm
@@ -78,6 +79,9 @@ urlpatterns = [
         path("forum/", views_pemangku.forum_list, name="forum_list"),
         path("forum/<int:pk>/", views_pemangku.forum_detail, name="forum_detail"),
         path("komitmen/", views_pemangku.komitmen_list, name="komitmen_list"),
+        path("rencana/", views_rencana.rencana_list, name="rencana_list"),
+        path("rencana/<int:pk>/", views_rencana.rencana_detail, name="rencana_detail"),
+        path("celah-pendanaan/", views_rencana.celah, name="celah_rupiah"),
     ], publikasi_urls.urlpatterns),
     bagian("anggaran/", "anggaran", anggaran_urls.urlpatterns),
     path("admin/", admin.site.urls),

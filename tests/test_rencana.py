@@ -1,0 +1,244 @@
+"""Issue 15 (plan part): plan items with several criteria, commitments by several
+stakeholders, an activity made from them, and the Memorandum Program, the funding gap in
+rupiah and the stakeholder profile reading them."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from anggaran import rencana as baca
+from anggaran.models import Kegiatan, KegiatanKriteria
+from anggaran.services import simpan_kegiatan_rencana
+from desa import akses
+from desa.models import Kawasan
+from inti.services import ServiceError
+from kolaborasi import rencana as layanan
+from kolaborasi.models import (
+    DokumenRencana,
+    ForumKolaborasi,
+    ItemRencana,
+    KomitmenItem,
+)
+from tests.anggaran_helpers import buat_pemangku, kriteria, sumber
+
+
+def _rplp(desa, **extra):
+    return layanan.simpan_dokumen(DokumenRencana(
+        jenis="rplp", judul=f"RPLP {desa.nama}", desa=desa, tahun_mulai=2020,
+        tahun_selesai=2024, **extra))
+
+
+def _item(dokumen, desa, nama, biaya, kriteria_vol, kawasan=None, pendekatan="masyarakat"):
+    item = ItemRencana(dokumen=dokumen, desa=desa, kawasan=kawasan, nama=nama, volume=D(300),
+                       satuan="m", biaya_rp=D(biaya), tahun_target=2021, pendekatan=pendekatan)
+    return layanan.simpan_item(item, [{"kriteria": kriteria(k), "volume": D(v)}
+                                      for k, v in kriteria_vol])
+
+
+@pytest.fixture
+def plan(desa_a):
+    """Bibrik's agreed RPLP: a drainage+road item (2 criteria) committed by Dinas PUPR (money)
+    and the LKM (person-days), realised by one activity with two funding lines; and an
+    unfunded waste item."""
+    kawasan = Kawasan.objects.create(desa=desa_a, nama="Bibrik Utara", luas_ha=D("5.2"))
+    forum = ForumKolaborasi.objects.create(tanggal=date(2020, 3, 2), judul="Rembug RPLP Bibrik",
+                                           desa=desa_a)
+    dokumen = _rplp(desa_a)
+    item = _item(dokumen, desa_a, "Jalan lingkungan dan drainase RW 02", 400_000_000,
+                 [("2b", 300), ("4b", 250)], kawasan=kawasan)
+    sampah = _item(dokumen, desa_a, "Gerobak sampah", 60_000_000, [("6a", 120)],
+                   kawasan=kawasan, pendekatan="institusi")
+    dokumen = layanan.sepakati(dokumen, forum, date(2020, 3, 2))
+    pupr = buat_pemangku("Dinas PUPR Kabupaten Madiun", "opd", singkatan="PUPR")
+    lkm = buat_pemangku("LKM Bibrik", "lkm", desa=desa_a)
+    k_pupr = layanan.simpan_komitmen_item(KomitmenItem(
+        item=item, pemangku=pupr, forum=forum, jenis="uang", nilai_rp=D(300_000_000)))
+    k_lkm = layanan.simpan_komitmen_item(KomitmenItem(
+        item=item, pemangku=lkm, forum=forum, jenis="hok", jumlah=D(200),
+        nilai_rp=D(20_000_000), uraian="Kerja bakti warga RW 02"))
+    kegiatan = Kegiatan(desa=desa_a, kawasan=kawasan, kriteria=kriteria("2b"),
+                        nama="Paving dan saluran RW 02", volume=D(300), satuan="m",
+                        tahun_anggaran=2021, status="selesai", pendekatan="masyarakat")
+    garis = [
+        {"pemangku": pupr, "sumber": sumber("apbd-kab"),
+         "rencana_rp": D(300_000_000), "realisasi_rp": D(280_000_000), "natura": False,
+         "uraian_natura": "", "alasan_lebih": "", "komitmen_item": k_pupr},
+        {"pemangku": lkm, "sumber": sumber("swadaya"), "rencana_rp": D(20_000_000),
+         "realisasi_rp": D(20_000_000), "natura": True, "uraian_natura": "200 HOK",
+         "alasan_lebih": "", "komitmen_item": k_lkm},
+    ]
+    kegiatan = simpan_kegiatan_rencana(kegiatan, garis, None, [item],
+                                       [{"kriteria": kriteria("4b"), "volume": D(100)}])
+    return {"dokumen": dokumen, "item": item, "sampah": sampah, "pupr": pupr, "lkm": lkm,
+            "kegiatan": kegiatan, "kawasan": kawasan, "forum": forum}
+
+
+@pytest.mark.django_db
+def test_activity_from_plan_keeps_its_criteria_and_lines(plan):
+    k = plan["kegiatan"]
+    rows = dict(KegiatanKriteria.objects.filter(kegiatan=k)
+                .values_list("kriteria__kode", "volume"))
+    assert rows == {"2b": D(300), "4b": D(100)}
+    assert list(k.item_rencana.all()) == [plan["item"]]
+    assert {p.komitmen_item_id for p in k.pendanaan.all()} == {
+        c.pk for c in plan["item"].komitmen.all()}
+
+
+@pytest.mark.django_db
+def test_memorandum_reads_items_by_stakeholder(plan, client, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        data = baca.memorandum(plan["dokumen"])
+    baris = {b.item.pk: b for b in data["items"]}
+    b = baris[plan["item"].pk]
+    assert b.terjanji_rp == D(320_000_000)
+    assert b.terealisasi_rp == D(300_000_000)
+    assert b.kurang_rp == D(80_000_000)
+    sisa = {k.kode: k.sisa for k in b.kriteria}
+    assert sisa == {"2b": D(0), "4b": D(150)}
+    assert [p["pemangku"].pk for p in data["kolom"]] == [plan["pupr"].pk, plan["lkm"].pk]
+    assert data["total"]["kurang"] == D(80_000_000) + D(60_000_000)
+    assert data["per_kawasan"][0]["kurang"] == D(140_000_000)
+    body = client.get(reverse("kolaborasi:rencana_detail", args=[plan["dokumen"].pk])) \
+        .content.decode()
+    assert "Rp 320.000.000" in body and "Rp 140.000.000" in body and "200 HOK" in body
+
+
+@pytest.mark.django_db
+def test_gap_in_rupiah_equals_an_independent_sum(plan, client):
+    data = baca.celah_rupiah()
+    independent = D(0)
+    for item in ItemRencana.objects.filter(dokumen__status="disepakati"):
+        committed = sum((c.nilai_rp for c in item.komitmen.all()), D(0))
+        independent += max(item.biaya_rp - committed, D(0))
+    assert data["total_kurang"] == independent == D(140_000_000)
+    per_kriteria = {t["label"].split()[0]: t for t in data["per_kriteria"]}
+    assert per_kriteria["4b"]["sisa_volume"] == D(150)
+    assert per_kriteria["6a"]["sisa_volume"] == D(120)
+    assert {t["label"]: t["kurang"] for t in data["per_pendekatan"]} == {
+        "Berbasis masyarakat": D(80_000_000), "Berbasis institusi": D(60_000_000)}
+    page = client.get(reverse("kolaborasi:celah_rupiah"))
+    assert page.status_code == 200 and "Rp 140.000.000" in page.content.decode()
+    csv = client.get(reverse("kolaborasi:celah_rupiah"), {"format": "csv"})
+    assert "Gerobak sampah" in b"".join(csv.streaming_content).decode() \
+        if hasattr(csv, "streaming_content") else csv.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_draft_plan_is_not_public_nor_in_the_gap(desa_a, client):
+    dokumen = _rplp(desa_a)
+    _item(dokumen, desa_a, "Sumur resapan", 10_000_000, [("4b", 5)])
+    assert baca.celah_rupiah()["items"] == []
+    assert client.get(reverse("kolaborasi:rencana_detail", args=[dokumen.pk])).status_code \
+        == 404
+
+
+@pytest.mark.django_db
+def test_stakeholder_profile_shows_pledged_and_delivered(plan, client):
+    rows = baca.komitmen_pemangku(plan["pupr"])
+    assert [(r.nilai_rp, r.terealisasi_rp) for r in rows] == [(D(300_000_000),
+                                                               D(280_000_000))]
+    body = client.get(plan["pupr"].get_absolute_url()).content.decode()
+    assert "Jalan lingkungan dan drainase RW 02" in body and "Rp 280.000.000" in body
+
+
+@pytest.mark.django_db
+def test_service_refuses_bad_input_in_indonesian(desa_a, desa_b):
+    dokumen = _rplp(desa_a)
+    with pytest.raises(ServiceError, match="desa rencana"):
+        _item(dokumen, desa_b, "Salah desa", 1, [("2b", 1)])
+    with pytest.raises(ServiceError, match="kriteria"):
+        _item(dokumen, desa_a, "Tanpa kriteria", 1, [])
+    with pytest.raises(ServiceError, match="sekali"):
+        _item(dokumen, desa_a, "Ganda", 1, [("2b", 1), ("2b", 2)])
+    with pytest.raises(ServiceError, match="periode"):
+        layanan.simpan_item(ItemRencana(dokumen=dokumen, desa=desa_a, nama="x", volume=1,
+                                        satuan="m", biaya_rp=1, tahun_target=2030),
+                            [{"kriteria": kriteria("2b"), "volume": D(1)}])
+    with pytest.raises(ServiceError, match="tanpa item"):
+        layanan.sepakati(dokumen, ForumKolaborasi.objects.create(
+            tanggal=date(2020, 1, 1), judul="Forum"), date(2020, 1, 1))
+    item = _item(dokumen, desa_a, "Benar", 1, [("2b", 1)])
+    pemangku = buat_pemangku("Warga", "masyarakat")
+    with pytest.raises(ServiceError, match="HOK"):
+        layanan.simpan_komitmen_item(KomitmenItem(item=item, pemangku=pemangku, jenis="hok",
+                                                  nilai_rp=D(1), uraian="x"))
+    assert ItemRencana.objects.filter(dokumen=dokumen).count() == 1
+
+
+@pytest.mark.django_db
+def test_permissions_facilitators_edit_their_desa_admin_the_kabupaten(
+        desa_a, fasilitator_a, fasilitator_b, pimpinan, admin_user):
+    rplp = _rplp(desa_a)
+    kab = layanan.simpan_dokumen(DokumenRencana(
+        jenis="rp2kpkp", judul="Memorandum Program Kab. Madiun",
+        kabupaten=desa_a.kecamatan.kabupaten, tahun_mulai=2020, tahun_selesai=2024))
+    assert akses.boleh_ubah_rencana(fasilitator_a, rplp)
+    assert not akses.boleh_ubah_rencana(fasilitator_b, rplp)
+    assert not akses.boleh_ubah_rencana(fasilitator_a, kab)
+    assert not akses.boleh_ubah_rencana(pimpinan, rplp)
+    assert akses.boleh_ubah_rencana(admin_user, kab)
+    assert set(DokumenRencana.objects.for_writer(fasilitator_a)) == {rplp}
+    assert set(DokumenRencana.objects.for_writer(admin_user)) == {rplp, kab}
+
+
+@pytest.mark.django_db
+def test_pimpinan_reads_a_draft_the_public_does_not(desa_a, pimpinan, client_for):
+    dokumen = _rplp(desa_a)
+    url = reverse("kolaborasi:rencana_detail", args=[dokumen.pk])
+    assert client_for(pimpinan).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_new_activity_gets_its_main_criterion_row(desa_a):
+    from anggaran.services import simpan_kegiatan
+
+    k = Kegiatan(desa=desa_a, kriteria=kriteria("2b"), nama="Paving", volume=D(170),
+                 satuan="m", tahun_anggaran=2018, status="selesai")
+    pemangku = buat_pemangku("Dinas", "opd")
+    line = {"pemangku": pemangku, "sumber": sumber("swadaya"), "rencana_rp": D(1),
+            "realisasi_rp": D(0), "natura": False, "uraian_natura": "", "alasan_lebih": ""}
+    simpan_kegiatan(k, [line], None, None)
+    assert list(k.kegiatan_kriteria.values_list("kriteria__kode", "volume")) == [("2b", D(170))]
+    k.kriteria = kriteria("4b")
+    k.volume_kriteria = D(20)
+    simpan_kegiatan(k, [{**line, "pk": k.pendanaan.get().pk}], None, k.versi)
+    assert list(k.kegiatan_kriteria.values_list("kriteria__kode", "volume")) == [("4b", D(20))]
+
+
+@pytest.mark.django_db
+def test_migration_keeps_every_figure_on_the_demo_data(jiwan):
+    """The data migration gives every existing activity its single criterion with the volume
+    the outcome figures already counted; every figure reads the same before and after."""
+    import importlib
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from anggaran import dashboard as dash
+    from anggaran import kondisi
+    from anggaran.models import VOLUME_TERTANGANI
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    def angka():
+        k = kondisi.hitung_kondisi(2025, None, None)
+        return (repr(dash.ringkasan()), [(d.key, d.baseline, d.terukur, d.proyeksi)
+                                        for d in dash.dampak()[0]],
+                repr(k.per_desa) if hasattr(k, "per_desa") else repr(k))
+
+    KegiatanKriteria.objects.all().delete()
+    sebelum = angka()
+    migrasi = importlib.import_module("anggaran.migrations.0010_kegiatan_kriteria_awal")
+    migrasi.isi(apps, None)
+    assert angka() == sebelum
+    harap = dict(Kegiatan.objects.annotate(vt=VOLUME_TERTANGANI)
+                 .values_list("pk", "vt"))
+    rows = list(KegiatanKriteria.objects.values_list("kegiatan_id", "kriteria_id", "volume"))
+    assert len(rows) == len(harap) > 0
+    utama = dict(Kegiatan.objects.values_list("pk", "kriteria_id"))
+    for kegiatan_id, kriteria_id, volume in rows:
+        assert kriteria_id == utama[kegiatan_id]
+        assert volume == harap[kegiatan_id]
