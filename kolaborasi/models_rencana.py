@@ -200,6 +200,10 @@ class ItemRencana(models.Model):
     def __str__(self) -> str:
         return self.nama
 
+    def get_absolute_url(self) -> str:
+        """Its public page on "Peluang kolaborasi" (an item of an agreed plan)."""
+        return reverse("peluang_item", args=[self.pk])
+
 
 class ItemKriteria(models.Model):
     """A criterion a plan item addresses, with the volume it should handle (criterion unit)."""

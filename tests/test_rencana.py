@@ -242,3 +242,83 @@ def test_migration_keeps_every_figure_on_the_demo_data(jiwan):
     for kegiatan_id, kriteria_id, volume in rows:
         assert kriteria_id == utama[kegiatan_id]
         assert volume == harap[kegiatan_id]
+
+
+# ------------------------------------------------------------------ Peluang kolaborasi (public)
+
+
+@pytest.fixture
+def _batas_bersih():
+    from tests.kabar_helpers import reset_batas
+
+    reset_batas()
+    yield
+    reset_batas()
+
+
+@pytest.mark.django_db
+def test_peluang_lists_open_items_with_filters_and_no_contacts(plan, client,
+                                                               django_assert_num_queries):
+    from tests.anggaran_helpers import KONTAK_EMAIL, KONTAK_TELEPON
+
+    plan["pupr"].kontak_email = KONTAK_EMAIL
+    plan["pupr"].kontak_telepon = KONTAK_TELEPON
+    plan["pupr"].save()
+    with django_assert_num_queries(4):  # items, handled volumes, criteria, commitments
+        response = client.get(reverse("peluang"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Gerobak sampah" in body and "Jalan lingkungan dan drainase RW 02" in body
+    assert KONTAK_EMAIL not in body and KONTAK_TELEPON not in body
+    saring = client.get(reverse("peluang"), {"pendekatan": "institusi"}).context["items"]
+    assert [b.item.nama for b in saring] == ["Gerobak sampah"]
+    saring = client.get(reverse("peluang"), {"kriteria": "4b"}).context["items"]
+    assert [b.item.nama for b in saring] == ["Jalan lingkungan dan drainase RW 02"]
+    # An unknown filter value is ignored, never a 500.
+    assert client.get(reverse("peluang"), {"desa": "x\x00"}).status_code == 200
+    item_page = client.get(plan["sampah"].get_absolute_url())
+    assert item_page.status_code == 200 and KONTAK_EMAIL not in item_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_expression_of_interest_is_moderated_and_its_contact_stays_with_the_team(
+        plan, client, client_for, verifikator, _batas_bersih):
+    from publikasi.models import Masukan
+    from tests.kabar_helpers import masukan_post
+
+    url = reverse("kolaborasi:masukan_kirim", args=["item", plan["sampah"].pk])
+    kontak = "csr@pabrik-gula.example"
+    response = client.post(url, masukan_post(
+        nama="CSR Pabrik Gula", pesan="Kami berminat mendanai gerobak sampah.", kontak=kontak))
+    assert response.status_code == 302
+    m = Masukan.objects.get(item_rencana=plan["sampah"])
+    assert m.kontak == kontak and m.status == "menunggu"
+    # Never shown publicly, also not once approved.
+    m.status = "disetujui"
+    m.save()
+    for u in (reverse("peluang"), plan["sampah"].get_absolute_url(),
+              plan["dokumen"].get_absolute_url()):
+        assert kontak not in client.get(u).content.decode()
+    # The facilitators' team (Askot of the kecamatan) sees it with the contact.
+    moderasi = client_for(verifikator).get(reverse("kolaborasi:masukan_moderasi"),
+                                           {"status": "semua"}).content.decode()
+    assert kontak in moderasi and "Gerobak sampah" in moderasi
+
+
+@pytest.mark.django_db
+def test_expression_of_interest_is_protected_like_masukan(plan, client, desa_a, _batas_bersih):
+    from publikasi.models import Masukan
+    from tests.kabar_helpers import masukan_post
+
+    url = reverse("kolaborasi:masukan_kirim", args=["item", plan["sampah"].pk])
+    honeypot = client.post(url, masukan_post(kontak="x@example.org", website="http://spam"))
+    assert honeypot.status_code == 400
+    tanpa_kontak = client.post(url, masukan_post())
+    assert tanpa_kontak.status_code == 200 and "agar tim dapat menghubungi" in \
+        tanpa_kontak.content.decode()
+    draf = _rplp(desa_a)
+    item = _item(draf, desa_a, "Belum disepakati", 5, [("2b", 1)])
+    assert client.post(reverse("kolaborasi:masukan_kirim", args=["item", item.pk]),
+                       masukan_post(kontak="x@example.org")).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert not Masukan.objects.exists()
