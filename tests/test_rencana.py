@@ -322,3 +322,26 @@ def test_expression_of_interest_is_protected_like_masukan(plan, client, desa_a, 
                        masukan_post(kontak="x@example.org")).status_code == 404
     assert client.get(item.get_absolute_url()).status_code == 404
     assert not Masukan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_plans_are_labelled_and_read_back(jiwan, client):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    assert DokumenRencana.objects.count() == 3
+    assert not DokumenRencana.objects.filter(is_demo=False).exists()
+    assert not ItemRencana.objects.filter(is_demo=False).exists()
+    assert not KomitmenItem.objects.filter(is_demo=False).exists()
+    bibrik = DokumenRencana.objects.get(desa__nama="Bibrik")
+    data = baca.memorandum(bibrik)
+    paving = next(b for b in data["items"] if b.item.nama.startswith("Lanjutan jalan paving"))
+    assert paving.terealisasi_rp > 0 and paving.kriteria[0].sisa == D(0)
+    assert baca.celah_rupiah()["total_kurang"] > 0
+    for url in (reverse("kolaborasi:rencana_list"), bibrik.get_absolute_url(),
+                reverse("kolaborasi:celah_rupiah"), reverse("peluang")):
+        response = client.get(url)
+        assert response.status_code == 200 and "demo" in response.content.decode()
