@@ -71,6 +71,10 @@ urlpatterns = [
             views_opendata.desa, name="data_terbuka_desa"),
     re_path(r"^data-terbuka/kecamatan/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
             views_opendata.kecamatan, name="data_terbuka_kecamatan"),
+    re_path(r"^data-terbuka/rencana/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
+            views_rencana.data_terbuka_rencana, name="data_terbuka_rencana"),
+    re_path(r"^data-terbuka/komitmen/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
+            views_rencana.data_terbuka_rencana, name="data_terbuka_komitmen"),
     # Each URL space is one namespace, joined here from the apps that serve pages in it (the
     # lower apps cannot import the pages above them that combine several apps).
     bagian("desa/", "desa", desa_urls.urlpatterns,

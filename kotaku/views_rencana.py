@@ -3,13 +3,15 @@
 
 Agreed plans are public; drafts only for programme staff (others get 404)."""
 
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anggaran import rencana
 from desa import akses
+from desa.models import Desa
 from inti import exports
 from kolaborasi.models import DokumenRencana, Komponen, Pendekatan, StatusRencana
 
@@ -125,3 +127,74 @@ def peluang_item(request, pk):
     return render(request, "kolaborasi/peluang_item.html", {
         "b": b, "form": MinatForm(), "url": masukan_url(b.item),
     })
+
+
+# ------------------------------------------------------------------------------- open data
+
+
+def _item_wilayah(kode: str):
+    """Agreed plan items of a region given by its Kemendagri code (desa, kecamatan or
+    kabupaten: ``35.19`` takes ``35.19.*``)."""
+    if "\x00" in kode or len(kode) > 20:
+        raise Http404
+    if not Desa.objects.filter(Q(kode_wilayah=kode) | Q(kode_wilayah__startswith=kode + "."))\
+            .exists():
+        raise Http404
+    return rencana.item_terbuka().filter(Q(desa__kode_wilayah=kode)
+                                         | Q(desa__kode_wilayah__startswith=kode + "."))
+
+
+def kolom_komitmen():
+    return [
+        C(_("Kode desa (Kemendagri)"), "item.desa.kode_wilayah", width=16),
+        C(_("Item"), "item.nama", width=40),
+        C(_("Pemangku kepentingan"), "pemangku.nama", width=30),
+        C(_("Jenis pemangku"), "pemangku.get_jenis_display", width=20),
+        C(_("Jenis sumber daya"), "get_jenis_display", width=16),
+        C(_("Jumlah (HOK/orang)"), "jumlah", "decimal"),
+        C(_("Nilai (Rp)"), "nilai_rp", "rupiah"),
+        C(_("Terealisasi (Rp)"), "terealisasi_rp", "rupiah"),
+        C(_("Forum"), lambda k: k.forum.judul if k.forum_id else "", width=30),
+        C(_("Data demo"), lambda k: exports.ya_tidak(k.is_demo), width=8),
+    ]
+
+
+def _json_item(b) -> dict:
+    i = b.item
+    return {
+        "id": i.pk, "kode_desa": i.desa.kode_wilayah, "desa": i.desa.nama,
+        "kawasan": i.kawasan.nama if i.kawasan_id else None, "dokumen": i.dokumen.judul,
+        "nama": i.nama, "komponen": i.komponen, "jenis_investasi": i.jenis_investasi,
+        "pendekatan": i.pendekatan, "volume": str(i.volume), "satuan": i.satuan,
+        "tahun_target": i.tahun_target, "perkiraan_biaya_rp": int(i.biaya_rp),
+        "komitmen_rp": int(b.terjanji_rp), "terealisasi_rp": int(b.terealisasi_rp),
+        "belum_terdanai_rp": int(b.kurang_rp),
+        "kriteria": [{"kode": k.kode, "volume": str(k.volume), "satuan": k.satuan,
+                      "sisa_volume": str(k.sisa)} for k in b.kriteria],
+        # The stakeholder's public name and kind only: never its contact.
+        "komitmen": [{"pemangku": k.pemangku.nama, "jenis_pemangku": k.pemangku.jenis,
+                      "jenis": k.jenis, "jumlah": str(k.jumlah) if k.jumlah else None,
+                      "nilai_rp": int(k.nilai_rp), "terealisasi_rp": int(k.terealisasi_rp)}
+                     for k in b.komitmen],
+        "data_demo": i.is_demo,
+    }
+
+
+@require_GET
+def data_terbuka_rencana(request, kode: str, fmt: str):
+    """Plan items (``rencana``) or their commitments (``komitmen``) of a region."""
+    baris = rencana.baca_item(_item_wilayah(kode))
+    jenis = request.resolver_match.url_name
+    if fmt == "json":
+        response = JsonResponse({"kode_kemendagri": kode,
+                                 "item_rencana": [_json_item(b) for b in baris]},
+                                json_dumps_params={"ensure_ascii": False, "indent": 2})
+    elif jenis == "data_terbuka_komitmen":
+        response = exports.export_response(
+            fmt, f"komitmen-{kode}", kolom_komitmen(),
+            [k for b in baris for k in b.komitmen], title=_("Komitmen"))
+    else:
+        response = exports.export_response(fmt, f"item-rencana-{kode}", kolom_item(), baris,
+                                           title=_("Item rencana"))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -554,7 +554,8 @@ def _count(client, url, django_assert_num_queries, n):
 # activities, bodies, funding gap; prefetches of lines/progress only when activities exist).
 # + 9 (issue 14, deliberate): the per-location condition model (anggaran.kondisi: rule set,
 # desa, assessments, volumes, locations, activities, kawasan) for terukur/proyeksi/ha.
-DESA_DETAIL_QUERIES = 29  # incl. the approved feedback (kabar/_masukan.html)
+# + 1 (issue 15, deliberate): the agreed plan items of the desa (unfunded, in rupiah).
+DESA_DETAIL_QUERIES = 30  # incl. the approved feedback (kabar/_masukan.html)
 DESA_LIST_QUERIES = 8
 
 

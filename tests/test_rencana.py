@@ -120,9 +120,12 @@ def test_gap_in_rupiah_equals_an_independent_sum(plan, client):
         "Berbasis masyarakat": D(80_000_000), "Berbasis institusi": D(60_000_000)}
     page = client.get(reverse("kolaborasi:celah_rupiah"))
     assert page.status_code == 200 and "Rp 140.000.000" in page.content.decode()
+    profil = client.get(plan["item"].desa.get_absolute_url())
+    assert profil.context["dana"]["celah_rupiah"]["total_kurang"] == D(140_000_000)
+    assert "Gerobak sampah" in profil.content.decode()
     csv = client.get(reverse("kolaborasi:celah_rupiah"), {"format": "csv"})
-    assert "Gerobak sampah" in b"".join(csv.streaming_content).decode() \
-        if hasattr(csv, "streaming_content") else csv.content.decode()
+    text = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
+    assert "Gerobak sampah" in text
 
 
 @pytest.mark.django_db
@@ -345,3 +348,26 @@ def test_demo_plans_are_labelled_and_read_back(jiwan, client):
                 reverse("kolaborasi:celah_rupiah"), reverse("peluang")):
         response = client.get(url)
         assert response.status_code == 200 and "demo" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_open_data_plan_items_and_commitments_by_kemendagri_code(plan, client):
+    import json
+
+    from tests.anggaran_helpers import KONTAK_EMAIL
+
+    plan["pupr"].kontak_email = KONTAK_EMAIL
+    plan["pupr"].save()
+    kode = plan["item"].desa.kode_wilayah
+    for wilayah in (kode, kode.rsplit(".", 1)[0], "35.19"):
+        data = json.loads(client.get(f"/data-terbuka/rencana/{wilayah}.json").content)
+        assert {i["nama"] for i in data["item_rencana"]} == {
+            "Jalan lingkungan dan drainase RW 02", "Gerobak sampah"}
+    item = next(i for i in data["item_rencana"] if i["nama"].startswith("Jalan"))
+    assert item["belum_terdanai_rp"] == 80_000_000
+    assert {k["pemangku"]: k["terealisasi_rp"] for k in item["komitmen"]} == {
+        "Dinas PUPR Kabupaten Madiun": 280_000_000, "LKM Bibrik": 20_000_000}
+    csv = client.get(f"/data-terbuka/komitmen/{kode}.csv")
+    text = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
+    assert "LKM Bibrik" in text and KONTAK_EMAIL not in text
+    assert client.get("/data-terbuka/rencana/99.99.json").status_code == 404
