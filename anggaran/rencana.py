@@ -210,3 +210,29 @@ def komitmen_pemangku(pemangku) -> list[KomitmenItem]:
     return list(komitmen_dengan_realisasi(KomitmenItem.objects.filter(pemangku=pemangku))
                 .select_related("item", "item__desa", "item__dokumen", "forum")
                 .order_by("-item__tahun_target", "pk"))
+
+
+def target_vs_terukur(dokumen) -> list[dict]:
+    """The kabupaten's yearly targets (ha of slum to reduce, RPJMD) beside the measured slum
+    hectares (terukur, issue 14) at the end of each year and their fall since the year before.
+    Only for a kabupaten plan; ``[]`` otherwise or without targets."""
+    from kolaborasi.models import TargetTahunan
+
+    from .kondisi import kondisi_per_tahun
+
+    if dokumen.kabupaten_id is None:
+        return []
+    targets = list(TargetTahunan.objects.filter(kabupaten_id=dokumen.kabupaten_id,
+                                                kawasan__isnull=True).order_by("tahun"))
+    if not targets:
+        return []
+    terukur = {t: a.luas_kumuh("terukur") for t, a in kondisi_per_tahun(
+        wilayah=dokumen.kabupaten.kode_wilayah, sampai=max(t.tahun for t in targets))}
+    rows = []
+    for t in targets:
+        now, before = terukur.get(t.tahun), terukur.get(t.tahun - 1)
+        rows.append({"tahun": t.tahun, "target_ha": t.target_ha, "sumber": t.sumber,
+                     "is_demo": t.is_demo, "terukur_ha": now,
+                     "turun_ha": (before - now) if now is not None and before is not None
+                     else None})
+    return rows

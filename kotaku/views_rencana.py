@@ -42,6 +42,7 @@ def rencana_detail(request, pk):
     return render(request, "kolaborasi/rencana_detail.html", {
         **data,
         "cetak": request.GET.get("cetak") == "1",
+        "target": rencana.target_vs_terukur(dokumen),
         "bisa_ubah": akses.boleh_ubah_rencana(request.user, dokumen),
     })
 

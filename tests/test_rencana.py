@@ -344,6 +344,9 @@ def test_demo_plans_are_labelled_and_read_back(jiwan, client):
     paving = next(b for b in data["items"] if b.item.nama.startswith("Lanjutan jalan paving"))
     assert paving.terealisasi_rp > 0 and paving.kriteria[0].sisa == D(0)
     assert baca.celah_rupiah()["total_kurang"] > 0
+    mp = DokumenRencana.objects.get(jenis="rp2kpkp")
+    assert [r["tahun"] for r in baca.target_vs_terukur(mp)] == [2021, 2022, 2023, 2024]
+    assert 'id="target-tahunan"' in client.get(mp.get_absolute_url()).content.decode()
     for url in (reverse("kolaborasi:rencana_list"), bibrik.get_absolute_url(),
                 reverse("kolaborasi:celah_rupiah"), reverse("peluang")):
         response = client.get(url)
@@ -371,3 +374,59 @@ def test_open_data_plan_items_and_commitments_by_kemendagri_code(plan, client):
     text = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
     assert "LKM Bibrik" in text and KONTAK_EMAIL not in text
     assert client.get("/data-terbuka/rencana/99.99.json").status_code == 404
+
+
+def _item_post(**over):
+    data = {"nama": "Sumur resapan RT 03", "kawasan": "", "komponen": "infrastruktur",
+            "jenis_investasi": "tersier", "pendekatan": "masyarakat", "volume": "10",
+            "satuan": "unit", "biaya_rp": "25.000.000", "tahun_target": "2022",
+            "keterangan": "", "kriteria_1": kriteria("4a").pk, "volume_1": "0,5",
+            "kriteria_2": kriteria("4b").pk, "volume_2": "40", "kriteria_3": "",
+            "volume_3": ""}
+    return data | over
+
+
+@pytest.mark.django_db
+def test_facilitator_adds_an_item_with_two_criteria_to_their_desa_plan(
+        desa_a, fasilitator_a, fasilitator_b, pimpinan, client_for, client):
+    dokumen = _rplp(desa_a)
+    url = reverse("kolaborasi:rencana_item_baru", args=[dokumen.pk])
+    assert client_for(fasilitator_b).get(url).status_code == 403
+    assert client_for(pimpinan).get(url).status_code == 403
+    c = client_for(fasilitator_a)
+    response = c.post(url, _item_post())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = ItemRencana.objects.get(dokumen=dokumen)
+    assert dict(item.item_kriteria.values_list("kriteria__kode", "volume")) == {
+        "4a": D("0.5"), "4b": D(40)}
+    # Bad input: a message on the form, nothing half-saved.
+    bad = c.post(url, _item_post(nama="Tanpa kriteria", kriteria_1="", kriteria_2=""))
+    assert bad.status_code == 200 and "paling sedikit satu kriteria" in bad.content.decode()
+    bad = c.post(url, _item_post(nama="Di luar periode", tahun_target="2030"))
+    assert bad.status_code == 200 and "periode rencana" in bad.content.decode()
+    assert ItemRencana.objects.filter(dokumen=dokumen).count() == 1
+    # A commitment in person-days, then the agreement.
+    forum = ForumKolaborasi.objects.create(tanggal=date(2021, 5, 1), judul="Rembug", desa=desa_a)
+    pemangku = buat_pemangku("Karang Taruna Bibrik", "masyarakat", desa=desa_a)
+    r = c.post(reverse("kolaborasi:rencana_komitmen_baru", args=[item.pk]), {
+        "pemangku": pemangku.pk, "jenis": "hok", "jumlah": "40", "nilai_rp": "4.000.000",
+        "uraian": "Gotong royong", "forum": forum.pk})
+    assert r.status_code == 302
+    r = c.post(reverse("kolaborasi:rencana_sepakati", args=[dokumen.pk]),
+               {"forum": forum.pk, "tanggal": "2021-05-01"})
+    assert r.status_code == 302
+    dokumen.refresh_from_db()
+    assert dokumen.status == "disepakati" and dokumen.forum == forum
+    assert baca.celah_rupiah()["total_kurang"] == D(21_000_000)
+
+
+@pytest.mark.django_db
+def test_kabupaten_plan_is_edited_by_admin_only(desa_a, fasilitator_a, admin_user, client_for):
+    kab = layanan.simpan_dokumen(DokumenRencana(
+        jenis="rp2kpkp", judul="MP", kabupaten=desa_a.kecamatan.kabupaten, tahun_mulai=2020,
+        tahun_selesai=2024))
+    url = reverse("kolaborasi:rencana_item_baru", args=[kab.pk])
+    assert client_for(fasilitator_a).get(url).status_code == 403
+    r = client_for(admin_user).post(url, _item_post(desa=desa_a.pk))
+    assert r.status_code == 302
+    assert ItemRencana.objects.get(dokumen=kab).desa == desa_a
