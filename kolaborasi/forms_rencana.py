@@ -2,12 +2,14 @@
 a commitment on an item, the agreement of a plan. They only validate fields; the rules live
 in ``kolaborasi.rencana`` (the services), whose messages come back on the field."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from desa.filters import KriteriaChoiceField, kriteria_bawaan
 from desa.models import Desa, Kawasan
-from inti.fields import RupiahField
+from inti.fields import DecimalIDField, RupiahField
 from inti.forms_base import BootstrapFormMixin, DateInput
 from inti.pilihan import PemangkuPilihanField, PilihanBesarFormMixin
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
@@ -20,6 +22,9 @@ BARIS_KRITERIA = 3
 
 
 class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
+    volume = DecimalIDField(label=_("Volume"), min_value=Decimal("0.01"),
+                            max_value=Decimal("999999999999.99"),
+                            help_text=_("Mis. 170 atau 1.218,50"))
     biaya_rp = RupiahField(label=_("Perkiraan biaya (Rp)"), help_text=_("Mis. 150.000.000"),
                            error_messages={"required": _("Isi perkiraan biaya.")})
     tahun_target = forms.IntegerField(
@@ -55,10 +60,9 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
             self.fields[f"kriteria_{i}"] = KriteriaChoiceField(
                 queryset=kriteria_bawaan(), required=False, label=_("Kriteria %(i)s") % {"i": i},
                 error_messages={"invalid_choice": _("Pilih kriteria dari daftar.")})
-            self.fields[f"volume_{i}"] = forms.DecimalField(
+            self.fields[f"volume_{i}"] = DecimalIDField(
                 label=_("Volume kriteria %(i)s (satuan kriteria)") % {"i": i}, required=False,
-                min_value=0, max_digits=14, decimal_places=2,
-                error_messages={"invalid": _("Tulis volume dengan angka.")})
+                min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"))
 
     def baris_kriteria(self) -> list[dict]:
         rows = []
@@ -70,6 +74,8 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class KomitmenItemForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
+    jumlah = DecimalIDField(label=_("Jumlah (HOK/orang)"), required=False,
+                            min_value=Decimal("0.01"), max_value=Decimal("9999999999.99"))
     nilai_rp = RupiahField(label=_("Nilai (Rp)"), help_text=_(
         "Uang, atau nilai rupiah natura/tenaga/orang."),
         error_messages={"required": _("Isi nilai dalam rupiah.")})

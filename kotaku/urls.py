@@ -66,6 +66,8 @@ urlpatterns = [
             name="laporan_desa"),
     re_path(r"^laporan/kecamatan/(?P<kode>[0-9.]{1,20})\.pdf$",
             views_laporan.laporan_kecamatan, name="laporan_kecamatan"),
+    path("laporan/memorandum/<int:pk>.pdf", views_laporan.laporan_memorandum,
+         name="laporan_memorandum"),
     path("data-terbuka/", views_opendata.indeks, name="data_terbuka"),
     re_path(r"^data-terbuka/desa/(?P<kode>[0-9.]{1,20})\.(?P<fmt>json|csv|xlsx)$",
             views_opendata.desa, name="data_terbuka_desa"),

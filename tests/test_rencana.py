@@ -395,7 +395,7 @@ def test_facilitator_adds_an_item_with_two_criteria_to_their_desa_plan(
     assert client_for(pimpinan).get(url).status_code == 403
     c = client_for(fasilitator_a)
     response = c.post(url, _item_post())
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.context["form"].errors
     item = ItemRencana.objects.get(dokumen=dokumen)
     assert dict(item.item_kriteria.values_list("kriteria__kode", "volume")) == {
         "4a": D("0.5"), "4b": D(40)}
@@ -430,3 +430,18 @@ def test_kabupaten_plan_is_edited_by_admin_only(desa_a, fasilitator_a, admin_use
     r = client_for(admin_user).post(url, _item_post(desa=desa_a.pk))
     assert r.status_code == 302
     assert ItemRencana.objects.get(dokumen=kab).desa == desa_a
+
+
+@pytest.mark.django_db
+def test_memorandum_pdf_for_signing(plan, client, desa_a, settings, tmp_path):
+    from tests.test_laporan import read_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    response = client.get(reverse("laporan_memorandum", args=[plan["dokumen"].pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    _reader, text = read_pdf(response)
+    text = " ".join(text.split())
+    assert "Jalan lingkungan dan drainase RW 02" in text and "Rp 140.000.000" in text
+    assert "Tanda tangan para pihak" in text and "LKM Bibrik" in text
+    draf = _rplp(desa_a)
+    assert client.get(reverse("laporan_memorandum", args=[draf.pk])).status_code == 404
