@@ -1,25 +1,19 @@
 """Entry pages of the collaborative plan: add a plan item, a commitment, agree a plan.
-Who may: ``desa.akses.boleh_ubah_rencana`` (a desa's facilitators and Admin its RPLP; Admin
-alone the kabupaten plan); the Memorandum page itself is ``kotaku/views_rencana.py``."""
+Who may: ``DokumenRencana.objects.for_writer`` (a desa's facilitators and Admin its RPLP;
+Admin alone the kabupaten plan; anyone else's plan is a 404, a reading role a 403), the same
+rule as ``desa.akses.boleh_ubah_rencana``. The Memorandum page is ``kotaku/views_rencana.py``."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from desa import akses
 from desa.akses import writer_required
 from inti.services import ServiceError
 
 from . import rencana as layanan
 from .forms_rencana import ItemRencanaForm, KomitmenItemForm, SepakatiForm
 from .models_rencana import DokumenRencana, ItemRencana
-
-
-def _boleh(request, dokumen):
-    if not akses.boleh_ubah_rencana(request.user, dokumen):
-        raise PermissionDenied
 
 
 def _galat(form, exc: ServiceError):
@@ -30,9 +24,9 @@ def _galat(form, exc: ServiceError):
 @require_http_methods(["GET", "POST"])
 @writer_required
 def item_baru(request, pk):
-    dokumen = get_object_or_404(DokumenRencana.objects.select_related("desa", "kabupaten"),
-                                pk=pk)
-    _boleh(request, dokumen)
+    dokumen = get_object_or_404(
+        DokumenRencana.objects.for_writer(request.user).select_related("desa", "kabupaten"),
+        pk=pk)
     form = ItemRencanaForm(request.POST or None, dokumen=dokumen)
     if request.method == "POST" and form.is_valid():
         item = form.save(commit=False)
@@ -54,8 +48,8 @@ def item_baru(request, pk):
 @require_http_methods(["GET", "POST"])
 @writer_required
 def komitmen_item_baru(request, pk):
-    item = get_object_or_404(ItemRencana.objects.select_related("dokumen__desa"), pk=pk)
-    _boleh(request, item.dokumen)
+    item = get_object_or_404(ItemRencana.objects.select_related("dokumen__desa").filter(
+        dokumen__in=DokumenRencana.objects.for_writer(request.user)), pk=pk)
     form = KomitmenItemForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
         komitmen = form.save(commit=False)
@@ -76,8 +70,8 @@ def komitmen_item_baru(request, pk):
 @require_http_methods(["GET", "POST"])
 @writer_required
 def sepakati(request, pk):
-    dokumen = get_object_or_404(DokumenRencana.objects.select_related("desa"), pk=pk)
-    _boleh(request, dokumen)
+    dokumen = get_object_or_404(
+        DokumenRencana.objects.for_writer(request.user).select_related("desa"), pk=pk)
     form = SepakatiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
