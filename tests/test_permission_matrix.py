@@ -281,6 +281,8 @@ MATRIX: dict[str, Entry] = {
                                "shows the form's messages"),
     "kolaborasi:rencana_sepakati": writer_form(kwargs=rencana_pk),
     "kolaborasi:rencana_komitmen_baru": writer_form(kwargs=item_rencana_pk),
+    "anggaran:kegiatan_dari_item": writer_form(
+        kwargs=item_rencana_pk, why="an empty POST shows the form's messages"),
     # ---------------------------------------------------------------- stories, feedback
     "kolaborasi:kabar_list": public(),
     "kolaborasi:kabar_feed": public(),

@@ -445,3 +445,26 @@ def test_memorandum_pdf_for_signing(plan, client, desa_a, settings, tmp_path):
     assert "Tanda tangan para pihak" in text and "LKM Bibrik" in text
     draf = _rplp(desa_a)
     assert client.get(reverse("laporan_memorandum", args=[draf.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_commitments_become_funding_lines_of_an_activity_made_from_the_item(
+        plan, fasilitator_a, fasilitator_b, client_for):
+    sampah = plan["sampah"]
+    csr = buat_pemangku("PT Gula (demo)", "swasta")
+    k = layanan.simpan_komitmen_item(KomitmenItem(item=sampah, pemangku=csr, jenis="natura",
+                                                  nilai_rp=D(10_000_000), uraian="4 gerobak"))
+    url = reverse("anggaran:kegiatan_dari_item", args=[sampah.pk])
+    assert client_for(fasilitator_b).get(url).status_code == 404
+    c = client_for(fasilitator_a)
+    r = c.post(url, {"nama": "Gerobak sampah RW 01", "tahun_anggaran": "2022",
+                     "status": "rencana", f"sumber_{k.pk}": sumber("csr").pk})
+    assert r.status_code == 302
+    kegiatan = Kegiatan.objects.get(nama="Gerobak sampah RW 01")
+    line = kegiatan.pendanaan.get()
+    assert (line.komitmen_item, line.pemangku, line.rencana_rp, line.natura) == (
+        k, csr, D(10_000_000), True)
+    assert list(kegiatan.item_rencana.all()) == [sampah]
+    assert dict(kegiatan.kegiatan_kriteria.values_list("kriteria__kode", "volume")) == {
+        "6a": D(120)}
+    assert kegiatan.pendekatan == "institusi"
