@@ -39,3 +39,21 @@ def test_peluang_kolaborasi_at_360_px_anonymously(page, live_server, demo_data, 
     expect(page.locator("#masukan-terkirim")).to_be_visible()
     assert "csr@contoh.invalid" not in page.content()
     page_errors.check()
+
+
+def test_memorandum_program_page_on_a_desktop(page, live_server, demo_data, axe, shot,
+                                              page_errors):
+    from kolaborasi.models import DokumenRencana
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    dokumen = DokumenRencana.objects.get(desa__nama="Bibrik")
+    page.goto(live_server.url + dokumen.get_absolute_url())
+    expect(page.locator("#memorandum")).to_be_visible()
+    expect(page.locator("#total-kurang")).not_to_be_empty()
+    axe(page)
+    shot(page, "issue15-memorandum-1280")
+    page.goto(live_server.url + "/kolaborasi/celah-pendanaan/")
+    expect(page.locator("main h1")).to_be_visible()
+    axe(page)
+    shot(page, "issue15-celah-rupiah-1280")
+    page_errors.check()
