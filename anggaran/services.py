@@ -6,11 +6,13 @@ Views validate the forms first; these functions write in one transaction and rai
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from inti.berkas import PenulisBerkas
+from inti.berkas import PenulisBerkas, rapikan_sementara
 from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
 
@@ -273,3 +275,30 @@ def hapus_kegiatan(kegiatan: Kegiatan) -> None:
              for n in nama_berkas_foto(foto)]
     Kegiatan.objects.get(pk=kegiatan.pk).delete()
     _hapus_berkas_setelah_commit(names, storage)
+
+
+def _nama_foto_asal(name: str) -> set[str]:
+    """The photo names a stored file may belong to: itself, or the photo it is a rendition of
+    (``progres/ab12_320.jpg`` → ``progres/ab12.jpg``)."""
+    p = PurePosixPath(name)
+    names = {name}
+    for lebar in LEBAR_RENDISI:
+        if p.stem.endswith(f"_{lebar}"):
+            names.add(str(p.with_name(p.stem[: -len(f"_{lebar}")] + p.suffix)))
+    return names
+
+
+def rapikan_berkas_sementara(umur_detik: int = 3600) -> dict:
+    """Sweep the progress photos' folder of the temporary files a killed worker left behind
+    (``manage.py rapikan_berkas``): a file whose photo row did commit gets its final name, any
+    other is deleted. Files younger than ``umur_detik`` may still be in a live upload and stay.
+    Returns ``{"diterbitkan": n, "dihapus": n}``."""
+    if umur_detik < 0:
+        raise ServiceError(_("Umur berkas tidak boleh negatif."))
+    storage = FotoProgres._meta.get_field("foto").storage
+    folder = str(PurePosixPath(foto_upload_to(None, "x.jpg")).parent)
+
+    def ada_baris(final: str) -> bool:
+        return FotoProgres.objects.filter(foto__in=_nama_foto_asal(final)).exists()
+
+    return rapikan_sementara(storage, folder, ada_baris, umur_detik=umur_detik)

@@ -170,6 +170,8 @@ LOGIN_REDIRECT_URL = "tugas_saya"
 LOGOUT_REDIRECT_URL = "beranda"
 
 LANGUAGE_CODE = "id"
+# One date format everywhere (issue 17): kotaku/formats/id/formats.py.
+FORMAT_MODULE_PATH = ["kotaku.formats"]
 LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
