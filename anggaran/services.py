@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from desa import kondisi_tersimpan
 from inti.berkas import PenulisBerkas, rapikan_sementara
 from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
@@ -22,6 +23,7 @@ from .models import (
     KegiatanKriteria,
     LaporanProgres,
     Pendanaan,
+    StatusKegiatan,
     foto_upload_to,
 )
 
@@ -59,11 +61,11 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     ada = kegiatan.pk is not None
     if ada:
         # Lock the row so two saves of the same activity cannot both pass the check.
-        baris = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
-                 .values_list("versi", "kriteria_id").first())
-        current, kriteria_lama = baris or (None, None)
-        if current is None:
+        row = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
+               .values_list("versi", "status", "desa_id", "kriteria_id").first())
+        if row is None:
             raise ServiceError(_("Kegiatan ini sudah tidak ada."))
+        current, status_lama, desa_lama, kriteria_lama = row
         if versi != current:
             raise VersionConflict(_(
                 "Kegiatan ini sudah diubah oleh pengguna lain setelah formulir Anda dibuka. "
@@ -74,7 +76,7 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     else:
         kegiatan.dibuat_oleh = kegiatan.dibuat_oleh or user
         kegiatan.versi = 1
-        kriteria_lama = None
+        status_lama, desa_lama, kriteria_lama = None, None, None
     try:
         # A savepoint, so that a refused write raises our message and the whole change is
         # still rolled back by the outer atomic block.
@@ -112,6 +114,10 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
         raise ServiceError(_(
             "Data tidak dapat disimpan karena melanggar aturan data (mis. nilai negatif atau "
             "realisasi tanpa alasan). Tidak ada yang tersimpan.")) from exc
+    if StatusKegiatan.SELESAI in (status_lama, kegiatan.status):
+        # A completed activity's handled volume lowers the projection: the stored
+        # condition of its desa (and of the desa it left) follows, same transaction.
+        kondisi_tersimpan.perbarui({kegiatan.desa_id, desa_lama})
     return kegiatan
 
 
@@ -273,7 +279,10 @@ def hapus_kegiatan(kegiatan: Kegiatan) -> None:
     storage = FotoProgres._meta.get_field("foto").storage
     names = [n for foto in FotoProgres.objects.filter(laporan__kegiatan=kegiatan)
              for n in nama_berkas_foto(foto)]
-    Kegiatan.objects.get(pk=kegiatan.pk).delete()
+    row = Kegiatan.objects.get(pk=kegiatan.pk)
+    row.delete()
+    if row.status == StatusKegiatan.SELESAI:
+        kondisi_tersimpan.perbarui([row.desa_id])
     _hapus_berkas_setelah_commit(names, storage)
 
 

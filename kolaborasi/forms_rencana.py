@@ -5,6 +5,7 @@ in ``kolaborasi.rencana`` (the services), whose messages come back on the field.
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from desa.filters import KriteriaChoiceField, kriteria_bawaan
@@ -48,7 +49,9 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
         self.dokumen = dokumen
         if dokumen.desa_id:
             del self.fields["desa"]
-            self.fields["kawasan"].queryset = Kawasan.objects.filter(desa_id=dokumen.desa_id)
+            # A kawasan may span several desa: those lying (partly) in this desa.
+            self.fields["kawasan"].queryset = Kawasan.objects.filter(
+                Q(desa_id=dokumen.desa_id) | Q(bagian_desa__desa_id=dokumen.desa_id)).distinct()
         else:
             self.fields["desa"].queryset = Desa.objects.filter(
                 kecamatan__kabupaten_id=dokumen.kabupaten_id).order_by("nama")
