@@ -17,7 +17,7 @@ from desa import akses
 from desa.filters import label_kriteria
 from inti import exports
 from inti.uang import ZERO_RP
-from inti.viewutils import PER_PAGE, clean_params
+from inti.viewutils import PER_PAGE, clean_params, hitung_demo
 from kolaborasi.filters import ForumFilter, KomitmenFilter
 from kolaborasi.models import (
     PEMANGKU_PUBLIC_FIELDS,
@@ -66,7 +66,10 @@ def pemangku_list(request):
         return exports.export_response(fmt, "pemangku-kepentingan", pemangku_columns(),
                                        filterset.qs, title=_("Pemangku"))
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("halaman"))
-    return render(request, "kolaborasi/pemangku_list.html", {"filter": filterset, "page": page})
+    return render(request, "kolaborasi/pemangku_list.html", {
+        "filter": filterset, "page": page,
+        "tanda": hitung_demo(page, _("pemangku di halaman ini")),
+    })
 
 
 @require_GET
@@ -114,6 +117,8 @@ def pemangku_detail(request, pk):
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
         "komitmen_rencana": komitmen_pemangku(pemangku),
+        "tanda": hitung_demo(page, _("baris pendanaan di halaman ini"),
+                             lambda line: line.kegiatan.is_demo or pemangku.is_demo),
         "riwayat": riwayat_pemangku(pemangku) if staff else None,
     })
 
@@ -159,6 +164,7 @@ def forum_list(request):
     return render(request, "kolaborasi/forum_list.html", {
         "filter": filterset, "page": page,
         "bisa_tulis": akses.can_write_anything(request.user),
+        "tanda": hitung_demo(page, _("forum di halaman ini")),
     })
 
 
@@ -175,6 +181,7 @@ def forum_detail(request, pk):
     return render(request, "kolaborasi/forum_detail.html", {
         "forum": forum, "peserta": peserta, "komitmen_list": komitmen, "bisa_tulis": bisa_tulis,
         "riwayat": riwayat_forum(forum) if staff else None,
+        "tanda": hitung_demo([forum, *komitmen], _("forum dan komitmennya")),
     })
 
 
@@ -219,6 +226,7 @@ def komitmen_list(request):
     return render(request, "kolaborasi/komitmen_list.html", {
         "filter": filterset, "page": page, "total": total,
         "bisa_tulis": akses.can_write_anything(request.user),
+        "tanda": hitung_demo(page, _("komitmen di halaman ini")),
     })
 
 
