@@ -208,6 +208,9 @@ def data_memorandum(kode: str) -> dict:
                .filter(pk=int(kode), status=StatusRencana.DISEPAKATI).first())
     if dokumen is None:
         raise LookupError(kode)
+    from inti.viewutils import hitung_demo
+
     data = rencana.memorandum(dokumen)
     return {**data, "dicetak": timezone.localtime(),
+            "tanda": hitung_demo(data["items"], "item rencana", lambda b: b.item.is_demo),
             "berisi_demo": dokumen.is_demo or any(b.item.is_demo for b in data["items"])}

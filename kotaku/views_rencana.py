@@ -13,6 +13,7 @@ from anggaran import rencana
 from desa import akses
 from desa.models import Desa
 from inti import exports
+from inti.viewutils import hitung_demo
 from kolaborasi.models import DokumenRencana, Komponen, Pendekatan, StatusRencana
 
 C = exports.Column
@@ -27,8 +28,9 @@ def _dokumen_terlihat(user):
 
 @require_GET
 def rencana_list(request):
+    dokumen_list = list(_dokumen_terlihat(request.user).order_by("-tahun_mulai", "judul"))
     return render(request, "kolaborasi/rencana_list.html", {
-        "dokumen_list": list(_dokumen_terlihat(request.user).order_by("-tahun_mulai", "judul")),
+        "dokumen_list": dokumen_list, "tanda": hitung_demo(dokumen_list, _("rencana")),
     })
 
 
@@ -43,8 +45,13 @@ def rencana_detail(request, pk):
         **data,
         "cetak": request.GET.get("cetak") == "1",
         "target": rencana.target_vs_terukur(dokumen),
+        "tanda": hitung_demo(data["items"], _("item rencana"), _item_demo),
         "bisa_ubah": akses.boleh_ubah_rencana(request.user, dokumen),
     })
+
+
+def _item_demo(b) -> bool:
+    return b.item.is_demo
 
 
 def kolom_item():
@@ -77,7 +84,8 @@ def celah(request):
     if fmt := exports.requested_format(request):
         return exports.export_response(fmt, "celah-pendanaan", kolom_item(), data["items"],
                                        title=_("Celah pendanaan"))
-    return render(request, "kolaborasi/celah_rupiah.html", data)
+    return render(request, "kolaborasi/celah_rupiah.html", {
+        **data, "tanda": hitung_demo(data["items"], _("item belum terdanai"), _item_demo)})
 
 
 # ------------------------------------------------------------------ Peluang kolaborasi (public)
@@ -112,6 +120,7 @@ def peluang(request):
         "items": items, "pilih": pilih, "desa_opsi": desa_opsi, "kriteria_opsi": kriteria_opsi,
         "pendekatan_opsi": Pendekatan.choices, "komponen_opsi": Komponen.choices,
         "total_kurang": sum((b.kurang_rp for b in items), 0),
+        "tanda": hitung_demo(items, _("item terbuka"), _item_demo),
     })
 
 
@@ -127,6 +136,7 @@ def peluang_item(request, pk):
     b = baris[0]
     return render(request, "kolaborasi/peluang_item.html", {
         "b": b, "form": MinatForm(), "url": masukan_url(b.item),
+        "tanda": hitung_demo([b], _("item"), _item_demo),
     })
 
 
@@ -187,7 +197,9 @@ def data_terbuka_rencana(request, kode: str, fmt: str):
     baris = rencana.baca_item(_item_wilayah(kode))
     jenis = request.resolver_match.url_name
     if fmt == "json":
-        response = JsonResponse({"kode_kemendagri": kode,
+        demo = sum(1 for b in baris if b.item.is_demo)
+        response = JsonResponse({"kode_kemendagri": kode, "berisi_data_demo": demo > 0,
+                                 "jumlah_item_demo": demo,
                                  "item_rencana": [_json_item(b) for b in baris]},
                                 json_dumps_params={"ensure_ascii": False, "indent": 2})
     elif jenis == "data_terbuka_komitmen":
