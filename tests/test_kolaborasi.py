@@ -315,7 +315,8 @@ def _bulk(desa, n):
 
 PINNED = {
     "pemangku_list": 3,  # desa choices, count, rows
-    "pemangku_detail": 7,  # stakeholder, per source, per desa, desa totals, count, lines, pledges
+    "pemangku_detail": 8,  # stakeholder, per source, per desa, desa totals, count, lines, pledges,
+    # plan commitments (issue 15)
     "forum_list": 4,  # desa choices, years, count, rows
     "forum_detail": 3,  # forum, participants, pledges
     "komitmen_list": 6,  # pemangku, desa, years choices, count, rows, total
