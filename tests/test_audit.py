@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from anggaran.models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan
+from anggaran.models import FotoProgres, Kegiatan, KegiatanKriteria, LaporanProgres, Pendanaan
 from desa.models import Lokasi, Penilaian, VolumePenilaian
 from kolaborasi.models import ForumKolaborasi, Komitmen
 from tests.anggaran_helpers import image_bytes, kegiatan_post, line, progres_post, upload
@@ -142,7 +142,8 @@ def test_activity_lines_reports_photos_recorded_and_shown(dunia, fasilitator_a, 
                      line(d.lkm, "swadaya", "5.000.000", natura="on",
                           uraian_natura="Tenaga warga")], nama="Drainase RT 2")))
     kegiatan = Kegiatan.objects.get(nama="Drainase RT 2")
-    assert {m for m, _pk in dibuat.changed} == {Kegiatan, Pendanaan}
+    # The criteria the activity handles (issue 15: one row per criterion) are recorded too.
+    assert {m for m, _pk in dibuat.changed} == {Kegiatan, Pendanaan, KegiatanKriteria}
     a, b = kegiatan.pendanaan.order_by("pk")
 
     with perubahan_tercatat(fasilitator_a) as diubah:
