@@ -357,3 +357,69 @@ class FotoProgres(models.Model):
     @property
     def url_960(self) -> str:
         return self.rendisi_url(960)
+
+
+#: A sum of many lines: wider than one line's amount.
+RUPIAH_JUMLAH = {"max_digits": 18, "decimal_places": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Money rollups (issue 16): summed funding lines, kept current by the write path in the same
+# transaction (``anggaran.ringkasan``), so the dashboards never scan the million lines. Never
+# edited by hand: ``manage.py bangun_ulang_ringkasan`` rebuilds them from the raw rows and
+# ``manage.py periksa_ringkasan`` compares them. Cancelled activities are left out (they never
+# count on a dashboard).
+# ---------------------------------------------------------------------------------------------
+
+
+class RingkasanPendana(models.Model):
+    """Funding lines summed per desa × year × source × funder × criterion (the funder's type
+    copied, kept current when it changes): distinct funders, top funders, funder matrices."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
+                                 related_name="+")
+    jenis = models.CharField(max_length=15)
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_baris = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan dana per pendana")
+        verbose_name_plural = _("ringkasan dana per pendana")
+        constraints = [models.UniqueConstraint(
+            fields=["desa", "tahun", "sumber", "pemangku", "kriteria"],
+            name="ringkasan_pendana_kunci")]
+        indexes = [models.Index(fields=["pemangku", "tahun"], name="ringkasan_pendana_pemangku"),
+                   models.Index(fields=["tahun", "desa"], name="ringkasan_pendana_tahun")]
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.pemangku_id}: {self.rencana_rp}"
+
+
+class RingkasanDana(models.Model):
+    """Funding lines summed per desa × year × source × funder type × criterion: the money
+    figures of Beranda, the matrix by source, Dampak and the profiles."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
+    jenis = models.CharField(max_length=15)
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_baris = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan dana")
+        verbose_name_plural = _("ringkasan dana")
+        constraints = [models.UniqueConstraint(
+            fields=["desa", "tahun", "sumber", "jenis", "kriteria"],
+            name="ringkasan_dana_kunci")]
+        indexes = [models.Index(fields=["tahun", "desa"], name="ringkasan_dana_tahun")]
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.rencana_rp}"

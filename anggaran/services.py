@@ -14,6 +14,7 @@ from inti.berkas import PenulisBerkas
 from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
 
+from . import ringkasan
 from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, foto_upload_to
 
 #: The fields of a funding line the service writes (besides the activity it belongs to).
@@ -36,7 +37,10 @@ def simpan_kegiatan(kegiatan: Kegiatan, baris_dana: list[dict], user,
     """
     state = (kegiatan.pk, kegiatan.versi, kegiatan._state.adding)
     try:
-        return _simpan_kegiatan(kegiatan, baris_dana, user, versi)
+        # The money rollups of the touched desa are recomputed once, at the end, in this
+        # transaction (``anggaran.ringkasan``).
+        with ringkasan.tunda():
+            return _simpan_kegiatan(kegiatan, baris_dana, user, versi)
     except Exception:
         # The transaction is rolled back: give the object back its unsaved state, so the
         # form shown again with the error does not point at a row that does not exist.
@@ -198,5 +202,6 @@ def hapus_kegiatan(kegiatan: Kegiatan) -> None:
     storage = FotoProgres._meta.get_field("foto").storage
     names = [n for foto in FotoProgres.objects.filter(laporan__kegiatan=kegiatan)
              for n in nama_berkas_foto(foto)]
-    Kegiatan.objects.get(pk=kegiatan.pk).delete()
+    with ringkasan.tunda():
+        Kegiatan.objects.get(pk=kegiatan.pk).delete()
     _hapus_berkas_setelah_commit(names, storage)
