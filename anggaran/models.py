@@ -386,6 +386,7 @@ class RingkasanPendana(models.Model):
     rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
     realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
     jumlah_baris = models.PositiveIntegerField()
+    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
 
     class Meta:
         verbose_name = _("ringkasan dana per pendana")
@@ -412,6 +413,7 @@ class RingkasanDana(models.Model):
     rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
     realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
     jumlah_baris = models.PositiveIntegerField()
+    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
 
     class Meta:
         verbose_name = _("ringkasan dana")
@@ -423,3 +425,23 @@ class RingkasanDana(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.rencana_rp}"
+
+
+class RingkasanSumber(models.Model):
+    """Distinct activities per desa × year × source × criterion (a count across funder types
+    cannot be summed from ``RingkasanDana``): the "kegiatan" column per source."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
+    jumlah_kegiatan = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan kegiatan per sumber")
+        verbose_name_plural = _("ringkasan kegiatan per sumber")
+        constraints = [models.UniqueConstraint(fields=["desa", "tahun", "sumber", "kriteria"],
+                                               name="ringkasan_sumber_kunci")]
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}: {self.jumlah_kegiatan}"

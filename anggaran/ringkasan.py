@@ -28,12 +28,19 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
 from kolaborasi.models import PemangkuKepentingan
 
-from .models import Kegiatan, Pendanaan, RingkasanDana, RingkasanPendana, StatusKegiatan
+from .models import (
+    Kegiatan,
+    Pendanaan,
+    RingkasanDana,
+    RingkasanPendana,
+    RingkasanSumber,
+    StatusKegiatan,
+)
 
 BATCH = 5000
 
@@ -85,42 +92,64 @@ def _tandai(desa=(), kegiatan=(), pemangku=()) -> None:
 
 
 def _baris_mentah(lines):
-    """Raw lines summed per rollup key (cancelled activities left out)."""
+    """Raw lines summed per activity × source × funder (cancelled activities left out)."""
     return (lines.exclude(kegiatan__status=StatusKegiatan.BATAL).order_by()
-            .values(desa_id_=F("kegiatan__desa_id"), tahun_=F("kegiatan__tahun_anggaran"),
-                    sumber_id_=F("sumber_id"), pemangku_id_=F("pemangku_id"),
-                    jenis_=F("pemangku__jenis"), kriteria_id_=F("kegiatan__kriteria_id"))
+            .values_list("kegiatan__desa_id", "kegiatan__tahun_anggaran", "sumber_id",
+                         "pemangku_id", "pemangku__jenis", "kegiatan__kriteria_id",
+                         "kegiatan_id")
             .annotate(r=Sum("rencana_rp"), s=Sum("realisasi_rp"), n=Count("pk")))
 
 
+def _hitung(rows) -> dict:
+    """The rollup rows of the grouped raw ``rows``: per table, key -> values."""
+    pendana: dict = defaultdict(lambda: [None, Decimal(0), Decimal(0), 0, 0])
+    dana: dict = defaultdict(lambda: [Decimal(0), Decimal(0), 0, set()])
+    sumber: dict = defaultdict(set)
+    for d, t, s, p, j, k, keg, r, sr, n in rows:
+        acc = pendana[(d, t, s, p, k)]
+        acc[0] = j
+        acc[1] += r
+        acc[2] += sr
+        acc[3] += n
+        acc[4] += 1  # one grouped row per activity: a distinct activity
+        acc = dana[(d, t, s, j, k)]
+        acc[0] += r
+        acc[1] += sr
+        acc[2] += n
+        acc[3].add(keg)
+        sumber[(d, t, s, k)].add(keg)
+    return {
+        "pendana": {key: tuple(v) for key, v in pendana.items()},
+        "dana": {key: (v[0], v[1], v[2], len(v[3])) for key, v in dana.items()},
+        "sumber": {key: len(v) for key, v in sumber.items()},
+    }
+
+
 def _tulis(rows) -> int:
-    """Insert the rollup rows of the grouped raw ``rows`` (both tables)."""
-    pendana, dana = [], defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    jumlah = 0
-    for r in rows:
-        pendana.append(RingkasanPendana(
-            desa_id=r["desa_id_"], tahun=r["tahun_"], sumber_id=r["sumber_id_"],
-            pemangku_id=r["pemangku_id_"], jenis=r["jenis_"], kriteria_id=r["kriteria_id_"],
-            rencana_rp=r["r"], realisasi_rp=r["s"], jumlah_baris=r["n"]))
-        acc = dana[(r["desa_id_"], r["tahun_"], r["sumber_id_"], r["jenis_"], r["kriteria_id_"])]
-        acc[0] += r["r"]
-        acc[1] += r["s"]
-        acc[2] += r["n"]
-        jumlah += 1
-        if len(pendana) >= BATCH:
-            RingkasanPendana.objects.bulk_create(pendana, batch_size=BATCH)
-            pendana = []
-    RingkasanPendana.objects.bulk_create(pendana, batch_size=BATCH)
+    """Insert the rollup rows of the grouped raw ``rows`` (all three tables)."""
+    h = _hitung(rows)
+    RingkasanPendana.objects.bulk_create(
+        [RingkasanPendana(desa_id=d, tahun=t, sumber_id=s, pemangku_id=p, kriteria_id=k,
+                          jenis=v[0], rencana_rp=v[1], realisasi_rp=v[2], jumlah_baris=v[3],
+                          jumlah_kegiatan=v[4])
+         for (d, t, s, p, k), v in h["pendana"].items()], batch_size=BATCH)
     RingkasanDana.objects.bulk_create(
         [RingkasanDana(desa_id=d, tahun=t, sumber_id=s, jenis=j, kriteria_id=k,
-                       rencana_rp=v[0], realisasi_rp=v[1], jumlah_baris=v[2])
-         for (d, t, s, j, k), v in dana.items()], batch_size=BATCH)
-    return jumlah
+                       rencana_rp=v[0], realisasi_rp=v[1], jumlah_baris=v[2],
+                       jumlah_kegiatan=v[3])
+         for (d, t, s, j, k), v in h["dana"].items()], batch_size=BATCH)
+    RingkasanSumber.objects.bulk_create(
+        [RingkasanSumber(desa_id=d, tahun=t, sumber_id=s, kriteria_id=k, jumlah_kegiatan=v)
+         for (d, t, s, k), v in h["sumber"].items()], batch_size=BATCH)
+    return len(h["pendana"])
 
 
 def _hapus(qs) -> None:
     # A plain DELETE: the rollups have no dependants and no signals of their own.
     qs._raw_delete(qs.db)
+
+
+TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
 
 
 @transaction.atomic
@@ -129,50 +158,38 @@ def perbarui(desa_ids) -> None:
     ids = sorted(set(desa_ids))
     if not ids:
         return
-    _hapus(RingkasanPendana.objects.filter(desa_id__in=ids))
-    _hapus(RingkasanDana.objects.filter(desa_id__in=ids))
+    for model in TABEL:
+        _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(_baris_mentah(Pendanaan.objects.filter(kegiatan__desa_id__in=ids)))
 
 
 @transaction.atomic
 def bangun_ulang() -> int:
-    """Rebuild both rollup tables from all raw lines; returns the number of funder rows."""
-    _hapus(RingkasanPendana.objects.all())
-    _hapus(RingkasanDana.objects.all())
+    """Rebuild the rollup tables from all raw lines; returns the number of funder rows."""
+    for model in TABEL:
+        _hapus(model.objects.all())
     return _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
 
 
 def periksa() -> list[str]:
-    """Differences between the rollups and the raw lines (empty: they agree)."""
-    def key(r):
-        return (r["desa_id_"], r["tahun_"], r["sumber_id_"], r["pemangku_id_"],
-                r["kriteria_id_"])
-
-    mentah = {key(r): (r["jenis_"], r["r"], r["s"], r["n"])
-              for r in _baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH)}
-    salah = []
-    dana = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    for r in RingkasanPendana.objects.order_by().values_list(
+    """Differences between the stored rollups and the raw lines (empty: they agree)."""
+    harus = _hitung(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    ada = {
+        "pendana": {r[:5]: r[5:] for r in RingkasanPendana.objects.order_by().values_list(
             "desa_id", "tahun", "sumber_id", "pemangku_id", "kriteria_id", "jenis",
-            "rencana_rp", "realisasi_rp", "jumlah_baris").iterator(chunk_size=BATCH):
-        k, nilai = r[:5], r[5:]
-        harus = mentah.pop(k, None)
-        if harus != nilai:
-            salah.append(f"pendana {k}: ringkasan {nilai}, mentah {harus}")
-    salah += [f"pendana {k}: ringkasan tidak ada, mentah {v}" for k, v in mentah.items()]
-    for r in _baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH):
-        acc = dana[(r["desa_id_"], r["tahun_"], r["sumber_id_"], r["jenis_"], r["kriteria_id_"])]
-        acc[0] += r["r"]
-        acc[1] += r["s"]
-        acc[2] += r["n"]
-    for r in RingkasanDana.objects.order_by().values_list(
+            "rencana_rp", "realisasi_rp", "jumlah_baris", "jumlah_kegiatan")},
+        "dana": {r[:5]: r[5:] for r in RingkasanDana.objects.order_by().values_list(
             "desa_id", "tahun", "sumber_id", "jenis", "kriteria_id", "rencana_rp",
-            "realisasi_rp", "jumlah_baris").iterator(chunk_size=BATCH):
-        k, nilai = r[:5], list(r[5:])
-        harus = dana.pop(k, None)
-        if harus != nilai:
-            salah.append(f"dana {k}: ringkasan {nilai}, mentah {harus}")
-    salah += [f"dana {k}: ringkasan tidak ada, mentah {v}" for k, v in dana.items()]
+            "realisasi_rp", "jumlah_baris", "jumlah_kegiatan")},
+        "sumber": {r[:4]: r[4] for r in RingkasanSumber.objects.order_by().values_list(
+            "desa_id", "tahun", "sumber_id", "kriteria_id", "jumlah_kegiatan")},
+    }
+    salah = []
+    for tabel, rows in harus.items():
+        for key in sorted(set(rows) | set(ada[tabel]), key=str):
+            if rows.get(key) != ada[tabel].get(key):
+                salah.append(f"{tabel} {key}: ringkasan {ada[tabel].get(key)}, "
+                             f"mentah {rows.get(key)}")
     return salah
 
 

@@ -55,6 +55,7 @@ from anggaran.models import (
     Pendanaan,
     RingkasanDana,
     RingkasanPendana,
+    RingkasanSumber,
     StatusKegiatan,
     SumberDana,
 )
@@ -682,7 +683,7 @@ class Command(BaseCommand):
         tables = [m._meta.db_table for m in (
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
             Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, RingkasanDana,
-            RingkasanPendana)]
+            RingkasanPendana, RingkasanSumber)]
         # VACUUM cannot run in a transaction; it also sets the visibility map, so the planner
         # can use index-only scans on the fresh rows.
         with connection.cursor() as cursor:
