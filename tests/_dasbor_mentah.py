@@ -1,0 +1,613 @@
+"""A private reference copy of the dashboards' money computations from the raw funding lines, as
+they were before the rollups (issue 16): tests compare every dashboard figure with it. Not
+cached; never imported by the product."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from anggaran.kondisi import kondisi as kondisi_dari_data
+from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from desa import kondisi as kondisi_murni
+from desa import scoring
+from desa.models import (
+    Aspek,
+    Desa,
+    Tingkat,
+)
+from desa.tingkat import TINGKAT_LABEL, skor_desa
+from desa.wilayah import (
+    WILAYAH,
+    dalam_wilayah,
+    desa_dalam,
+    jalur_wilayah,
+    tingkat_rincian,
+)
+from inti.uang import ZERO_RP
+from kolaborasi.models import JenisPemangku
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Dashboard filters (all optional)."""
+
+    tahun: int | None = None
+    sumber: str | None = None  # SumberDana.kode
+    jenis: str | None = None  # JenisPemangku
+    aspek: str | None = None  # Aspek.kode of the default rule set
+    desa_id: int | None = None
+    pemangku_id: int | None = None
+    # Kemendagri code of a provinsi ("35"), kabupaten/kota ("35.19") or kecamatan ("35.19.09"):
+    # the scope of a region's own dashboards, and what keeps a national page readable.
+    wilayah: str | None = None
+
+    def as_query(self) -> dict:
+        """Query parameters for links (e.g. to the activity list)."""
+        return {k: v for k, v in (
+            ("tahun", self.tahun), ("sumber", self.sumber), ("jenis", self.jenis),
+            ("aspek", self.aspek), ("wilayah", self.wilayah)) if v not in (None, "")}
+
+
+def pendanaan(f: Filter = Filter()):
+    """Funding lines in scope: cancelled activities never count."""
+    qs = Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL)
+    if f.tahun:
+        qs = qs.filter(kegiatan__tahun_anggaran=f.tahun)
+    if f.sumber:
+        qs = qs.filter(sumber__kode=f.sumber)
+    if f.jenis:
+        qs = qs.filter(pemangku__jenis=f.jenis)
+    if f.aspek:
+        qs = qs.filter(kegiatan__kriteria__aspek__kode=f.aspek)
+    if f.desa_id:
+        qs = qs.filter(kegiatan__desa_id=f.desa_id)
+    if f.pemangku_id:
+        qs = qs.filter(pemangku_id=f.pemangku_id)
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, "kegiatan__desa__"))
+    return qs.order_by()
+
+
+def kegiatan(f: Filter = Filter()):
+    """Activities in scope (those with at least one funding line matching the line filters)."""
+    qs = Kegiatan.objects.all()
+    if f.tahun:
+        qs = qs.filter(tahun_anggaran=f.tahun)
+    if f.aspek:
+        qs = qs.filter(kriteria__aspek__kode=f.aspek)
+    if f.desa_id:
+        qs = qs.filter(desa_id=f.desa_id)
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, "desa__"))
+    if f.sumber or f.jenis or f.pemangku_id:
+        qs = qs.filter(pk__in=pendanaan(f).values("kegiatan_id"))
+    return qs
+
+
+def _sums(qs):
+    return qs.aggregate(
+        rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
+        realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
+        non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
+        pendana=Count("pemangku", distinct=True),
+        sumber=Count("sumber", distinct=True),
+    )
+
+
+def jumlah_demo(f: Filter = Filter()) -> dict:
+    """How many of the activities behind a money figure are demo data (one query)."""
+    return kegiatan(f).order_by().aggregate(n=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """Percentage with 1 decimal, or None when there is nothing to divide."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Slum levels per desa
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Beranda
+# ---------------------------------------------------------------------------------------------
+
+
+def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
+    """The per-region table of Beranda and the district report, at the level of
+    ``tingkat_rincian`` (or the named level ``tingkat``): per region its desa, desa per slum
+    level, and funding (distinct sources and funders, planned and realised Rp); per desa also
+    its score and level.
+
+    Three queries (desa → region, funding per region, region names) plus the cached scores,
+    whatever the size of the scope. ``totals`` sums the regions (slum levels included).
+    """
+    level = (next(w for w in WILAYAH if w[0] == tingkat) if tingkat
+             else tingkat_rincian(f))
+    name, path, model = level
+    scores = skor_desa()
+    # Per desa also the projection (an estimate), from the per-location model.
+    proyeksi = (kondisi_dari_data(None, None, f.wilayah).desa if name == "desa" else {})
+    regions: dict = {}
+    for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
+        row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
+        row["jumlah_desa"] += 1
+        score = scores.get(desa_pk)
+        row["_levels"][score[1] if score else "belum"] += 1
+        if name == "desa":
+            row["skor"], row["tingkat"] = score or (None, "")
+            row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
+            a = proyeksi.get(desa_pk)
+            row["proyeksi"] = a.proyeksi.total if a else None
+            row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
+            row["tahun_terukur"] = a.tahun_terukur[1] if a else None
+            row["lokasi_demo"] = a.jumlah_demo if a else 0
+    money = {
+        r["region"]: r for r in pendanaan(f).values(
+            region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
+            sumber=Count("sumber", distinct=True), pendana=Count("pemangku", distinct=True),
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+    }
+    rows = []
+    for pk, kode, nama in (model.objects.filter(pk__in=list(regions)).order_by("kode_wilayah")
+                           .values_list("pk", "kode_wilayah", "nama")):
+        r, m = regions[pk], money.get(pk, {})
+        levels = r.pop("_levels")
+        rows.append({
+            "pk": pk, "kode": kode, "nama": nama, **r,
+            "per_tingkat": [levels.get(code, 0) for code, _label in Tingkat.choices],
+            "belum": levels.get("belum", 0),
+            "sumber": m.get("sumber", 0), "pendana": m.get("pendana", 0),
+            "rencana": m.get("rencana") or Decimal(0),
+            "realisasi": m.get("realisasi") or Decimal(0),
+        })
+    totals = {
+        "jumlah_desa": sum(r["jumlah_desa"] for r in rows),
+        "per_tingkat": [sum(r["per_tingkat"][i] for r in rows)
+                        for i in range(len(Tingkat.choices))],
+        "belum": sum(r["belum"] for r in rows),
+    }
+    return {"tingkat": name, "rows": rows, "totals": totals}
+
+
+@dataclass
+class Ringkasan:
+    jumlah_desa: int
+    luas_kumuh_ha: Decimal | None  # terukur: each location under its latest verified level
+    desa_per_tingkat: list[tuple[str, str, int]]
+    rencana: Decimal
+    realisasi: Decimal
+    non_bpm: Decimal
+    porsi_non_bpm: Decimal | None
+    jumlah_pendana: int
+    jumlah_sumber: int
+    kegiatan_per_status: list[tuple[str, str, int]]
+    jumlah_kegiatan: int
+    luas_kumuh_baseline_ha: Decimal | None = None
+    luas_kumuh_proyeksi_ha: Decimal | None = None
+    luas_tahun: int | None = None  # the latest measurement year behind the terukur figure
+    lokasi_demo: int = 0
+    lokasi_jumlah: int = 0
+    kegiatan_demo: int = 0
+
+
+def _ringkasan_dana(f: Filter) -> dict:
+    """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
+    status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
+    return {
+        "sums": _sums(pendanaan(f)),
+        "status": status_counts,
+        "demo": kegiatan(f).filter(is_demo=True).count(),
+    }
+
+
+def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
+    """Beranda's headline numbers for the filter's scope (``wilayah``: ``per_wilayah(f)``
+    when the caller has it already)."""
+    wilayah = (wilayah or per_wilayah(f))["totals"]
+    dana = _ringkasan_dana(f)
+    per_tingkat = [(code, label, n) for (code, label), n
+                   in zip(Tingkat.choices, wilayah["per_tingkat"], strict=True)]
+    per_tingkat.append(("belum", "Belum dinilai", wilayah["belum"]))
+    sums = dana["sums"]
+    status_counts = dana["status"]
+    per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
+    # Slum area: the per-location model (same figures as Dampak and the desa pages).
+    h = kondisi_dari_data(None, None, f.wilayah)
+    a = h.total
+    return Ringkasan(
+        jumlah_desa=wilayah["jumlah_desa"],
+        luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
+        luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
+        luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
+        luas_tahun=(a.tahun_terukur or (None, None))[1] if a else None,
+        lokasi_demo=a.jumlah_demo if a else 0,
+        lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
+        desa_per_tingkat=per_tingkat,
+        rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
+        porsi_non_bpm=share(sums["non_bpm"], sums["rencana"]),
+        jumlah_pendana=sums["pendana"], jumlah_sumber=sums["sumber"],
+        kegiatan_per_status=per_status, jumlah_kegiatan=sum(status_counts.values()),
+    )
+
+
+def per_sumber(f: Filter = Filter()) -> list[dict]:
+    """Planned and realised Rp per funding source (every source listed, zeros included)."""
+    sums = {
+        row["sumber_id"]: row for row in pendanaan(f).values("sumber_id").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            kegiatan=Count("kegiatan", distinct=True))
+    }
+    total = sum((r["rencana"] for r in sums.values()), Decimal(0))
+    rows = []
+    for s in SumberDana.objects.order_by("urutan"):
+        r = sums.get(s.pk, {})
+        rencana = r.get("rencana") or Decimal(0)
+        rows.append({
+            "kode": s.kode, "nama": s.nama, "kategori": s.get_kategori_display(),
+            "rencana": rencana, "realisasi": r.get("realisasi") or Decimal(0),
+            "kegiatan": r.get("kegiatan", 0), "porsi": share(rencana, total),
+        })
+    return rows
+
+
+def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
+    """The collaboration share: planned Rp of every source except the programme's own grant
+    (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
+    non-government); one grouped query."""
+    from anggaran.models import TingkatSumber
+
+    sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
+            pendanaan(f).values("sumber__tingkat", "sumber__adalah_bpm")
+            .annotate(rencana=Sum("rencana_rp"))}
+    total = sum(sums.values(), Decimal(0))
+    bpm = sum((v for (_t, is_bpm), v in sums.items() if is_bpm), Decimal(0))
+    rows = []
+    for code, label in TingkatSumber.choices:
+        v = sum((v for (t, is_bpm), v in sums.items() if t == code and not is_bpm), Decimal(0))
+        if v:
+            rows.append({"kode": code, "nama": str(label), "rencana": v,
+                         "porsi": share(v, total)})
+    return {"rows": rows, "bpm": bpm, "non_bpm": total - bpm, "total": total,
+            "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
+
+
+def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
+    sums = {
+        row["pemangku__jenis"]: row for row in pendanaan(f).values("pemangku__jenis").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            pendana=Count("pemangku", distinct=True))
+    }
+    total = sum((r["rencana"] for r in sums.values()), Decimal(0))
+    rows = []
+    for code, label in JenisPemangku.choices:
+        r = sums.get(code)
+        if not r:
+            continue
+        rows.append({"kode": code, "nama": str(label), "rencana": r["rencana"],
+                     "realisasi": r["realisasi"], "pendana": r["pendana"],
+                     "porsi": share(r["rencana"], total)})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Who funds what where: matrix and flows
+# ---------------------------------------------------------------------------------------------
+
+ROW_KEYS = {
+    "pemangku": ("pemangku_id", "pemangku__nama"),
+    "sumber": ("sumber_id", "sumber__nama"),
+}
+COL_KEYS = {
+    "desa": ("kegiatan__desa_id", "kegiatan__desa__nama"),
+    "aspek": ("kegiatan__kriteria__aspek__kode", "kegiatan__kriteria__aspek__nama"),
+}
+
+
+# Beyond this many rows a matrix pools the rest into one "lainnya" row (with 170,000 funders
+# nationally it would not fit in memory).
+MAKS_BARIS = 50
+
+LAINNYA = {"pemangku": "Pemangku lainnya", "sumber": "Sumber dana lainnya"}
+
+
+@dataclass
+class Matriks:
+    baris: str
+    kolom: str  # "desa", "aspek", or the coarser region the desa columns were aggregated to
+    nilai: str
+    columns: list[tuple]  # (key, label)
+    rows: list[dict]  # {"key", "label", "cells": [Decimal|None], "total"}
+    col_totals: list[Decimal]
+    total: Decimal
+    # Region columns: key -> Kemendagri code (for links). Keys of aggregated region columns
+    # (kolom "kecamatan"/"kabupaten"/"provinsi") are the region's pk negated, so they can
+    # never be mistaken for a desa pk.
+    kolom_kode: dict = field(default_factory=dict)
+
+
+def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
+    """Sum of planned (or realised) Rp per row × column, with totals.
+
+    Two grouped queries (the largest rows; the cells), plus one for the column labels and,
+    for desa columns outside a kabupaten, one to count the regions. Rows beyond MAKS_BARIS
+    are summed in SQL into one last row with key None ("lainnya"); desa columns beyond
+    MAKS_KOLOM are aggregated to kecamatan, kabupaten or provinsi (``Matriks.kolom`` says
+    which).
+    """
+    row_id, row_label = ROW_KEYS[baris]
+    amount = "realisasi_rp" if nilai == "realisasi" else "rencana_rp"
+    qs = pendanaan(f)
+    top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
+               .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
+    pooled = len(top) > MAKS_BARIS
+    top = top[:MAKS_BARIS]
+    labels = {r[row_id]: r[row_label] for r in top}
+    if pooled:
+        row_key = Case(When(**{f"{row_id}__in": list(labels)}, then=F(row_id)),
+                       default=Value(None), output_field=BigIntegerField())
+    else:
+        row_key = F(row_id)
+    if kolom == "desa":
+        region = tingkat_rincian(f)
+        level, col_path, model = region[0], jalur_wilayah(region, "kegiatan__desa"), region[2]
+    else:
+        level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
+    data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
+    kolom_kode: dict = {}
+    if model is None:
+        columns = [(a.kode, f"{a.kode}. {a.nama}") for a in
+                   Aspek.objects.filter(aturan__bawaan=True).order_by("kode")]
+        key_of = {c[0]: c[0] for c in columns}
+    else:
+        regions = list(model.objects.filter(pk__in={r["kolom_key"] for r in data})
+                       .order_by("kode_wilayah").values_list("pk", "nama", "kode_wilayah"))
+        sign = 1 if model is Desa else -1
+        columns = [(sign * pk, nama) for pk, nama, _kode in regions]
+        kolom_kode = {sign * pk: kode for pk, _nama, kode in regions}
+        key_of = {pk: sign * pk for pk, _nama, _kode in regions}
+    index = {key: i for i, (key, _label) in enumerate(columns)}
+    rows: dict = {}
+    for r in data:
+        key = r["baris_key"]
+        row = rows.setdefault(key, {"key": key, "label": labels.get(key, LAINNYA[baris]),
+                                    "cells": [None] * len(columns), "total": Decimal(0)})
+        i = index.get(key_of.get(r["kolom_key"]))
+        if i is None:
+            continue
+        row["cells"][i] = (row["cells"][i] or Decimal(0)) + r["v"]
+        row["total"] += r["v"]
+    lain = rows.pop(None, None) if pooled else None
+    ordered = sorted(rows.values(), key=lambda row: (-row["total"], row["label"]))
+    if lain is not None:
+        ordered.append(lain)
+    col_totals = [sum((row["cells"][i] or 0 for row in ordered), Decimal(0))
+                  for i in range(len(columns))]
+    return Matriks(baris, level, nilai, columns, ordered, col_totals,
+                   sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
+
+
+def aliran(f: Filter = Filter(), top: int = 12) -> dict:
+    """Sankey flows source → stakeholder → desa → aspect, in planned Rp.
+
+    Nodes are keyed by level ("s:", "p:", "d:", "a:") so equal names on two levels never
+    merge; ``labels`` maps keys to names. The smallest stakeholders and desa beyond ``top`` are
+    pooled as "lainnya" so the picture stays readable at any scale.
+
+    Three grouped queries: the ``top`` stakeholders and desa by planned Rp, then the lines
+    summed per (source, stakeholder-or-lainnya, desa-or-lainnya, aspect) in SQL, so at most
+    sources × (top+1)² × aspects rows reach Python, whatever the number of lines.
+    """
+    qs = pendanaan(f)
+    top_p = list(qs.values("pemangku_id", "pemangku__nama").annotate(v=Sum("rencana_rp"))
+                 .order_by("-v", "pemangku_id")[:top])
+    top_d = list(qs.values("kegiatan__desa_id", "kegiatan__desa__nama")
+                 .annotate(v=Sum("rencana_rp")).order_by("-v", "kegiatan__desa_id")[:top])
+    p_ids = [r["pemangku_id"] for r in top_p]
+    d_ids = [r["kegiatan__desa_id"] for r in top_d]
+    rows = list(qs.values(
+        "sumber_id", "sumber__nama",
+        p=Case(When(pemangku_id__in=p_ids, then=F("pemangku_id")), default=Value(None),
+               output_field=BigIntegerField()),
+        d=Case(When(kegiatan__desa_id__in=d_ids, then=F("kegiatan__desa_id")),
+               default=Value(None), output_field=BigIntegerField()),
+        a=F("kegiatan__kriteria__aspek__kode"), a_nama=F("kegiatan__kriteria__aspek__nama"),
+    ).annotate(v=Sum("rencana_rp")))
+    labels = {"p:lain": "Pemangku lainnya", "d:lain": "Desa lainnya"}
+    labels.update({f"p:{r['pemangku_id']}": r["pemangku__nama"] for r in top_p})
+    labels.update({f"d:{r['kegiatan__desa_id']}": r["kegiatan__desa__nama"] for r in top_d})
+
+    def p_node(pk):
+        return "p:lain" if pk is None else f"p:{pk}"
+
+    def d_node(pk):
+        return "d:lain" if pk is None else f"d:{pk}"
+
+    flows: dict = defaultdict(Decimal)
+    for r in rows:
+        labels[f"s:{r['sumber_id']}"] = r["sumber__nama"]
+        flows[(f"s:{r['sumber_id']}", p_node(r["p"]))] += r["v"]
+    for r in rows:
+        flows[(p_node(r["p"]), d_node(r["d"]))] += r["v"]
+    for r in rows:
+        labels[f"a:{r['a']}"] = r["a_nama"]
+        flows[(d_node(r["d"]), f"a:{r['a']}")] += r["v"]
+    data = [{"from": a, "to": b, "flow": float(v)} for (a, b), v in flows.items() if v > 0]
+    used = {n for d in data for n in (d["from"], d["to"])}
+    return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
+
+
+#: Planned totals within this share of each other count as "similar" for the review.
+MIRIP = Decimal("0.10")
+
+
+def duplikasi(f: Filter = Filter()):
+    """Possible duplicate funding, listed for review: activities addressing the same
+    criterion in the same year as another activity, either at the same location, or in the
+    same desa with a similar planned amount (within 10 %) where one of them has no location
+    (a double entry typed twice, issue 17)."""
+    aktif = Kegiatan.objects.exclude(status=StatusKegiatan.BATAL)
+    same = dict(kriteria_id=OuterRef("kriteria_id"), tahun_anggaran=OuterRef("tahun_anggaran"))
+    other = aktif.filter(lokasi_id=OuterRef("lokasi_id"), **same).exclude(pk=OuterRef("pk"))
+    total = Coalesce(Subquery(
+        Pendanaan.objects.filter(kegiatan=OuterRef("pk")).order_by().values("kegiatan")
+        .annotate(s=Sum("rencana_rp")).values("s")), ZERO_RP)
+    mirip = (
+        aktif.filter(desa_id=OuterRef("desa_id"), **same).exclude(pk=OuterRef("pk"))
+        .annotate(total_lain=total)
+        .filter(total_lain__gte=OuterRef("total_rencana") * (1 - MIRIP),
+                total_lain__lte=OuterRef("total_rencana") * (1 + MIRIP))
+    )
+    return (
+        kegiatan(f).exclude(status=StatusKegiatan.BATAL).with_totals()
+        .annotate(
+            ganda_lokasi=Exists(other.filter(lokasi__isnull=False)),
+            ganda_tanpa_lokasi=Exists(mirip.filter(lokasi__isnull=True)),
+            ganda_mirip=Exists(mirip),
+        )
+        .filter((Q(lokasi__isnull=False) & Q(ganda_lokasi=True))
+                | Q(ganda_tanpa_lokasi=True)
+                | (Q(lokasi__isnull=True) & Q(ganda_mirip=True)))
+        .select_related("desa", "lokasi", "kriteria")
+        .prefetch_related("pendanaan__pemangku", "pendanaan__sumber")
+        .order_by("tahun_anggaran", "desa__nama", "kriteria__kode", "lokasi__nama", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Impact: baseline, terukur (measured) and proyeksi (projected) per desa, from the locations
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Dampak:
+    """One desa's (or the whole scope's) figures: the per-location results summed
+    (``anggaran.kondisi`` / ``desa.kondisi``); ``realisasi`` is the money realised at its
+    locations since each one's baseline year."""
+
+    key: object
+    label: str
+    agregat: kondisi_murni.Agregat
+    realisasi: Decimal
+    kode: str = ""
+
+    @property
+    def baseline(self):
+        return self.agregat.baseline
+
+    @property
+    def terukur(self):
+        return self.agregat.terukur
+
+    @property
+    def proyeksi(self):
+        return self.agregat.proyeksi
+
+    @property
+    def keluar_dari_kumuh(self) -> bool:
+        """Measured out of slum: the baseline aggregate was slum, the terukur one is not."""
+        return self.baseline.hasil.is_kumuh and not self.terukur.hasil.is_kumuh
+
+
+def dampak(desa_ids=None, tahun: int | None = None) -> tuple[list[Dampak], Dampak | None]:
+    """Per desa and for the whole scope: baseline → terukur → proyeksi, hectares by level.
+
+    Never pools handled volumes across locations: each location's projection is computed on
+    its own (``desa.kondisi.kondisi_lokasi``) and the results are summed.
+    """
+    h = kondisi_dari_data(tahun, tuple(desa_ids) if desa_ids is not None else None)
+    spent: dict = defaultdict(Decimal)
+    for pk, rp in h.realisasi_lokasi.items():
+        spent[h.lokasi_info[pk]["desa_id"]] += rp
+    kode = dict(Desa.objects.filter(pk__in=list(h.desa)).values_list("pk", "kode_wilayah"))
+    rows = [Dampak(pk, nama, a, spent.get(pk, Decimal(0)), kode.get(pk, ""))
+            for pk, nama, a in h.baris_desa()]
+    if h.total is None:
+        return rows, None
+    return rows, Dampak(None, "Semua lokasi", h.total,
+                        sum(spent.values(), Decimal(0)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------------------------
+
+
+def celah_pendanaan(desa: Desa, hasil: scoring.AssessmentResult | None):
+    """Funding gap: criteria still scoring 3 or 5 in the latest verified aggregate with no
+    planned or running activity addressing them in this desa."""
+    active = set(
+        Kegiatan.objects.filter(desa=desa, status__in=[StatusKegiatan.RENCANA,
+                                                        StatusKegiatan.BERJALAN])
+        .values_list("kriteria__kode", flat=True))
+    if hasil is None:
+        return []
+    return [c for c in hasil.criterion_results if c.score >= 3 and c.code not in active]
+
+
+# ---------------------------------------------------------------------------------------------
+# Desa profile: funding, activities, stakeholders, funding gap
+# ---------------------------------------------------------------------------------------------
+
+
+def profil_desa(desa: Desa, terkini: scoring.AssessmentResult | None, limit: int = 60) -> dict:
+    """Funding picture of one desa (fixed number of queries)."""
+    from django.db.models import Prefetch
+
+    from anggaran.models import LaporanProgres
+
+    f = Filter(desa_id=desa.pk)
+    lines = pendanaan(f)
+    per_pemangku = list(
+        lines.values("pemangku_id", "pemangku__nama", "pemangku__jenis").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            kegiatan=Count("kegiatan", distinct=True), sumber=Count("sumber", distinct=True))
+        .order_by("-rencana", "pemangku__nama"))
+    jenis_label = dict(JenisPemangku.choices)
+    total = sum((r["rencana"] for r in per_pemangku), Decimal(0))
+    for r in per_pemangku:
+        r["jenis_label"] = jenis_label.get(r["pemangku__jenis"], r["pemangku__jenis"])
+        r["porsi"] = share(r["rencana"], total)
+    kegiatan_qs = (
+        Kegiatan.objects.filter(desa=desa).with_totals()
+        .select_related("kriteria", "pelaksana", "lokasi")
+        .prefetch_related(
+            Prefetch("pendanaan", queryset=Pendanaan.objects.select_related(
+                "pemangku", "sumber").order_by("pk")),
+            Prefetch("progres", queryset=LaporanProgres.objects.prefetch_related("foto")
+                     .order_by("-tanggal", "-pk")),
+        ).order_by("-tahun_anggaran", "nama")[:limit])
+    kegiatan_list = list(kegiatan_qs)
+    for k in kegiatan_list:
+        k.foto_terbaru = next((foto for lap in k.progres.all() for foto in lap.foto.all()), None)
+    from kolaborasi.models import PemangkuKepentingan
+
+    return {
+        "sums": _sums(lines),
+        "per_sumber": [r for r in per_sumber(f) if r["rencana"]],
+        "per_pemangku": per_pemangku,
+        "kegiatan": kegiatan_list,
+        "lembaga": list(PemangkuKepentingan.objects.filter(
+            desa=desa, jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM, JenisPemangku.PEMDES])
+            .order_by("jenis", "nama")),
+        "celah": celah_pendanaan(desa, terkini),
+    }
