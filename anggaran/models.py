@@ -372,21 +372,38 @@ RUPIAH_JUMLAH = {"max_digits": 18, "decimal_places": 0}
 # ---------------------------------------------------------------------------------------------
 
 
-class RingkasanPendana(models.Model):
-    """Funding lines summed per desa × year × source × funder × criterion (the funder's type
-    copied, kept current when it changes): distinct funders, top funders, funder matrices."""
+class _KunciRingkasan(models.Model):
+    """The key every rollup shares (the activity's desa, year and criterion, the source)."""
 
     desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
     tahun = models.PositiveSmallIntegerField()
     sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
-    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
-                                 related_name="+")
-    jenis = models.CharField(max_length=15)
     kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
+    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
+
+    class Meta:
+        abstract = True
+
+
+class _RingkasanUang(_KunciRingkasan):
+    jenis = models.CharField(max_length=15)  # the funder's type (kept current)
     rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
     realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
     jumlah_baris = models.PositiveIntegerField()
-    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.rencana_rp}"
+
+
+class RingkasanPendana(_RingkasanUang):
+    """Funding lines summed per desa × year × source × funder × criterion: distinct funders,
+    top funders, funder matrices and profiles."""
+
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
+                                 related_name="+")
 
     class Meta:
         verbose_name = _("ringkasan dana per pendana")
@@ -397,23 +414,10 @@ class RingkasanPendana(models.Model):
         indexes = [models.Index(fields=["pemangku", "tahun"], name="ringkasan_pendana_pemangku"),
                    models.Index(fields=["tahun", "desa"], name="ringkasan_pendana_tahun")]
 
-    def __str__(self) -> str:
-        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.pemangku_id}: {self.rencana_rp}"
 
-
-class RingkasanDana(models.Model):
+class RingkasanDana(_RingkasanUang):
     """Funding lines summed per desa × year × source × funder type × criterion: the money
-    figures of Beranda, the matrix by source, Dampak and the profiles."""
-
-    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
-    tahun = models.PositiveSmallIntegerField()
-    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
-    jenis = models.CharField(max_length=15)
-    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
-    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
-    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
-    jumlah_baris = models.PositiveIntegerField()
-    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
+    figures of Beranda, the matrix by source, the region tables."""
 
     class Meta:
         verbose_name = _("ringkasan dana")
@@ -423,19 +427,10 @@ class RingkasanDana(models.Model):
             name="ringkasan_dana_kunci")]
         indexes = [models.Index(fields=["tahun", "desa"], name="ringkasan_dana_tahun")]
 
-    def __str__(self) -> str:
-        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.rencana_rp}"
 
-
-class RingkasanSumber(models.Model):
+class RingkasanSumber(_KunciRingkasan):
     """Distinct activities per desa × year × source × criterion (a count across funder types
     cannot be summed from ``RingkasanDana``): the "kegiatan" column per source."""
-
-    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
-    tahun = models.PositiveSmallIntegerField()
-    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
-    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
-    jumlah_kegiatan = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("ringkasan kegiatan per sumber")

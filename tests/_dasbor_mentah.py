@@ -4,27 +4,31 @@ cached; never imported by the product."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
+from anggaran.dashboard import (  # the shared pieces; only the computations are copied
+    LAINNYA,
+    MAKS_BARIS,
+    ROW_KEYS,
+    Filter,
+    Matriks,
+    celah_pendanaan,
+    share,
+)
 from anggaran.kondisi import kondisi as kondisi_dari_data
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
-from desa import kondisi as kondisi_murni
 from desa import scoring
 from desa.models import (
     Aspek,
@@ -43,28 +47,7 @@ from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
 
 
-@dataclass(frozen=True)
-class Filter:
-    """Dashboard filters (all optional)."""
-
-    tahun: int | None = None
-    sumber: str | None = None  # SumberDana.kode
-    jenis: str | None = None  # JenisPemangku
-    aspek: str | None = None  # Aspek.kode of the default rule set
-    desa_id: int | None = None
-    pemangku_id: int | None = None
-    # Kemendagri code of a provinsi ("35"), kabupaten/kota ("35.19") or kecamatan ("35.19.09"):
-    # the scope of a region's own dashboards, and what keeps a national page readable.
-    wilayah: str | None = None
-
-    def as_query(self) -> dict:
-        """Query parameters for links (e.g. to the activity list)."""
-        return {k: v for k, v in (
-            ("tahun", self.tahun), ("sumber", self.sumber), ("jenis", self.jenis),
-            ("aspek", self.aspek), ("wilayah", self.wilayah)) if v not in (None, "")}
-
-
-def pendanaan(f: Filter = Filter()):
+def pendanaan(f: Filter):
     """Funding lines in scope: cancelled activities never count."""
     qs = Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL)
     if f.tahun:
@@ -84,20 +67,6 @@ def pendanaan(f: Filter = Filter()):
     return qs.order_by()
 
 
-def kegiatan(f: Filter = Filter()):
-    """Activities in scope (those with at least one funding line matching the line filters)."""
-    qs = Kegiatan.objects.all()
-    if f.tahun:
-        qs = qs.filter(tahun_anggaran=f.tahun)
-    if f.aspek:
-        qs = qs.filter(kriteria__aspek__kode=f.aspek)
-    if f.desa_id:
-        qs = qs.filter(desa_id=f.desa_id)
-    if f.wilayah:
-        qs = qs.filter(dalam_wilayah(f.wilayah, "desa__"))
-    if f.sumber or f.jenis or f.pemangku_id:
-        qs = qs.filter(pk__in=pendanaan(f).values("kegiatan_id"))
-    return qs
 
 
 def _sums(qs):
@@ -110,16 +79,8 @@ def _sums(qs):
     )
 
 
-def jumlah_demo(f: Filter = Filter()) -> dict:
-    """How many of the activities behind a money figure are demo data (one query)."""
-    return kegiatan(f).order_by().aggregate(n=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
 
 
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    """Percentage with 1 decimal, or None when there is nothing to divide."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +93,7 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
+def per_wilayah(f: Filter, tingkat: str | None = None) -> dict:
     """The per-region table of Beranda and the district report, at the level of
     ``tingkat_rincian`` (or the named level ``tingkat``): per region its desa, desa per slum
     level, and funding (distinct sources and funders, planned and realised Rp); per desa also
@@ -189,68 +150,13 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     return {"tingkat": name, "rows": rows, "totals": totals}
 
 
-@dataclass
-class Ringkasan:
-    jumlah_desa: int
-    luas_kumuh_ha: Decimal | None  # terukur: each location under its latest verified level
-    desa_per_tingkat: list[tuple[str, str, int]]
-    rencana: Decimal
-    realisasi: Decimal
-    non_bpm: Decimal
-    porsi_non_bpm: Decimal | None
-    jumlah_pendana: int
-    jumlah_sumber: int
-    kegiatan_per_status: list[tuple[str, str, int]]
-    jumlah_kegiatan: int
-    luas_kumuh_baseline_ha: Decimal | None = None
-    luas_kumuh_proyeksi_ha: Decimal | None = None
-    luas_tahun: int | None = None  # the latest measurement year behind the terukur figure
-    lokasi_demo: int = 0
-    lokasi_jumlah: int = 0
-    kegiatan_demo: int = 0
 
 
-def _ringkasan_dana(f: Filter) -> dict:
-    """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
-    status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
-    return {
-        "sums": _sums(pendanaan(f)),
-        "status": status_counts,
-        "demo": kegiatan(f).filter(is_demo=True).count(),
-    }
 
 
-def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
-    """Beranda's headline numbers for the filter's scope (``wilayah``: ``per_wilayah(f)``
-    when the caller has it already)."""
-    wilayah = (wilayah or per_wilayah(f))["totals"]
-    dana = _ringkasan_dana(f)
-    per_tingkat = [(code, label, n) for (code, label), n
-                   in zip(Tingkat.choices, wilayah["per_tingkat"], strict=True)]
-    per_tingkat.append(("belum", "Belum dinilai", wilayah["belum"]))
-    sums = dana["sums"]
-    status_counts = dana["status"]
-    per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
-    # Slum area: the per-location model (same figures as Dampak and the desa pages).
-    h = kondisi_dari_data(None, None, f.wilayah)
-    a = h.total
-    return Ringkasan(
-        jumlah_desa=wilayah["jumlah_desa"],
-        luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
-        luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
-        luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
-        luas_tahun=(a.tahun_terukur or (None, None))[1] if a else None,
-        lokasi_demo=a.jumlah_demo if a else 0,
-        lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
-        desa_per_tingkat=per_tingkat,
-        rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
-        porsi_non_bpm=share(sums["non_bpm"], sums["rencana"]),
-        jumlah_pendana=sums["pendana"], jumlah_sumber=sums["sumber"],
-        kegiatan_per_status=per_status, jumlah_kegiatan=sum(status_counts.values()),
-    )
 
 
-def per_sumber(f: Filter = Filter()) -> list[dict]:
+def per_sumber(f: Filter) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
     sums = {
         row["sumber_id"]: row for row in pendanaan(f).values("sumber_id").annotate(
@@ -270,7 +176,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
     return rows
 
 
-def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
+def kolaborasi_per_tingkat(f: Filter) -> dict:
     """The collaboration share: planned Rp of every source except the programme's own grant
     (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
     non-government); one grouped query."""
@@ -291,7 +197,7 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
             "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
 
 
-def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
+def per_jenis_pemangku(f: Filter) -> list[dict]:
     sums = {
         row["pemangku__jenis"]: row for row in pendanaan(f).values("pemangku__jenis").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
@@ -313,10 +219,6 @@ def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
 # Who funds what where: matrix and flows
 # ---------------------------------------------------------------------------------------------
 
-ROW_KEYS = {
-    "pemangku": ("pemangku_id", "pemangku__nama"),
-    "sumber": ("sumber_id", "sumber__nama"),
-}
 COL_KEYS = {
     "desa": ("kegiatan__desa_id", "kegiatan__desa__nama"),
     "aspek": ("kegiatan__kriteria__aspek__kode", "kegiatan__kriteria__aspek__nama"),
@@ -325,27 +227,12 @@ COL_KEYS = {
 
 # Beyond this many rows a matrix pools the rest into one "lainnya" row (with 170,000 funders
 # nationally it would not fit in memory).
-MAKS_BARIS = 50
-
-LAINNYA = {"pemangku": "Pemangku lainnya", "sumber": "Sumber dana lainnya"}
 
 
-@dataclass
-class Matriks:
-    baris: str
-    kolom: str  # "desa", "aspek", or the coarser region the desa columns were aggregated to
-    nilai: str
-    columns: list[tuple]  # (key, label)
-    rows: list[dict]  # {"key", "label", "cells": [Decimal|None], "total"}
-    col_totals: list[Decimal]
-    total: Decimal
-    # Region columns: key -> Kemendagri code (for links). Keys of aggregated region columns
-    # (kolom "kecamatan"/"kabupaten"/"provinsi") are the region's pk negated, so they can
-    # never be mistaken for a desa pk.
-    kolom_kode: dict = field(default_factory=dict)
 
 
-def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
+
+def matriks(f: Filter, baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
     """Sum of planned (or realised) Rp per row × column, with totals.
 
     Two grouped queries (the largest rows; the cells), plus one for the column labels and,
@@ -406,7 +293,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
                    sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
 
 
-def aliran(f: Filter = Filter(), top: int = 12) -> dict:
+def aliran(f: Filter, top: int = 12) -> dict:
     """Sankey flows source → stakeholder → desa → aspect, in planned Rp.
 
     Nodes are keyed by level ("s:", "p:", "d:", "a:") so equal names on two levels never
@@ -457,40 +344,8 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
 
 
 #: Planned totals within this share of each other count as "similar" for the review.
-MIRIP = Decimal("0.10")
 
 
-def duplikasi(f: Filter = Filter()):
-    """Possible duplicate funding, listed for review: activities addressing the same
-    criterion in the same year as another activity, either at the same location, or in the
-    same desa with a similar planned amount (within 10 %) where one of them has no location
-    (a double entry typed twice, issue 17)."""
-    aktif = Kegiatan.objects.exclude(status=StatusKegiatan.BATAL)
-    same = dict(kriteria_id=OuterRef("kriteria_id"), tahun_anggaran=OuterRef("tahun_anggaran"))
-    other = aktif.filter(lokasi_id=OuterRef("lokasi_id"), **same).exclude(pk=OuterRef("pk"))
-    total = Coalesce(Subquery(
-        Pendanaan.objects.filter(kegiatan=OuterRef("pk")).order_by().values("kegiatan")
-        .annotate(s=Sum("rencana_rp")).values("s")), ZERO_RP)
-    mirip = (
-        aktif.filter(desa_id=OuterRef("desa_id"), **same).exclude(pk=OuterRef("pk"))
-        .annotate(total_lain=total)
-        .filter(total_lain__gte=OuterRef("total_rencana") * (1 - MIRIP),
-                total_lain__lte=OuterRef("total_rencana") * (1 + MIRIP))
-    )
-    return (
-        kegiatan(f).exclude(status=StatusKegiatan.BATAL).with_totals()
-        .annotate(
-            ganda_lokasi=Exists(other.filter(lokasi__isnull=False)),
-            ganda_tanpa_lokasi=Exists(mirip.filter(lokasi__isnull=True)),
-            ganda_mirip=Exists(mirip),
-        )
-        .filter((Q(lokasi__isnull=False) & Q(ganda_lokasi=True))
-                | Q(ganda_tanpa_lokasi=True)
-                | (Q(lokasi__isnull=True) & Q(ganda_mirip=True)))
-        .select_related("desa", "lokasi", "kriteria")
-        .prefetch_related("pendanaan__pemangku", "pendanaan__sumber")
-        .order_by("tahun_anggaran", "desa__nama", "kriteria__kode", "lokasi__nama", "pk")
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -498,53 +353,8 @@ def duplikasi(f: Filter = Filter()):
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Dampak:
-    """One desa's (or the whole scope's) figures: the per-location results summed
-    (``anggaran.kondisi`` / ``desa.kondisi``); ``realisasi`` is the money realised at its
-    locations since each one's baseline year."""
-
-    key: object
-    label: str
-    agregat: kondisi_murni.Agregat
-    realisasi: Decimal
-    kode: str = ""
-
-    @property
-    def baseline(self):
-        return self.agregat.baseline
-
-    @property
-    def terukur(self):
-        return self.agregat.terukur
-
-    @property
-    def proyeksi(self):
-        return self.agregat.proyeksi
-
-    @property
-    def keluar_dari_kumuh(self) -> bool:
-        """Measured out of slum: the baseline aggregate was slum, the terukur one is not."""
-        return self.baseline.hasil.is_kumuh and not self.terukur.hasil.is_kumuh
 
 
-def dampak(desa_ids=None, tahun: int | None = None) -> tuple[list[Dampak], Dampak | None]:
-    """Per desa and for the whole scope: baseline → terukur → proyeksi, hectares by level.
-
-    Never pools handled volumes across locations: each location's projection is computed on
-    its own (``desa.kondisi.kondisi_lokasi``) and the results are summed.
-    """
-    h = kondisi_dari_data(tahun, tuple(desa_ids) if desa_ids is not None else None)
-    spent: dict = defaultdict(Decimal)
-    for pk, rp in h.realisasi_lokasi.items():
-        spent[h.lokasi_info[pk]["desa_id"]] += rp
-    kode = dict(Desa.objects.filter(pk__in=list(h.desa)).values_list("pk", "kode_wilayah"))
-    rows = [Dampak(pk, nama, a, spent.get(pk, Decimal(0)), kode.get(pk, ""))
-            for pk, nama, a in h.baris_desa()]
-    if h.total is None:
-        return rows, None
-    return rows, Dampak(None, "Semua lokasi", h.total,
-                        sum(spent.values(), Decimal(0)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,16 +362,6 @@ def dampak(desa_ids=None, tahun: int | None = None) -> tuple[list[Dampak], Dampa
 # ---------------------------------------------------------------------------------------------
 
 
-def celah_pendanaan(desa: Desa, hasil: scoring.AssessmentResult | None):
-    """Funding gap: criteria still scoring 3 or 5 in the latest verified aggregate with no
-    planned or running activity addressing them in this desa."""
-    active = set(
-        Kegiatan.objects.filter(desa=desa, status__in=[StatusKegiatan.RENCANA,
-                                                        StatusKegiatan.BERJALAN])
-        .values_list("kriteria__kode", flat=True))
-    if hasil is None:
-        return []
-    return [c for c in hasil.criterion_results if c.score >= 3 and c.code not in active]
 
 
 # ---------------------------------------------------------------------------------------------
