@@ -9,3 +9,9 @@ class AnggaranConfig(AppConfig):
         from . import ringkasan
 
         ringkasan.hubungkan()
+        # The stored slum condition (desa.kondisi_tersimpan) needs the handled volumes of
+        # completed activities; desa sits below anggaran, so anggaran hands them over.
+        from anggaran.kondisi import penanganan_per_lokasi
+        from desa import kondisi_tersimpan
+
+        kondisi_tersimpan.daftarkan_penanganan(penanganan_per_lokasi)

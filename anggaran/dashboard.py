@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -36,13 +37,13 @@ from anggaran.models import (
     SumberDana,
 )
 from desa import kondisi as kondisi_murni
-from desa import scoring
+from desa import kondisi_tersimpan, scoring
 from desa.models import (
     Aspek,
     Desa,
     Tingkat,
 )
-from desa.tingkat import TINGKAT_LABEL, skor_desa
+from desa.tingkat import TINGKAT_LABEL
 from desa.wilayah import (
     WILAYAH,
     dalam_wilayah,
@@ -193,23 +194,25 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     level = (next(w for w in WILAYAH if w[0] == tingkat) if tingkat
              else tingkat_rincian(f))
     name, path, model = level
-    scores = skor_desa()
-    # Per desa also the projection (an estimate), from the per-location model.
-    proyeksi = (kondisi_dari_data(None, None, f.wilayah).desa if name == "desa" else {})
+    # Scores, levels and the projection (an estimate) per desa: the stored condition
+    # (desa.kondisi_tersimpan), read for the scope's region only.
+    tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
+        wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
+                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo")}
     regions: dict = {}
     for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
         row["jumlah_desa"] += 1
-        score = scores.get(desa_pk)
-        row["_levels"][score[1] if score else "belum"] += 1
+        a = tersimpan.get(desa_pk)
+        row["_levels"][a["terukur_tingkat"] if a else "belum"] += 1
         if name == "desa":
-            row["skor"], row["tingkat"] = score or (None, "")
+            row["skor"], row["tingkat"] = (a["terukur_skor"], a["terukur_tingkat"]) if a \
+                else (None, "")
             row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
-            a = proyeksi.get(desa_pk)
-            row["proyeksi"] = a.proyeksi.total if a else None
-            row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
-            row["tahun_terukur"] = a.tahun_terukur[1] if a else None
-            row["lokasi_demo"] = a.jumlah_demo if a else 0
+            row["proyeksi"] = a["proyeksi_skor"] if a else None
+            row["proyeksi_tingkat"] = a["proyeksi_tingkat"] if a else ""
+            row["tahun_terukur"] = a["terukur_tahun"] if a else None
+            row["lokasi_demo"] = a["jumlah_demo"] if a else 0
     region = F(jalur_wilayah(level, "desa"))
     money = {
         r["region"]: r for r in dana(f).values(region=region).annotate(
@@ -284,17 +287,21 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
     sums = dana["sums"]
     status_counts = dana["status"]
     per_status = [(c, lbl, status_counts.get(c, 0)) for c, lbl in StatusKegiatan.choices]
-    # Slum area: the per-location model (same figures as Dampak and the desa pages).
-    h = kondisi_dari_data(None, None, f.wilayah)
-    a = h.total
+    # Slum area: the per-location model (same figures as Dampak and the desa pages), summed
+    # from the stored condition of the scope's desa (each location under its own level).
+    a = kondisi_tersimpan.desa_per_tahun(wilayah=f.wilayah).aggregate(
+        n=Count("pk"), terukur=Sum("luas_kumuh_terukur"), baseline=Sum("luas_kumuh_baseline"),
+        proyeksi=Sum("luas_kumuh_proyeksi"), tahun=Max("terukur_tahun"),
+        demo=Sum("jumlah_demo"), lokasi=Sum("jumlah_lokasi"))
+    ada = bool(a["n"])
     return Ringkasan(
         jumlah_desa=wilayah["jumlah_desa"],
-        luas_kumuh_ha=a.luas_kumuh("terukur") if a else None,
-        luas_kumuh_baseline_ha=a.luas_kumuh("baseline") if a else None,
-        luas_kumuh_proyeksi_ha=a.luas_kumuh("proyeksi") if a else None,
-        luas_tahun=(a.tahun_terukur or (None, None))[1] if a else None,
-        lokasi_demo=a.jumlah_demo if a else 0,
-        lokasi_jumlah=a.jumlah_lokasi if a else 0, kegiatan_demo=dana.get("demo", 0),
+        luas_kumuh_ha=a["terukur"] if ada else None,
+        luas_kumuh_baseline_ha=a["baseline"] if ada else None,
+        luas_kumuh_proyeksi_ha=a["proyeksi"] if ada else None,
+        luas_tahun=a["tahun"] if ada else None,
+        lokasi_demo=a["demo"] or 0,
+        lokasi_jumlah=a["lokasi"] or 0, kegiatan_demo=dana.get("demo", 0),
         desa_per_tingkat=per_tingkat,
         rencana=sums["rencana"], realisasi=sums["realisasi"], non_bpm=sums["non_bpm"],
         porsi_non_bpm=share(sums["non_bpm"], sums["rencana"]),

@@ -20,8 +20,9 @@ from django.utils import timezone
 from anggaran.models import VOLUME_TERTANGANI, Kegiatan, Pendanaan, StatusKegiatan
 from desa import kondisi as k
 from desa import scoring
-from desa.models import Desa, Kawasan, Lokasi, Penilaian, VolumePenilaian
-from desa.penilaian import HEADER_FIELDS, default_aturan, ruleset_of
+from desa.kondisi_tersimpan import muat_pengukuran
+from desa.models import Desa, Kawasan, Lokasi
+from desa.penilaian import default_aturan, ruleset_of
 from desa.wilayah import dalam_wilayah
 from inti.cache import cached_aggregate
 from inti.uang import ZERO_RP
@@ -54,32 +55,35 @@ def _muat(desa_ids=None, wilayah: str | None = None) -> Data:
         desa_qs = desa_qs.filter(dalam_wilayah(wilayah, ""))
     desa_nama = dict(desa_qs.values_list("pk", "nama"))
     in_scope = desa_qs.values("pk")
-    nilai = (Penilaian.objects.terverifikasi().filter(aturan=aturan, lokasi__desa__in=in_scope)
-             .order_by())
-    rows = list(nilai.values("pk", "lokasi_id", "tahun", "is_demo", *HEADER_FIELDS))
-    volumes: dict = defaultdict(dict)
-    for pid, kode, vol in (VolumePenilaian.objects.filter(penilaian__in=nilai.values("pk"))
-                           .order_by().values_list("penilaian_id", "kriteria__kode", "volume")):
-        volumes[pid][kode] = vol
-    pengukuran: dict = defaultdict(list)
-    for r in rows:
-        pengukuran[r["lokasi_id"]].append(k.Pengukuran(
-            tahun=r["tahun"], header={f: r[f] or 0 for f in HEADER_FIELDS},
-            volumes=volumes.get(r["pk"], {}), is_demo=r["is_demo"]))
+    pengukuran = muat_pengukuran(aturan, in_scope)
     lokasi = {r["pk"]: r for r in Lokasi.objects.filter(desa__in=in_scope).order_by()
               .values("pk", "nama", "desa_id", "kawasan_id", "is_demo")}
     per_desa: dict = defaultdict(list)
     for pk, r in lokasi.items():
         per_desa[r["desa_id"]].append(pk)
+    kegiatan = _kegiatan(in_scope, aturan)
+    penanganan, belum = _penanganan(kegiatan, per_desa)
+    kawasan = {r["pk"]: r for r in Kawasan.objects.filter(desa__in=in_scope).order_by()
+               .values("pk", "nama", "desa_id", "luas_ha", "is_demo")}
+    return Data(rules, pengukuran, penanganan, lokasi, desa_nama, kawasan,
+                kegiatan, belum)
+
+
+def _kegiatan(in_scope, aturan) -> list[dict]:
     spent = (Pendanaan.objects.filter(kegiatan=OuterRef("pk")).order_by().values("kegiatan")
              .annotate(s=Sum("realisasi_rp")).values("s"))
-    kegiatan = list(
+    return list(
         Kegiatan.objects.filter(desa__in=in_scope, kriteria__aturan=aturan)
         .exclude(status=StatusKegiatan.BATAL).order_by("tahun_anggaran", "pk")
         .values("pk", "nama", "desa_id", "lokasi_id", "tahun_anggaran", "status", "is_demo",
                 kode=F("kriteria__kode"),
                 tertangani=VOLUME_TERTANGANI,
                 realisasi=Coalesce(Subquery(spent), ZERO_RP)))
+
+
+def _penanganan(kegiatan: list[dict], per_desa: dict) -> tuple[dict, list]:
+    """Handled volumes per location of the completed activities (an activity without a
+    location counts at its desa's only location), and the completed ones counted nowhere."""
     penanganan: dict = defaultdict(list)
     belum = []
     for r in kegiatan:
@@ -93,10 +97,17 @@ def _muat(desa_ids=None, wilayah: str | None = None) -> Data:
             belum.append(r)  # listed for the facilitator, counted nowhere
             continue
         penanganan[lok].append(k.Penanganan(r["tahun_anggaran"], r["kode"], r["tertangani"]))
-    kawasan = {r["pk"]: r for r in Kawasan.objects.filter(desa__in=in_scope).order_by()
-               .values("pk", "nama", "desa_id", "luas_ha", "is_demo")}
-    return Data(rules, dict(pengukuran), dict(penanganan), lokasi, desa_nama, kawasan,
-                kegiatan, belum)
+    return dict(penanganan), belum
+
+
+def penanganan_per_lokasi(desa_ids) -> dict:
+    """The provider ``desa.kondisi_tersimpan`` calls (registered in ``anggaran.apps``):
+    handled volumes per location of the given desa, as :func:`kondisi` counts them."""
+    in_scope = Desa.objects.filter(pk__in=list(desa_ids)).values("pk")
+    per_desa: dict = defaultdict(list)
+    for pk, d in Lokasi.objects.filter(desa__in=in_scope).order_by().values_list("pk", "desa_id"):
+        per_desa[d].append(pk)
+    return _penanganan(_kegiatan(in_scope, default_aturan()), per_desa)[0]
 
 
 @dataclass

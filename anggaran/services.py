@@ -6,16 +6,26 @@ Views validate the forms first; these functions write in one transaction and rai
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from inti.berkas import PenulisBerkas
+from desa import kondisi_tersimpan
+from inti.berkas import PenulisBerkas, rapikan_sementara
 from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
 
 from . import ringkasan
-from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, foto_upload_to
+from .models import (
+    FotoProgres,
+    Kegiatan,
+    LaporanProgres,
+    Pendanaan,
+    StatusKegiatan,
+    foto_upload_to,
+)
 
 #: The fields of a funding line the service writes (besides the activity it belongs to).
 FIELD_DANA = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura",
@@ -54,10 +64,11 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     ada = kegiatan.pk is not None
     if ada:
         # Lock the row so two saves of the same activity cannot both pass the check.
-        current = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
-                   .values_list("versi", flat=True).first())
-        if current is None:
+        row = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
+               .values_list("versi", "status", "desa_id").first())
+        if row is None:
             raise ServiceError(_("Kegiatan ini sudah tidak ada."))
+        current, status_lama, desa_lama = row
         if versi != current:
             raise VersionConflict(_(
                 "Kegiatan ini sudah diubah oleh pengguna lain setelah formulir Anda dibuka. "
@@ -68,6 +79,7 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     else:
         kegiatan.dibuat_oleh = kegiatan.dibuat_oleh or user
         kegiatan.versi = 1
+        status_lama, desa_lama = None, None
     try:
         # A savepoint, so that a refused write raises our message and the whole change is
         # still rolled back by the outer atomic block.
@@ -104,6 +116,10 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
         raise ServiceError(_(
             "Data tidak dapat disimpan karena melanggar aturan data (mis. nilai negatif atau "
             "realisasi tanpa alasan). Tidak ada yang tersimpan.")) from exc
+    if StatusKegiatan.SELESAI in (status_lama, kegiatan.status):
+        # A completed activity's handled volume lowers the projection: the stored
+        # condition of its desa (and of the desa it left) follows, same transaction.
+        kondisi_tersimpan.perbarui({kegiatan.desa_id, desa_lama})
     return kegiatan
 
 
@@ -202,6 +218,36 @@ def hapus_kegiatan(kegiatan: Kegiatan) -> None:
     storage = FotoProgres._meta.get_field("foto").storage
     names = [n for foto in FotoProgres.objects.filter(laporan__kegiatan=kegiatan)
              for n in nama_berkas_foto(foto)]
+    row = Kegiatan.objects.get(pk=kegiatan.pk)
     with ringkasan.tunda():
-        Kegiatan.objects.get(pk=kegiatan.pk).delete()
+        row.delete()
+    if row.status == StatusKegiatan.SELESAI:
+        kondisi_tersimpan.perbarui([row.desa_id])
     _hapus_berkas_setelah_commit(names, storage)
+
+
+def _nama_foto_asal(name: str) -> set[str]:
+    """The photo names a stored file may belong to: itself, or the photo it is a rendition of
+    (``progres/ab12_320.jpg`` → ``progres/ab12.jpg``)."""
+    p = PurePosixPath(name)
+    names = {name}
+    for lebar in LEBAR_RENDISI:
+        if p.stem.endswith(f"_{lebar}"):
+            names.add(str(p.with_name(p.stem[: -len(f"_{lebar}")] + p.suffix)))
+    return names
+
+
+def rapikan_berkas_sementara(umur_detik: int = 3600) -> dict:
+    """Sweep the progress photos' folder of the temporary files a killed worker left behind
+    (``manage.py rapikan_berkas``): a file whose photo row did commit gets its final name, any
+    other is deleted. Files younger than ``umur_detik`` may still be in a live upload and stay.
+    Returns ``{"diterbitkan": n, "dihapus": n}``."""
+    if umur_detik < 0:
+        raise ServiceError(_("Umur berkas tidak boleh negatif."))
+    storage = FotoProgres._meta.get_field("foto").storage
+    folder = str(PurePosixPath(foto_upload_to(None, "x.jpg")).parent)
+
+    def ada_baris(final: str) -> bool:
+        return FotoProgres.objects.filter(foto__in=_nama_foto_asal(final)).exists()
+
+    return rapikan_sementara(storage, folder, ada_baris, umur_detik=umur_detik)

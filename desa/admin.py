@@ -13,12 +13,15 @@ from .models import (
     Desa,
     Kabupaten,
     Kawasan,
+    KawasanDesa,
     Kecamatan,
     Kriteria,
+    LembagaMasyarakat,
     Lokasi,
     Penilaian,
     Penugasan,
     Provinsi,
+    SKKumuh,
     VolumePenilaian,
 )
 from .penilaian import buka_kembali
@@ -170,6 +173,15 @@ class AturanPenilaianAdmin(HistoryAdmin):
     list_filter = ["bawaan"]
     search_fields = ["kode", "nama", "dasar_hukum"]
     inlines = [AspekInline, KriteriaInline]
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            if change:
+                from .penilaian import terapkan_aturan
+
+                # Rules changed: every score under them and the stored condition follow.
+                terapkan_aturan(form.instance)
     fieldsets = [
         (None, {"fields": ["kode", "nama", "dasar_hukum", "keterangan", "bawaan"]}),
         (_("Aturan (JSON)"), {
@@ -180,18 +192,73 @@ class AturanPenilaianAdmin(HistoryAdmin):
     ]
 
 
+class SKKumuhForm(forms.ModelForm):
+    class Meta:
+        model = SKKumuh
+        fields = ["nomor", "judul", "tanggal", "tahun", "ditandatangani_oleh", "kabupaten",
+                  "dokumen", "menggantikan", "sumber"]
+
+    def clean_dokumen(self):
+        from .kawasan import validasi_pdf
+
+        berkas = self.cleaned_data.get("dokumen")
+        if berkas and hasattr(berkas, "content_type"):  # a new upload
+            validasi_pdf(berkas)
+        return berkas
+
+
+@admin.register(SKKumuh)
+class SKKumuhAdmin(HistoryAdmin):
+    form = SKKumuhForm
+    list_display = ["nomor", "tahun", "kabupaten", "ditandatangani_oleh", "menggantikan"]
+    list_select_related = ["kabupaten", "menggantikan"]
+    search_fields = ["nomor", "judul"]
+    autocomplete_fields = ["kabupaten", "menggantikan"]
+
+
+class KawasanDesaInline(admin.TabularInline):
+    model = KawasanDesa
+    extra = 1
+    autocomplete_fields = ["desa"]
+
+
+class KawasanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Kawasan
+        fields = ["desa", "nama", "luas_ha", "sk", "sk_nomor", "sk_tahun", "jenis", "delineasi",
+                  "jumlah_penduduk", "status_lahan_jelas", "sesuai_tata_ruang",
+                  "nilai_strategis", "potensi_sosial_ekonomi", "keterangan", "is_demo"]
+
+    def clean_delineasi(self):
+        from .kawasan import validasi_delineasi
+
+        data = self.cleaned_data.get("delineasi")
+        return validasi_delineasi(data) if data else None
+
+
 @admin.register(Kawasan)
 class KawasanAdmin(HistoryAdmin):
-    list_display = ["nama", "desa", "luas_ha", "sk_nomor", "sk_tahun", "is_demo"]
-    list_filter = ["sk_tahun", "is_demo", "desa"]
-    list_select_related = ["desa"]
+    form = KawasanAdminForm
+    list_display = ["nama", "desa", "luas_ha", "sk", "jenis", "is_demo"]
+    list_filter = ["jenis", "is_demo", "sk"]
+    list_select_related = ["desa", "sk"]
     search_fields = ["nama", "desa__nama", "sk_nomor"]
+    autocomplete_fields = ["desa", "sk"]
+    inlines = [KawasanDesaInline]
+
+
+@admin.register(LembagaMasyarakat)
+class LembagaMasyarakatAdmin(HistoryAdmin):
+    list_display = ["nama", "desa", "jenis", "fungsi", "aktif", "is_demo"]
+    list_filter = ["jenis", "fungsi", "aktif", "is_demo"]
+    list_select_related = ["desa"]
+    search_fields = ["nama", "desa__nama"]
     autocomplete_fields = ["desa"]
 
 
 @admin.register(Lokasi)
 class LokasiAdmin(HistoryAdmin):
-    list_display = ["nama", "desa", "rt", "rw", "kawasan", "is_demo"]
+    list_display = ["nama", "desa", "rt_nomor", "rw_nomor", "rt", "rw", "kawasan", "is_demo"]
     list_filter = ["is_demo", "desa"]
     list_select_related = ["desa", "kawasan"]
     search_fields = ["nama", "desa__nama", "rt", "rw", "kawasan__nama"]
@@ -288,6 +355,8 @@ class PenilaianAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            obj._desa_lama = set(Penilaian.objects.filter(pk=obj.pk)
+                                 .values_list("lokasi__desa_id", flat=True))
             # Bump the version so a portal form opened before this admin edit is refused.
             current = Penilaian.objects.filter(pk=obj.pk).values_list("versi", flat=True).first()
             obj.versi = (current or obj.versi) + 1
@@ -316,31 +385,35 @@ class PenilaianAdmin(HistoryAdmin):
                 self.message_user(request, _("Volume penilaian terverifikasi diubah: statusnya "
                                              "kembali menjadi diajukan."), messages.WARNING)
             _lengkapi_dan_hitung(obj)
+            from . import kondisi_tersimpan
+
+            # Status or data changed in the admin: the stored condition follows (same
+            # transaction); the location may have moved, so both desa.
+            kondisi_tersimpan.perbarui({obj.lokasi.desa_id, *getattr(obj, "_desa_lama", ())})
 
     @admin.action(description=_("Hitung ulang skor penilaian terpilih"))
     def hitung_ulang_skor(self, request, queryset):
-        n = 0
-        for penilaian in queryset.select_related("aturan"):
-            with transaction.atomic():
-                _lengkapi_dan_hitung(penilaian)
-            n += 1
+        from .penilaian import hitung_ulang_skor
+
+        n = hitung_ulang_skor(queryset)
         self.message_user(request, _("%(n)s penilaian dihitung ulang.") % {"n": n},
                           messages.SUCCESS)
 
+    def delete_model(self, request, obj):
+        from .penilaian import hapus_penilaian
+
+        hapus_penilaian(obj)
+
+    def delete_queryset(self, request, queryset):
+        from . import kondisi_tersimpan
+
+        with transaction.atomic():
+            desa_ids = set(queryset.values_list("lokasi__desa_id", flat=True))
+            super().delete_queryset(request, queryset)
+            kondisi_tersimpan.perbarui(desa_ids)
+
 
 def _lengkapi_dan_hitung(penilaian: Penilaian) -> None:
-    """Give every criterion of the rule set a volume row, then recompute and store the scores
-    with the one engine (``desa.penilaian.hitung_ulang``)."""
-    from .penilaian import hitung_ulang
+    from .penilaian import lengkapi_dan_hitung
 
-    have = set(penilaian.volume.values_list("kriteria_id", flat=True))
-    VolumePenilaian.objects.bulk_create([
-        VolumePenilaian(penilaian=penilaian, kriteria=k)
-        for k in Kriteria.objects.filter(aturan_id=penilaian.aturan_id).exclude(pk__in=have)
-    ])
-    hitung_ulang(penilaian)
-    Penilaian.objects.filter(pk=penilaian.pk).update(
-        total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
-        rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
-        pola_penanganan=penilaian.pola_penanganan,
-    )
+    lengkapi_dan_hitung(penilaian)

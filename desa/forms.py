@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +113,13 @@ class PenilaianForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, rules: scoring.RuleSet, **kwargs):
         self.rules = rules
         super().__init__(*args, **kwargs)
+        # The factor choices come from the rule set in the database (the admin changes them,
+        # the form follows); a known value keeps its descriptive label.
+        for name, allowed in rules.pertimbangan_factors:
+            field = self.fields.get(name)
+            if field is not None:
+                label = dict(field.choices)
+                field.choices = _pilihan(*((v, label.get(v, str(v))) for v in allowed))
         for c in rules.criteria:
             field = AngkaField(label=f"{c.code}. {c.name}", required=False,
                                max_value=_MAX_VOLUME)
@@ -275,7 +283,8 @@ class PenilaianBaruForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lokasi"].queryset = Lokasi.objects.filter(desa=desa).select_related(
             "kawasan")
-        self.fields["kawasan"].queryset = Kawasan.objects.filter(desa=desa)
+        self.fields["kawasan"].queryset = Kawasan.objects.filter(
+            Q(desa=desa) | Q(bagian_desa__desa=desa)).distinct()
         self.fields["tahun"].initial = timezone.localdate().year
 
     def clean(self):
@@ -307,3 +316,48 @@ class CatatanForm(BootstrapFormMixin, forms.Form):
         error_messages={"required": _("Tuliskan catatan: apa yang perlu diperbaiki "
                                       "fasilitator.")},
     )
+
+
+class KawasanForm(BootstrapFormMixin, forms.Form):
+    """What a facilitator keeps up to date about a kawasan: type, priority factors and its
+    delineation. The factor choices come from the rule set in the database."""
+
+    jenis = forms.ChoiceField(label=_("Jenis penanganan"), choices=Kawasan.Jenis.choices)
+    jumlah_penduduk = BilanganBulatField(
+        label=_("Jumlah penduduk kawasan (jiwa)"), required=False,
+        help_text=_("Kepadatan dihitung dari jumlah penduduk dan luas di SK."))
+    status_lahan_jelas = forms.NullBooleanField(label=_("Status lahan jelas?"), required=False)
+    sesuai_tata_ruang = forms.NullBooleanField(label=_("Sesuai rencana tata ruang?"),
+                                               required=False)
+    nilai_strategis = forms.TypedChoiceField(label=_("Nilai strategis"), required=False,
+                                             coerce=int, empty_value=None)
+    potensi_sosial_ekonomi = forms.TypedChoiceField(label=_("Potensi sosial ekonomi"),
+                                                    required=False, coerce=int, empty_value=None)
+    delineasi = forms.FileField(
+        label=_("Delineasi (GeoJSON)"), required=False,
+        help_text=_("Polygon atau MultiPolygon dalam WGS84 (EPSG:4326), maksimal 2 MB."))
+    hapus_delineasi = forms.BooleanField(label=_("Hapus delineasi"), required=False)
+
+    FAKTOR = ("nilai_strategis", "potensi_sosial_ekonomi")
+
+    def __init__(self, *args, rules: scoring.RuleSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = dict(rules.pertimbangan_factors)
+        for name in self.FAKTOR:
+            self.fields[name].choices = _pilihan(*((v, str(v)) for v in allowed.get(name, ())))
+
+    @classmethod
+    def initial_for(cls, kawasan: Kawasan) -> dict:
+        return {f: getattr(kawasan, f) for f in (
+            "jenis", "jumlah_penduduk", "status_lahan_jelas", "sesuai_tata_ruang", *cls.FAKTOR)}
+
+    def clean_delineasi(self):
+        from desa.kawasan import validasi_delineasi
+
+        berkas = self.cleaned_data.get("delineasi")
+        if not berkas:
+            return None
+        if berkas.size > 2 * 1024 * 1024:
+            raise ValidationError(_("Berkas GeoJSON terlalu besar (maksimal 2 MB); "
+                                    "sederhanakan poligonnya."))
+        return validasi_delineasi(berkas.read())

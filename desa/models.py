@@ -241,7 +241,9 @@ class AturanPenilaian(models.Model):
     tabel_prioritas = models.JSONField(
         _("tabel prioritas & pola penanganan"), default=dict, blank=True,
         help_text=_("Opsional: pertimbangan_factors, pertimbangan_bands, priority_numbers, "
-                    "handling_patterns. Kosong = tabel bawaan (belum terkonfirmasi)."))
+                    "handling_patterns, kepadatan_bands ([[jiwa/ha minimum, nilai]]), "
+                    'legalitas ("semua" atau "salah_satu"). Kosong = tabel bawaan '
+                    "(belum terkonfirmasi)."))
     bawaan = models.BooleanField(_("bawaan untuk penilaian baru"), default=False)
     history = HistoricalRecords()
 
@@ -270,13 +272,18 @@ class AturanPenilaian(models.Model):
             scoring.Criterion(k.kode, k.aspek.kode, k.nama, k.satuan, k.penyebut)
             for k in self.kriteria.select_related("aspek").all()
         ]
-        extra = {k: v for k, v in (self.tabel_prioritas or {}).items() if k in (
-            "pertimbangan_factors", "pertimbangan_bands", "priority_numbers", "handling_patterns")}
+        tabel = self.tabel_prioritas or {}
+        extra = {k: v for k, v in tabel.items() if k in (
+            "pertimbangan_factors", "pertimbangan_bands", "priority_numbers", "handling_patterns",
+            "density_bands")}
+        if "kepadatan_bands" in tabel:
+            extra["density_bands"] = tabel["kepadatan_bands"]
+        lain = {"legal_rule": tabel["legalitas"]} if "legalitas" in tabel else {}
         return scoring.RuleSet(
             code=self.kode, name=self.nama, aspects=tuple(aspects), criteria=tuple(criteria),
             score_thresholds=tuple(tuple(x) for x in self.ambang_skor),
             level_bands=tuple(tuple(x) for x in self.batas_tingkat),
-            **{k: tuple(tuple(x) for x in v) for k, v in extra.items()},
+            **{k: tuple(tuple(x) for x in v) for k, v in extra.items()}, **lain,
         )
 
     def clean(self):
@@ -332,19 +339,97 @@ class Kriteria(models.Model):
         return f"{self.kode} {self.nama}"
 
 
-class Kawasan(models.Model):
-    """A delineated slum area of a desa, as fixed by the SK Kumuh (Bupati decree)."""
+def sk_upload_to(instance, filename: str) -> str:
+    from inti.unggah import nama_unik
 
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kawasan")
+    return nama_unik("sk-kumuh", filename)
+
+
+class SKKumuh(models.Model):
+    """A Bupati/Wali Kota decree fixing the slum kawasan and their hectares (SK Kumuh).
+
+    Reviewed at least every 5 years; a revision is a new row linked to the SK it replaces.
+    """
+
+    nomor = models.CharField(_("nomor SK"), max_length=120, unique=True)
+    judul = models.CharField(_("judul"), max_length=300, blank=True)
+    tanggal = models.DateField(_("tanggal penetapan"), null=True, blank=True,
+                               help_text=_("Kosongkan bila tanggal pastinya belum diketahui."))
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    ditandatangani_oleh = models.CharField(_("ditandatangani oleh"), max_length=150)
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.PROTECT, related_name="sk_kumuh",
+                                  verbose_name=_("kabupaten/kota"))
+    dokumen = models.FileField(_("dokumen (PDF)"), upload_to=sk_upload_to, blank=True)
+    menggantikan = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisi",
+        verbose_name=_("menggantikan SK"))
+    sumber = models.TextField(_("sumber"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("SK kumuh")
+        verbose_name_plural = _("SK kumuh")
+        ordering = ["-tahun", "nomor"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tahun__gte=TAHUN_MIN) & Q(tahun__lte=TAHUN_MAX),
+                name="sk_kumuh_tahun_wajar", violation_error_message=PESAN_TAHUN),
+        ]
+
+    def __str__(self) -> str:
+        return self.nomor
+
+    def get_absolute_url(self) -> str:
+        return reverse("desa:sk_detail", args=[self.pk])
+
+    @property
+    def tahun_tinjau(self) -> int:
+        """The 5-yearly review is due in this year (from the date, else the year)."""
+        return (self.tanggal.year if self.tanggal else self.tahun) + 5
+
+    @property
+    def tanggal_tinjau(self):
+        if not self.tanggal:
+            return None
+        try:
+            return self.tanggal.replace(year=self.tanggal.year + 5)
+        except ValueError:  # 29 February
+            return self.tanggal.replace(year=self.tanggal.year + 5, day=28)
+
+
+class Kawasan(models.Model):
+    """A delineated slum area as fixed by the SK Kumuh; it may span several desa
+    (``KawasanDesa``: area per desa). ``desa`` is its main desa (the one it is listed under)."""
+
+    class Jenis(models.TextChoices):
+        PENINGKATAN = "peningkatan", _("Peningkatan kualitas")
+        PENCEGAHAN = "pencegahan", _("Pencegahan")
+
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="kawasan",
+                             verbose_name=_("desa utama"))
     nama = models.CharField(_("nama kawasan"), max_length=150)
     # 4 decimals, as the provincial database publishes areas (with 2, a published 4a
     # percentage of 73.74 comes out 73.68).
     luas_ha = models.DecimalField(_("luas kumuh (ha)"), max_digits=11, decimal_places=4)
+    sk = models.ForeignKey(SKKumuh, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="kawasan", verbose_name=_("SK kumuh"))
     sk_nomor = models.CharField(_("nomor SK"), max_length=120, blank=True)
     sk_tahun = models.PositiveSmallIntegerField(_("tahun SK"), null=True, blank=True)
+    jenis = models.CharField(_("jenis penanganan"), max_length=12, choices=Jenis,
+                             default=Jenis.PENINGKATAN)
+    delineasi = models.JSONField(_("delineasi (GeoJSON)"), null=True, blank=True)
+    # Priority factors per kawasan (the SK decides priority per kawasan).
+    jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk (jiwa)"), null=True,
+                                                  blank=True)
+    status_lahan_jelas = models.BooleanField(_("status lahan jelas"), null=True, blank=True)
+    sesuai_tata_ruang = models.BooleanField(_("sesuai rencana tata ruang"), null=True, blank=True)
+    nilai_strategis = models.PositiveSmallIntegerField(_("nilai strategis"), null=True,
+                                                       blank=True)
+    potensi_sosial_ekonomi = models.PositiveSmallIntegerField(_("potensi sosial ekonomi"),
+                                                              null=True, blank=True)
     keterangan = models.TextField(_("keterangan"), blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["delineasi"])
 
     class Meta:
         verbose_name = _("kawasan kumuh")
@@ -362,6 +447,32 @@ class Kawasan(models.Model):
     def __str__(self) -> str:
         return f"{self.nama} ({self.desa})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("desa:kawasan_detail", args=[self.pk])
+
+
+class KawasanDesa(models.Model):
+    """The part of a kawasan lying in one desa, with its area as decreed."""
+
+    kawasan = models.ForeignKey(Kawasan, on_delete=models.CASCADE, related_name="bagian_desa")
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="bagian_kawasan")
+    luas_ha = models.DecimalField(_("luas di desa ini (ha)"), max_digits=11, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bagian kawasan per desa")
+        verbose_name_plural = _("bagian kawasan per desa")
+        ordering = ["kawasan", "desa"]
+        constraints = [
+            models.UniqueConstraint(fields=["kawasan", "desa"], name="kawasan_desa_unik",
+                                    violation_error_message=_("Desa ini sudah tercatat.")),
+            models.CheckConstraint(condition=Q(luas_ha__gte=0), name="kawasan_desa_luas_positif",
+                                   violation_error_message=_("Luas tidak boleh negatif.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kawasan.nama}: {self.desa.nama} {self.luas_ha} ha"
+
 
 class Lokasi(models.Model):
     """An assessment location: an RT/RW area of a desa, within a kawasan where delineated."""
@@ -373,6 +484,8 @@ class Lokasi(models.Model):
     nama = models.CharField(_("nama lokasi"), max_length=150)
     rt = models.CharField(_("RT"), max_length=20, blank=True)
     rw = models.CharField(_("RW"), max_length=20, blank=True)
+    rt_nomor = models.PositiveSmallIntegerField(_("nomor RT"), null=True, blank=True)
+    rw_nomor = models.PositiveSmallIntegerField(_("nomor RW"), null=True, blank=True)
     is_demo = models.BooleanField(_("data demo"), default=False)
     history = HistoricalRecords()
 
@@ -389,10 +502,22 @@ class Lokasi(models.Model):
     def __str__(self) -> str:
         return f"{self.nama}, {self.desa.nama}"
 
+    def save(self, *args, **kwargs):
+        # The structured RT/RW follow the typed text where it is a plain number ("03", "RT 3").
+        from desa.kawasan import nomor_rt
+
+        if self.rt_nomor is None:
+            self.rt_nomor = nomor_rt(self.rt)
+        if self.rw_nomor is None:
+            self.rw_nomor = nomor_rt(self.rw)
+        super().save(*args, **kwargs)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.kawasan_id and self.desa_id and self.kawasan.desa_id != self.desa_id:
+        if self.kawasan_id and self.desa_id and self.kawasan.desa_id != self.desa_id and not (
+                KawasanDesa.objects.filter(kawasan_id=self.kawasan_id, desa_id=self.desa_id)
+                .exists()):
             raise ValidationError({"kawasan": _("Kawasan harus berada di desa yang sama.")})
 
 
@@ -560,3 +685,108 @@ class VolumePenilaian(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kriteria.kode}: {self.volume}"
+
+
+class LembagaMasyarakat(models.Model):
+    """A community body of a desa (BKM/LKM, KSM, Pokmas, Gapoktan, KPP, ...) and its function.
+
+    Outcome 5 of collaborative planning: no desa should have two bodies doing the same job.
+    """
+
+    class Jenis(models.TextChoices):
+        LKM = "lkm", _("BKM/LKM")
+        KSM = "ksm", _("KSM")
+        POKMAS = "pokmas", _("Pokmas")
+        GAPOKTAN = "gapoktan", _("Gapoktan")
+        KPP = "kpp", _("KPP")
+        LAIN = "lain", _("Lainnya")
+
+    class Fungsi(models.TextChoices):
+        PERENCANAAN = "perencanaan", _("Perencanaan & pengelolaan dana penataan permukiman")
+        PELAKSANAAN = "pelaksanaan", _("Pelaksanaan pembangunan (swakelola)")
+        PEMELIHARAAN = "pemeliharaan", _("Pemanfaatan & pemeliharaan prasarana")
+        PERTANIAN = "pertanian", _("Kelompok tani")
+        EKONOMI = "ekonomi", _("Ekonomi / simpan pinjam")
+        SOSIAL = "sosial", _("Sosial kemasyarakatan")
+
+    #: Functions one desa may hold several bodies for (KSMs are formed per activity).
+    FUNGSI_BOLEH_GANDA = (Fungsi.PELAKSANAAN,)
+
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="lembaga")
+    nama = models.CharField(_("nama"), max_length=150)
+    jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis)
+    fungsi = models.CharField(_("fungsi"), max_length=15, choices=Fungsi)
+    aktif = models.BooleanField(_("aktif"), default=True)
+    sumber = models.TextField(_("sumber"), blank=True)
+    is_demo = models.BooleanField(_("data demo"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lembaga masyarakat")
+        verbose_name_plural = _("lembaga masyarakat")
+        ordering = ["desa", "fungsi", "nama"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desa", "nama"], name="lembaga_unik_nama",
+                violation_error_message=_("Nama lembaga sudah ada di desa ini.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nama} ({self.get_jenis_display()}, {self.desa})"
+
+
+class KondisiTahunan(models.Model):
+    """Fields the stored condition of a location or desa in one year shares: the engine's
+    result (``desa.kondisi``) kept so pages read it instead of rescoring (issue 16)."""
+
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    kode_wilayah = models.CharField(_("kode Kemendagri desa"), max_length=13, db_index=True)
+    baseline_tahun = models.PositiveSmallIntegerField(null=True)
+    baseline_skor = models.PositiveSmallIntegerField()
+    baseline_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    terukur_tahun = models.PositiveSmallIntegerField(null=True)
+    terukur_skor = models.PositiveSmallIntegerField()
+    terukur_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    proyeksi_skor = models.PositiveSmallIntegerField()
+    proyeksi_tingkat = models.CharField(max_length=20, choices=Tingkat.choices)
+    # Slum hectares (every level but "tidak kumuh") of each figure, and the total area.
+    luas_kumuh_baseline = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_kumuh_terukur = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_kumuh_proyeksi = models.DecimalField(max_digits=14, decimal_places=4)
+    luas_terukur = models.DecimalField(max_digits=14, decimal_places=4)
+    # Summed header and volumes per figure ({tahap: {"header": …, "volumes": …}}, decimals
+    # as strings): what a region needs to aggregate further without the raw tables.
+    masukan = models.JSONField(default=dict)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kode_wilayah} {self.tahun}: {self.terukur_skor} ({self.terukur_tingkat})"
+
+
+class KondisiLokasiTahunan(KondisiTahunan):
+    lokasi = models.ForeignKey(Lokasi, on_delete=models.CASCADE, related_name="+")
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("kondisi lokasi tersimpan")
+        constraints = [models.UniqueConstraint(fields=["lokasi", "tahun"],
+                                               name="kondisi_lokasi_tahun_unik")]
+        indexes = [models.Index(fields=["tahun", "kode_wilayah"],
+                                name="kondisi_lokasi_tahun_kode")]
+
+
+class KondisiDesaTahunan(KondisiTahunan):
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    jumlah_lokasi = models.PositiveIntegerField()
+    jumlah_demo = models.PositiveIntegerField()
+    terukur_tahun_awal = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("kondisi desa tersimpan")
+        constraints = [models.UniqueConstraint(fields=["desa", "tahun"],
+                                               name="kondisi_desa_tahun_unik")]
+        indexes = [models.Index(fields=["tahun", "kode_wilayah"],
+                                name="kondisi_desa_tahun_kode")]

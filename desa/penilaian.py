@@ -105,7 +105,7 @@ def kolom_tersimpan(p, result: scoring.AssessmentResult, rules: scoring.RuleSet)
 def _priority(p, level: str, rules: scoring.RuleSet) -> tuple[str, str]:
     if p.status_lahan_jelas is None or p.sesuai_tata_ruang is None:
         return "", ""
-    legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang)
+    legal = scoring.legal_status(p.status_lahan_jelas, p.sesuai_tata_ruang, rules)
     pattern = scoring.handling_pattern(level, legal, rules=rules) or ""
     if None in (p.nilai_strategis, p.kepadatan_penduduk, p.potensi_sosial_ekonomi):
         return "", pattern
@@ -138,6 +138,7 @@ def simpan_penilaian(
     is saved and ``VersionConflict`` is raised (no silent lost update). ``user`` (``None`` for
     the system: seeds, commands) must be allowed to change it (``akses.boleh_ubah_penilaian``).
     """
+    current = None
     if lalu_ajukan and (alasan := belum_siap_diajukan(penilaian)):
         raise ServiceError(alasan)
     rules = ruleset_of(penilaian.aturan)
@@ -161,6 +162,9 @@ def simpan_penilaian(
     else:
         penilaian.dibuat_oleh = penilaian.dibuat_oleh or user
     penilaian.save()
+    if current is not None and current.status == Penilaian.Status.DIVERIFIKASI:
+        # No longer verified: the stored condition drops it (same transaction).
+        _perbarui_kondisi(current.lokasi_id, penilaian.lokasi_id)
     kriteria = {k.kode: k for k in Kriteria.objects.filter(aturan=penilaian.aturan)}
     existing = {v.kriteria_id: v for v in penilaian.volume.all()}
     new_rows = []
@@ -203,6 +207,16 @@ def _transition(penilaian: Penilaian, allowed: tuple[str, ...], target: str, **f
         penilaian.status = target
         penilaian.versi = current.versi + 1
         penilaian.save()
+        if Penilaian.Status.DIVERIFIKASI in (current.status, target):
+            _perbarui_kondisi(penilaian.lokasi_id)
+
+
+def _perbarui_kondisi(*lokasi_ids) -> None:
+    """Keep the stored slum condition (``desa.kondisi_tersimpan``) of these locations' desa
+    current, inside the caller's transaction."""
+    from desa import kondisi_tersimpan
+
+    kondisi_tersimpan.perbarui(lokasi_ids=lokasi_ids)
 
 
 def ajukan(penilaian: Penilaian, user) -> None:
@@ -297,4 +311,49 @@ def hapus_penilaian(penilaian: Penilaian) -> None:
     """Delete an assessment with its volumes (the history keeps the deletion, with the user).
     Who may (a facilitator: only a draft of their desa) is the view's lookup, through
     ``desa.akses``."""
+    terverifikasi = Penilaian.objects.filter(
+        pk=penilaian.pk, status=Penilaian.Status.DIVERIFIKASI).exists()
     penilaian.delete()
+    if terverifikasi:
+        _perbarui_kondisi(penilaian.lokasi_id)
+
+
+@transaction.atomic
+def hitung_ulang_skor(penilaian_qs) -> int:
+    """The admin action "Hitung ulang skor": give every criterion a volume row, recompute
+    each assessment's stored scores with the engine, then the stored condition of their desa
+    (all in one transaction); the number recomputed."""
+    n, lokasi = 0, set()
+    for penilaian in penilaian_qs.select_related("aturan"):
+        lengkapi_dan_hitung(penilaian)
+        lokasi.add(penilaian.lokasi_id)
+        n += 1
+    _perbarui_kondisi(*lokasi)
+    return n
+
+
+@transaction.atomic
+def terapkan_aturan(aturan: AturanPenilaian) -> None:
+    """After a rule set changed (thresholds, levels, criteria): its assessments' scores and
+    the whole stored condition are recomputed."""
+    from desa import kondisi_tersimpan
+
+    for penilaian in Penilaian.objects.filter(aturan=aturan).select_related("aturan"):
+        lengkapi_dan_hitung(penilaian)
+    kondisi_tersimpan.bangun_ulang()
+
+
+def lengkapi_dan_hitung(penilaian: Penilaian) -> None:
+    """Give every criterion of the rule set a volume row, then recompute and store the scores
+    with the one engine (:func:`hitung_ulang`)."""
+    have = set(penilaian.volume.values_list("kriteria_id", flat=True))
+    VolumePenilaian.objects.bulk_create([
+        VolumePenilaian(penilaian=penilaian, kriteria=k)
+        for k in Kriteria.objects.filter(aturan_id=penilaian.aturan_id).exclude(pk__in=have)
+    ])
+    hitung_ulang(penilaian)
+    Penilaian.objects.filter(pk=penilaian.pk).update(
+        total_skor=penilaian.total_skor, tingkat=penilaian.tingkat,
+        rata_rata_sektoral=penilaian.rata_rata_sektoral, prioritas=penilaian.prioritas,
+        pola_penanganan=penilaian.pola_penanganan,
+    )

@@ -58,6 +58,7 @@ __all__ = [
     "aggregate_inputs",
     "handling_pattern",
     "kumuh_akhir",
+    "density_factor",
     "legal_status",
     "percent_of",
     "pertimbangan_lain_class",
@@ -236,6 +237,13 @@ DEFAULT_PERTIMBANGAN_FACTORS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("potensi_sosial_ekonomi", (1, 5)),
 )
 DEFAULT_PERTIMBANGAN_BANDS: tuple[tuple[int, str], ...] = ((11, "A"), (6, "B"), (1, "C"))
+#: Legality rule: "semua" = legal only if every condition holds (land status clear *and* fits
+#: the spatial plan); "salah_satu" = legal if either holds.
+LEGAL_RULES = ("semua", "salah_satu")
+#: Population density (people per ha) → "kepadatan penduduk" factor value, highest first
+#: [unconfirmed default; the admin corrects it in the rule set's ``kepadatan_bands``].
+DEFAULT_DENSITY_BANDS: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(400), 5), (Decimal(200), 3), (Decimal(0), 1))
 DEFAULT_PRIORITY_NUMBERS: tuple[tuple[str, bool, int], ...] = (
     (KUMUH_BERAT, True, 1),
     (KUMUH_SEDANG, True, 2),
@@ -296,6 +304,8 @@ class RuleSet:
     pertimbangan_bands: tuple[tuple[int, str], ...] = DEFAULT_PERTIMBANGAN_BANDS
     priority_numbers: tuple[tuple[str, bool, int], ...] = DEFAULT_PRIORITY_NUMBERS
     handling_patterns: tuple[tuple[str, bool, str], ...] = DEFAULT_HANDLING_PATTERNS
+    legal_rule: str = "semua"
+    density_bands: tuple[tuple[Decimal, int], ...] = DEFAULT_DENSITY_BANDS
 
     def __post_init__(self) -> None:
         # Normalise (frozen dataclass: object.__setattr__ is the documented idiom here).
@@ -315,6 +325,10 @@ class RuleSet:
             ),
             "handling_patterns": tuple(
                 (str(lv), bool(lg), str(p)) for lv, lg, p in self.handling_patterns
+            ),
+            "legal_rule": str(self.legal_rule),
+            "density_bands": tuple(
+                (_to_decimal(d, "density band"), int(v)) for d, v in self.density_bands
             ),
         }
         for name, value in normalised.items():
@@ -367,6 +381,11 @@ class RuleSet:
             not allowed for _n, allowed in self.pertimbangan_factors
         ):
             raise ValueError(f"{self.code}: pertimbangan_factors needs 3 factors with values")
+        if self.legal_rule not in LEGAL_RULES:
+            raise ValueError(f"{self.code}: legal_rule must be one of {LEGAL_RULES}")
+        d_mins = [d for d, _v in self.density_bands]
+        if not d_mins or not _strictly_descending(d_mins):
+            raise ValueError(f"{self.code}: density_bands must be strictly descending")
         p_mins = [t for t, _c in self.pertimbangan_bands]
         letters = [c for _t, c in self.pertimbangan_bands]
         if not p_mins or not _strictly_descending(p_mins) or len(set(letters)) != len(letters):
@@ -809,12 +828,32 @@ def kumuh_akhir(volumes: Mapping[str, object], handled: Mapping[str, object]) ->
 # --------------------------------------------------------------------------------------------
 
 
-def legal_status(status_lahan_jelas: bool, sesuai_tata_ruang: bool) -> bool:
-    """Legalitas lahan: legal only if the land status is clear *and* it fits the spatial plan.
+def legal_status(status_lahan_jelas: bool, sesuai_tata_ruang: bool,
+                 rules: RuleSet | None = None) -> bool:
+    """Legalitas lahan: by default legal only if the land status is clear *and* it fits the
+    spatial plan; a rule set with ``legal_rule="salah_satu"`` accepts either.
 
     An unanswered question (``None``) counts as "no".
     """
-    return status_lahan_jelas is True and sesuai_tata_ruang is True
+    answers = (status_lahan_jelas is True, sesuai_tata_ruang is True)
+    if rules is not None and rules.legal_rule == "salah_satu":
+        return any(answers)
+    return all(answers)
+
+
+def density_factor(penduduk: object, luas_ha: object, rules: RuleSet) -> int | None:
+    """The "kepadatan penduduk" factor value from people and area (people per ha, banded by
+    ``rules.density_bands``); ``None`` when either is unknown or the area is 0."""
+    if penduduk in (None, "") or luas_ha in (None, ""):
+        return None
+    area = _to_decimal(luas_ha, "luas_ha")
+    if area <= 0:
+        return None
+    density = _to_decimal(penduduk, "penduduk") / area
+    for min_density, value in rules.density_bands:
+        if density >= min_density:
+            return value
+    return None
 
 
 def _factor_value(value: object, name: str, allowed: tuple[int, ...]) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from desa import scoring
 from desa.models import Penilaian, Tingkat
 from desa.penilaian import default_aturan, jumlah_masukan, ruleset_of
-from inti.cache import cached_aggregate
 
 
 def tingkat_per_desa(desa_ids=None) -> dict[int, scoring.AssessmentResult]:
@@ -32,9 +31,10 @@ NOT_ASSESSED_COLOUR = "#d9d9d9"
 TINGKAT_LABEL = dict(Tingkat.choices)
 
 
-@cached_aggregate("skor_desa")
 def skor_desa() -> dict[int, tuple[int, str]]:
-    """``{desa pk: (total score, level)}`` of the latest verified aggregate of every assessed
-    desa. Cached on its own: scoring 11,000 desa nationally takes seconds, while the pairs
-    pickle small (full results would not: 19 MB, 3 s to unpickle)."""
-    return {pk: (r.total, r.level) for pk, r in tingkat_per_desa().items()}
+    """``{desa pk: (total score, level)}`` of this year's measured (terukur) aggregate of every
+    assessed desa, read from the stored condition (``desa.kondisi_tersimpan``): one query, no
+    rescoring."""
+    from desa.kondisi_tersimpan import skor_per_desa
+
+    return skor_per_desa()

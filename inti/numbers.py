@@ -72,6 +72,10 @@ MSG_ANGKA_KOMA = (
 )
 MSG_RUPIAH_NEGATIVE = "Nilai rupiah tidak boleh negatif."
 MSG_RUPIAH_DECIMALS = "Nilai rupiah tidak memakai sen: tulis tanpa desimal, mis. 1.500.000."
+MSG_RUPIAH_KOMA = (
+    'Penulisan "{text}" tidak dikenali: koma hanya untuk desimal; pemisah ribuan memakai titik, '
+    "mis. 1.500.000."
+)
 
 # The body of a number once sign and whitespace are gone: digit runs joined by single separators.
 _BODY_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
@@ -222,12 +226,33 @@ def parse_angka(text: str) -> Decimal:
 
 
 def parse_rupiah(text: str) -> Decimal:
-    """Read a whole-rupiah amount; raise :class:`NumberFormatError`.
+    """Read a whole-rupiah amount as the portal displays it; raise :class:`NumberFormatError`.
 
-    Accepts "100.000.000", "100000000", "Rp 100.000.000", "Rp100.000.000,00", "Rp. 5.000,-",
-    "100,000,000" and "1.500" (= 1500: rupiah has no decimals, so a 3-digit group is thousands).
-    A decimal part is allowed only if it is zero (",00" / ".00"). Negative amounts are refused.
+    Accepts "100.000.000", "100000000", "Rp 100.000.000", "Rp100.000.000,00", "Rp. 5.000,-"
+    and "1.500" (= 1500: rupiah has no decimals, so a 3-digit group is thousands).
+    A decimal part is allowed only if it is zero (",00" / ".00"). Negative amounts are refused,
+    and so is English grouping ("1,500", "1,450.50", "100,000,000"): a comma is only the
+    decimal separator. Spreadsheet imports use :func:`parse_rupiah_longgar`.
     Returns an integral ``Decimal``.
+    """
+    if isinstance(text, str):
+        body = text.strip()
+        if body.endswith((",-", ".-")):
+            body = body[:-2]
+        if "," in body:
+            head, _, tail = body.rpartition(",")
+            # "1.000,000" has a decimal comma (wrong places): the lenient reader explains it.
+            decimal_comma = "." in head or (tail.isdigit() and len(tail) <= 2)
+            if body.count(",") > 1 or not decimal_comma:
+                raise NumberFormatError(MSG_RUPIAH_KOMA.format(text=text.strip()), "grouping")
+    return parse_rupiah_longgar(text)
+
+
+def parse_rupiah_longgar(text: str) -> Decimal:
+    """Read a whole-rupiah amount leniently (spreadsheet import); raise :class:`NumberFormatError`.
+
+    Like :func:`parse_rupiah` but also takes English grouping from a spreadsheet export:
+    "100,000,000", "1,500" and "1,218.00".
     """
     negative = False
     text_for_errors = text

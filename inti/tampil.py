@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from inti.numbers import format_decimal_id, format_rupiah
@@ -42,9 +43,9 @@ def tampil(value, field=None, *, rupiah: bool = False) -> str:
     if isinstance(value, Decimal):
         return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
+        return date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
+        return date_format(value, "SHORT_DATE_FORMAT")
     text = str(value)
     return text if len(text) <= 200 else text[:199] + "…"
 

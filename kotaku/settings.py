@@ -170,6 +170,8 @@ LOGIN_REDIRECT_URL = "tugas_saya"
 LOGOUT_REDIRECT_URL = "beranda"
 
 LANGUAGE_CODE = "id"
+# One date format everywhere (issue 17): kotaku/formats/id/formats.py.
+FORMAT_MODULE_PATH = ["kotaku.formats"]
 LANGUAGES = [("id", "Bahasa Indonesia")]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
@@ -355,3 +357,8 @@ if MEDIA_STORAGE == "s3":
     }
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+
+# Responsible level of government by kawasan area (ha): below the first bound the
+# kabupaten/kota, below the second the provinsi, else the central government (UU 23/2014,
+# lampiran D, sub-urusan kawasan permukiman; see docs/PLANNING.md "SK dan kawasan").
+KEWENANGAN_KAWASAN_HA = (10, 15)

@@ -12,6 +12,7 @@ from kotaku import (
     views_dashboard,
     views_desa,
     views_impor,
+    views_kawasan,
     views_laporan,
     views_opendata,
     views_pemangku,
@@ -71,7 +72,8 @@ urlpatterns = [
     # Each URL space is one namespace, joined here from the apps that serve pages in it (the
     # lower apps cannot import the pages above them that combine several apps).
     bagian("desa/", "desa", desa_urls.urlpatterns,
-           [path("<str:kode>/", views_desa.desa_detail, name="detail")]),
+           [path("kawasan/<int:pk>/", views_kawasan.kawasan_detail, name="kawasan_detail"),
+            path("<str:kode>/", views_desa.desa_detail, name="detail")]),
     bagian("kolaborasi/", "kolaborasi", kolaborasi_urls.urlpatterns, [
         path("pemangku/", views_pemangku.pemangku_list, name="pemangku_list"),
         path("pemangku/<int:pk>/", views_pemangku.pemangku_detail, name="pemangku_detail"),

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
 from anggaran.kondisi import biaya_satuan, kondisi, kondisi_per_tahun
+from desa import kondisi_tersimpan
 from desa.kondisi import LAYANAN
-from desa.models import Desa, Tingkat
+from desa.models import Desa, Kawasan, Tingkat
 from desa.services import peta_geojson
-from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL, skor_desa
+from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL
 from desa.wilayah import cakupan_bawaan, desa_dalam, satu_kecamatan
 from inti.exports import Column, export_response, requested_format
 from kotaku.dashboard_forms import DashboardFilterForm
@@ -153,7 +154,8 @@ def beranda(request):
         "kode_wilayah", "nama", "titik_lat", "titik_lng").annotate(batas_peta=Case(
             When(terlalu_banyak, then=Value(None)), default=F("batas"),
             output_field=JSONField()))[:MAKS_PETA + 1])
-    scores = skor_desa()  # cached; read at any scale so the queries stay the same
+    # Stored scores of the map's desa only (one query at any scale).
+    scores = kondisi_tersimpan.skor_per_desa(desa_ids=[d.pk for d in peta_desa])
     if len(peta_desa) <= MAKS_PETA:
         for d in peta_desa:
             d.batas = d.batas_peta
@@ -165,7 +167,11 @@ def beranda(request):
                 "warna": LEVEL_COLOURS.get(tingkat, NOT_ASSESSED_COLOUR),
                 "keterangan": f"{label}" + (f" (skor {skor})" if skor is not None else ""),
             }
-        peta = peta_geojson(peta_desa, warna)
+        # Kawasan delineations drawn beside the desa boundaries (issue 15): 1 query.
+        kawasan = (Kawasan.objects.filter(desa__in=[d.pk for d in peta_desa],
+                                          delineasi__isnull=False)
+                   .only("pk", "nama", "luas_ha", "delineasi").order_by("pk"))
+        peta = peta_geojson(peta_desa, warna, kawasan=kawasan)
     terbaru = (dash.kegiatan(f).with_totals().select_related("desa", "kriteria")
                .order_by("-dibuat_pada", "-pk")[:8])
     suara = suara_warga_per_desa()

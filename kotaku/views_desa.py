@@ -2,6 +2,7 @@
 activities, and the public's feedback form. A page of the project: it combines the desa, money
 and publication apps."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -9,7 +10,8 @@ from django.views.decorators.http import require_GET
 from anggaran.dashboard import profil_desa
 from anggaran.kondisi import riwayat_terukur
 from desa import akses
-from desa.models import Desa
+from desa.kawasan import lembaga_ganda
+from desa.models import Desa, Kawasan
 from desa.selectors import riwayat_desa
 from desa.services import peta_geojson
 from inti.cache import cached_aggregate
@@ -34,8 +36,15 @@ def desa_detail(request, kode):
     desa = get_object_or_404(
         Desa.objects.select_related("kecamatan__kabupaten__provinsi"), kode_wilayah=kode
     )
+    # Kawasan lying (partly) in this desa, drawn over its boundary; its community bodies,
+    # with the functions held twice flagged (issue 15): 2 queries.
+    kawasan = list(Kawasan.objects.filter(Q(desa=desa) | Q(bagian_desa__desa=desa))
+                   .distinct().order_by("nama"))
+    lembaga = list(desa.lembaga.order_by("fungsi", "nama"))
+    ganda = lembaga_ganda(lembaga)
     return render(request, "desa/desa_detail.html", {
-        "desa": desa,
-        "peta": peta_geojson([desa]),
+        "desa": desa, "kawasan": kawasan, "lembaga": lembaga,
+        "lembaga_ganda": [v for v in ganda.values()],
+        "peta": peta_geojson([desa], kawasan=kawasan),
         "bagian": bagian_data_desa(desa, akses.can_write_desa(request.user, desa)),
     })

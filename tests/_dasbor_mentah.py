@@ -3,7 +3,7 @@ they were before the rollups (issue 16): tests compare every dashboard figure wi
 cached; never imported by the product."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
@@ -27,19 +27,15 @@ from anggaran.dashboard import (  # the shared pieces; only the computations are
     celah_pendanaan,
     share,
 )
-from anggaran.kondisi import kondisi as kondisi_dari_data
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from desa import scoring
 from desa.models import (
     Aspek,
     Desa,
-    Tingkat,
 )
-from desa.tingkat import TINGKAT_LABEL, skor_desa
 from desa.wilayah import (
     WILAYAH,
     dalam_wilayah,
-    desa_dalam,
     jalur_wilayah,
     tingkat_rincian,
 )
@@ -93,61 +89,18 @@ def _sums(qs):
 # ---------------------------------------------------------------------------------------------
 
 
-def per_wilayah(f: Filter, tingkat: str | None = None) -> dict:
-    """The per-region table of Beranda and the district report, at the level of
-    ``tingkat_rincian`` (or the named level ``tingkat``): per region its desa, desa per slum
-    level, and funding (distinct sources and funders, planned and realised Rp); per desa also
-    its score and level.
-
-    Three queries (desa → region, funding per region, region names) plus the cached scores,
-    whatever the size of the scope. ``totals`` sums the regions (slum levels included).
-    """
+def per_wilayah_uang(f: Filter, tingkat: str | None = None) -> dict:
+    """The money columns of the per-region table: region pk -> (sources, funders, planned,
+    realised), regions without money left out."""
     level = (next(w for w in WILAYAH if w[0] == tingkat) if tingkat
              else tingkat_rincian(f))
-    name, path, model = level
-    scores = skor_desa()
-    # Per desa also the projection (an estimate), from the per-location model.
-    proyeksi = (kondisi_dari_data(None, None, f.wilayah).desa if name == "desa" else {})
-    regions: dict = {}
-    for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
-        row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
-        row["jumlah_desa"] += 1
-        score = scores.get(desa_pk)
-        row["_levels"][score[1] if score else "belum"] += 1
-        if name == "desa":
-            row["skor"], row["tingkat"] = score or (None, "")
-            row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
-            a = proyeksi.get(desa_pk)
-            row["proyeksi"] = a.proyeksi.total if a else None
-            row["proyeksi_tingkat"] = a.proyeksi.tingkat if a else ""
-            row["tahun_terukur"] = a.tahun_terukur[1] if a else None
-            row["lokasi_demo"] = a.jumlah_demo if a else 0
-    money = {
-        r["region"]: r for r in pendanaan(f).values(
+    return {
+        r["region"]: (r["sumber"], r["pendana"], r["rencana"], r["realisasi"])
+        for r in pendanaan(f).values(
             region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
             sumber=Count("sumber", distinct=True), pendana=Count("pemangku", distinct=True),
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
-    rows = []
-    for pk, kode, nama in (model.objects.filter(pk__in=list(regions)).order_by("kode_wilayah")
-                           .values_list("pk", "kode_wilayah", "nama")):
-        r, m = regions[pk], money.get(pk, {})
-        levels = r.pop("_levels")
-        rows.append({
-            "pk": pk, "kode": kode, "nama": nama, **r,
-            "per_tingkat": [levels.get(code, 0) for code, _label in Tingkat.choices],
-            "belum": levels.get("belum", 0),
-            "sumber": m.get("sumber", 0), "pendana": m.get("pendana", 0),
-            "rencana": m.get("rencana") or Decimal(0),
-            "realisasi": m.get("realisasi") or Decimal(0),
-        })
-    totals = {
-        "jumlah_desa": sum(r["jumlah_desa"] for r in rows),
-        "per_tingkat": [sum(r["per_tingkat"][i] for r in rows)
-                        for i in range(len(Tingkat.choices))],
-        "belum": sum(r["belum"] for r in rows),
-    }
-    return {"tingkat": name, "rows": rows, "totals": totals}
 
 
 

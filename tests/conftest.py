@@ -7,7 +7,17 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from desa import akses
-from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Penugasan, Provinsi
+from desa.models import (
+    Desa,
+    Kabupaten,
+    Kawasan,
+    KawasanDesa,
+    Kecamatan,
+    LembagaMasyarakat,
+    Penugasan,
+    Provinsi,
+    SKKumuh,
+)
 
 PASSWORD = "rahasia-uji-123"
 
@@ -37,7 +47,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def tanpa_wilayah(db):
     """No regions: the session's Jiwan rows (and their history) are deleted in this test's
     transaction, whose rollback brings them back for the next test."""
-    for model in (Kawasan, Desa, Kecamatan, Kabupaten, Provinsi):
+    for model in (KawasanDesa, Kawasan, SKKumuh, LembagaMasyarakat, Desa, Kecamatan, Kabupaten,
+                  Provinsi):
         for m in (model.history.model, model):
             m._default_manager.all()._raw_delete(m._default_manager.db)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from desa import kondisi_tersimpan
 from desa.models import Kawasan, Lokasi, Penilaian
 from desa.penilaian import default_aturan, simpan_penilaian
 
@@ -49,6 +50,9 @@ def buat_penilaian(lokasi, tahun=2024, header=None, volumes=None, status="draft"
     if status == "diverifikasi":
         extra["diverifikasi_pada"] = now
     Penilaian.objects.filter(pk=p.pk).update(status=status, **extra)
+    # The status is set behind the services' back: keep the stored condition current as
+    # the services do (desa.kondisi_tersimpan).
+    kondisi_tersimpan.perbarui(lokasi_ids=[p.lokasi_id])
     p.refresh_from_db()
     return p
 

@@ -68,3 +68,15 @@ def test_admin_photo_upload_is_checked_and_reencoded(client_for, admin_user, dat
                       "foto": upload("x.jpg", image_bytes("PNG"), "image/jpeg")})
     assert ok.status_code == 302
     assert FotoProgres.objects.get().foto.name.endswith(".png")
+
+
+def test_history_page_speaks_indonesian_and_shows_no_none(client_for, admin_user, data):
+    """Issue 17: the admin history's column headers are Indonesian; a change without a user
+    (a data migration, a command) reads "sistem" and one without a reason "—", never "None"."""
+    page = client_for(admin_user).get(
+        reverse("admin:anggaran_kegiatan_history", args=[data["kegiatan"].pk])).content.decode()
+    for header in ("Waktu", "Jenis perubahan", "Diubah oleh", "Alasan", "Perubahan"):
+        assert f'<th scope="col">{header}</th>' in page
+    assert "None" not in page
+    assert "Changed by" not in page and "Change reason" not in page
+    assert "sistem" in page and "—" in page

@@ -16,6 +16,7 @@ from inti.numbers import (
     parse_angka,
     parse_decimal,
     parse_rupiah,
+    parse_rupiah_longgar,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -163,11 +164,9 @@ def test_max_integer_digits_constant():
         ("RP. 2.500", 2_500),
         ("IDR 10000", 10_000),
         ("Rp 5.000,-", 5_000),
-        ("100,000,000", 100_000_000),
-        ("100,000,000.00", 100_000_000),
-        ("1,218.00", 1_218),
         ("1.500", 1_500),  # no decimals in rupiah: one 3-digit group is thousands
-        ("1,500", 1_500),
+        ("1.450", 1_450),
+        ("1500.00", 1_500),
         ("  750  ", 750),
         ("0", 0),
         ("-0", 0),
@@ -216,6 +215,10 @@ def test_parse_rupiah_refuses_negative(text, code, message):
         ("10\x0000", "invalid", "Masukkan angka yang valid."),
         ("USD 100", "invalid", "Masukkan angka yang valid."),
         ("100 000", "space", "spasi"),
+        ("1,500", "grouping", "koma hanya untuk desimal"),
+        ("1,450.50", "grouping", "koma hanya untuk desimal"),
+        ("100,000,000", "grouping", "koma hanya untuk desimal"),
+        ("Rp 1,218.00", "grouping", "koma hanya untuk desimal"),
     ],
 )
 def test_parse_rupiah_refuses(text, code, message_part):
@@ -223,6 +226,29 @@ def test_parse_rupiah_refuses(text, code, message_part):
         parse_rupiah(text)
     assert exc.value.code == code
     assert message_part in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("100,000,000", 100_000_000),
+        ("100,000,000.00", 100_000_000),
+        ("1,218.00", 1_218),
+        ("1,500", 1_500),
+        ("Rp 1.500", 1_500),
+        ("1.500,00", 1_500),
+    ],
+)
+def test_parse_rupiah_longgar_takes_spreadsheet_grouping(text, expected):
+    """Only the spreadsheet import reads English grouping; the forms refuse it (above)."""
+    assert parse_rupiah_longgar(text) == Decimal(expected)
+
+
+def test_parse_rupiah_longgar_still_refuses_cents_and_negatives():
+    with pytest.raises(NumberFormatError):
+        parse_rupiah_longgar("1,450.50")
+    with pytest.raises(NumberFormatError):
+        parse_rupiah_longgar("-1,500")
 
 
 # --------------------------------------------------------------------------------------------

@@ -130,6 +130,12 @@ def verifier_post(ok=302, **kw) -> Entry:
     return Entry(get=every(405), post=by_role(LOGIN, 403, 403, ok, 403, ok), **kw)
 
 
+def _sk_pk() -> int:
+    from desa.models import SKKumuh
+
+    return SKKumuh.objects.values_list("pk", flat=True).first()
+
+
 def pk(attr: str) -> Callable:
     return lambda d: {"pk": getattr(d, attr).pk}
 
@@ -214,6 +220,17 @@ MATRIX: dict[str, Entry] = {
                                                why="no comment posted: the form asks for one"),
     "desa:antrian_verifikasi": Entry(get=by_role(LOGIN, 403, 403, 200, 403, 200),
                                      post=every(405)),
+    # ---------------------------------------------------------------- kawasan, SK (issue 15)
+    "desa:kawasan_detail": public(kwargs=pk("kawasan")),
+    "desa:kawasan_peringkat": public(),
+    "desa:kawasan_ubah": Entry(
+        kwargs=pk("kawasan"), get=by_role(LOGIN, 200, 403, 403, 403, 200),
+        post=by_role(LOGIN, 200, 403, 403, 403, 200),
+        why="facilitators of a desa the kawasan spans, or Admin; empty POST: the form asks"),
+    "desa:sk_list": public(),
+    "desa:sk_detail": public(kwargs=lambda d: {"pk": _sk_pk()}),
+    "desa:lembaga_tinjau": Entry(get=by_role(LOGIN, 200, 200, 200, 200, 200), post=every(405),
+                                 why="programme staff review duplicate community bodies"),
     # ---------------------------------------------------------------- activities, money
     "anggaran:kegiatan_list": public(),
     "anggaran:kegiatan_detail": public(kwargs=pk("kegiatan")),

@@ -21,7 +21,7 @@ from inti.numbers import (
     NumberFormatError,
     format_decimal_id,
     parse_decimal,
-    parse_rupiah,
+    parse_rupiah_longgar,
 )
 
 LOCALES = ("auto", "id", "en")
@@ -179,7 +179,7 @@ def rupiah(value, locale: str) -> Decimal | None:
         text = teks(value, 64)
         if locale == "auto":
             try:
-                return parse_rupiah(text)
+                return parse_rupiah_longgar(text)
             except NumberFormatError as exc:
                 raise NilaiError(str(exc)) from None
         negative = text[:1] in _MINUS

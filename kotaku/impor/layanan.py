@@ -6,6 +6,7 @@ from django.db import transaction
 
 from anggaran import impor as kegiatan
 from desa import impor as penilaian
+from desa import kondisi_tersimpan
 from desa.impor import ImporGagal
 from inti.impor import berkas
 from inti.impor.nilai import LOCALES
@@ -46,7 +47,8 @@ def impor(content: bytes, nama: str, jenis: str, locale: str, user,
             rencana = pratinjau(content, nama, jenis, locale, user, semua_desa)
             if not rencana.ok:
                 return rencana
-            MODUL[jenis].terapkan(rencana, user)
+            with kondisi_tersimpan.tunda():  # each touched desa rebuilt once, same transaction
+                MODUL[jenis].terapkan(rencana, user)
             rencana.diterapkan = True
             return rencana
     except ImporGagal as exc:

@@ -17,6 +17,10 @@
   }
   var layer = L.geoJSON(data, {
     style: function (f) {
+      if (f.properties.lapis === "kawasan") {
+        return { color: "#b02a37", weight: 2.5, dashArray: "6 4", fillColor: "#dc3545",
+                 fillOpacity: 0.3, className: "peta-kawasan" };
+      }
       var warna = f.properties.warna || "#0d6efd";
       return { color: "#334", weight: 1.5, fillColor: warna, fillOpacity: 0.55 };
     },

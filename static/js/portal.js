@@ -176,3 +176,32 @@
   document.querySelectorAll("form:not([data-draf-terikat]) input[data-token-kirim]")
     .forEach(function (input) { input.value = window.crypto.randomUUID(); });
 })();
+
+/* A PDF link (a[data-pdf]) says at once that the PDF is being prepared (issue 17: it takes
+ * a few seconds), in a live region next to the link, until the page changes or 20 s pass. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-pdf]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey ||
+        event.metaKey || event.shiftKey || event.altKey) { return; }
+    var note = link.nextElementSibling;
+    if (!note || !note.hasAttribute("data-pdf-status")) {
+      note = document.createElement("span");
+      note.setAttribute("data-pdf-status", "");
+      note.setAttribute("role", "status");
+      note.className = "small text-body-secondary ms-1";
+      link.after(note);
+    }
+    note.textContent = "Menyiapkan PDF…";
+    link.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      note.textContent = "";
+      link.removeAttribute("aria-busy");
+    }, 20000);
+  });
+  // Back from the PDF (bfcache): no stale notice.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("[data-pdf-status]").forEach(function (n) { n.textContent = ""; });
+  });
+})();

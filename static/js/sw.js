@@ -11,7 +11,7 @@
 /* global KotakuAntrian */
 importScripts("/static/js/antrian_db.js");
 
-var VERSI = "kotaku-v1";
+var VERSI = "kotaku-v2";
 var SHELL = [
   "/static/vendor/bootstrap-5.3.9/css/bootstrap.min.css",
   "/static/vendor/bootstrap-5.3.9/js/bootstrap.bundle.min.js",

@@ -358,3 +358,71 @@ def test_funding_amounts_are_read_back_and_totalled(page, live_server, desa_a, f
     page.fill("#id_dana-1-rencana_rp", "Rp 2.500.000.000")
     expect(page.locator("#id_dana-1-rencana_rp_gema")).to_have_text("= Rp 2,5 miliar")
     expect(page.locator(".dana-total")).to_contain_text("rencana Rp 2.650.000.000")
+
+
+def test_a_queued_entry_the_server_refuses_stays_listed_with_the_reason(
+        page, live_server, desa_a, fasilitator_a, shot, page_errors):
+    """Entered offline with English grouping in the volume ("1,450.50"): when the connection
+    returns the server refuses it; the entry stays in "Menunggu dikirim" with the server's
+    reason instead of vanishing, and nothing is saved."""
+    dinas = buat_pemangku("Dinas PKP Kabupaten Madiun", "opd")
+    login_as(page.context, live_server, fasilitator_a)
+    baru = reverse("anggaran:kegiatan_baru") + f"?desa={desa_a.kode_wilayah}"
+    page.goto(baru)
+    wait_until(page, "() => !!navigator.serviceWorker.controller", timeout_ms=15_000)
+    page.goto(baru)
+
+    page.context.set_offline(True)
+    page.goto(baru)
+    _fill_activity(page, desa_a, dinas)
+    page.locator("#id_volume").fill("1,450.50")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+
+    page.context.set_offline(False)
+    # The failed offline send is logged by the browser as a failed load: expected here.
+    page_errors[:] = [e for e in page_errors if "net::ERR_FAILED" not in e]
+    page_errors.check()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    antrian = page.locator("[data-antrian]")
+    expect(antrian).to_contain_text("perlu diperiksa", timeout=20_000)
+    expect(antrian.locator(".antrian-alasan")).to_contain_text("1,450.50")
+    expect(page.get_by_text("Menunggu dikirim (1)")).to_be_visible()
+    assert Kegiatan.objects.count() == 0
+    shot(page, "issue17-antrian-ditolak-360")
+    # Still listed on the next page, and not sent again.
+    page.goto(reverse("tugas_saya"))
+    expect(page.locator("[data-antrian] .antrian-alasan")).to_contain_text("1,450.50")
+    assert Kegiatan.objects.count() == 0
+
+
+def test_a_pdf_link_says_the_pdf_is_being_prepared(page, live_server, desa_a, page_errors):
+    """The PDF takes seconds: the link says "Menyiapkan PDF…" at once (CSP-clean script)."""
+    pdf = reverse("laporan_desa", args=[desa_a.kode_wilayah])
+    page.goto(desa_a.get_absolute_url())
+    # The PDF answered "204 No Content": the browser stays on the page, as while it waits.
+    asked = []
+    page.route(f"**{pdf}*", lambda route: (asked.append(1), route.fulfill(status=204)))
+    page.locator(f'a[href="{pdf}"]').click()
+    expect(page.locator("[data-pdf-status]")).to_have_text("Menyiapkan PDF…")
+    expect(page.locator("[data-pdf-status]")).to_have_attribute("role", "status")
+    expect(page.locator(f'a[href="{pdf}"]')).to_have_attribute("aria-busy", "true")
+    assert asked
+
+
+def test_logged_in_menu_fits_one_line_at_1280_and_tasks_come_second_on_the_phone(
+        page, live_server, fasilitator_a, admin_user):
+    admin_user.first_name = "Administrator"
+    admin_user.save()
+    for user in (fasilitator_a, admin_user):
+        page.context.clear_cookies()
+        login_as(page.context, live_server, user)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(reverse("beranda"))
+        height = page.locator("nav.navbar-portal").bounding_box()["height"]
+        assert height < 70, height  # one line (two would be about 100 px)
+        page.set_viewport_size({"width": 360, "height": 780})
+        page.get_by_role("button", name="Buka menu").click()
+        names = [t.strip() for t in page.locator("#nav-utama .nav-link:visible").all_inner_texts()]
+        assert names[:2] == ["Beranda", "Tugas saya"], names
+        assert names.count("Tugas saya") == 1

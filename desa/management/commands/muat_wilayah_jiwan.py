@@ -10,7 +10,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from desa.geo import point_on_surface
-from desa.models import Desa, Kabupaten, Kawasan, Kecamatan, Provinsi
+from desa.kawasan import SK_MADIUN
+from desa.models import (
+    Desa,
+    Kabupaten,
+    Kawasan,
+    KawasanDesa,
+    Kecamatan,
+    LembagaMasyarakat,
+    Provinsi,
+    SKKumuh,
+)
 from inti.sync import format_counts, sync_object
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -25,6 +35,10 @@ ALIASES = {"Kincang Wetan": "Kincangwetan"}
 # luas_kumuh_ha column carries the hectares (Sukolilo: 10.2 ha, RT 24, 26, 27, 28).
 SK_KUMUH = ("SK Bupati Madiun No. 118.45/325A/KPTS/402.013/2019", 2019)
 KAWASAN_KETERANGAN = {"Sukolilo": "RT 24, 26, 27, 28"}
+# The desa's LKMs named by the same source (docs/PLANNING.md "SK dan kawasan").
+LKM = {"Kwangsen": "LKM Sejahtera Mandiri", "Wayut": "LKM Suroloyo",
+       "Kincang Wetan": "LKM Tri Jaya Mandiri"}
+LKM_SUMBER = "Blog program tim KOTAKU Kab. Madiun [checked]."
 
 
 def _dec(value: str, places: int) -> Decimal | None:
@@ -99,12 +113,23 @@ class Command(BaseCommand):
                     "batas": geometry, "sumber": row["source"],
                 }, counts)
                 n_desa += 1
+                if nama in LKM:
+                    sync_object(LembagaMasyarakat, {"desa": desa, "nama": LKM[nama]}, {
+                        "jenis": LembagaMasyarakat.Jenis.LKM,
+                        "fungsi": LembagaMasyarakat.Fungsi.PERENCANAAN,
+                        "sumber": LKM_SUMBER, "is_demo": False}, counts)
                 luas_kumuh = _dec(row["luas_kumuh_ha"], 2)
                 if luas_kumuh is not None:
-                    sync_object(Kawasan, {"desa": desa, "nama": f"Kawasan kumuh {nama}"}, {
+                    sk = sync_object(SKKumuh, {"nomor": SK_MADIUN["nomor"]}, {
+                        **{k: v for k, v in SK_MADIUN.items() if k != "nomor"},
+                        "kabupaten": desa.kecamatan.kabupaten}, counts)
+                    kw = sync_object(Kawasan, {"desa": desa, "nama": f"Kawasan kumuh {nama}"}, {
                         "luas_ha": luas_kumuh, "sk_nomor": SK_KUMUH[0], "sk_tahun": SK_KUMUH[1],
-                        "keterangan": KAWASAN_KETERANGAN.get(nama, ""), "is_demo": False,
+                        "sk": sk, "keterangan": KAWASAN_KETERANGAN.get(nama, ""),
+                        "is_demo": False,
                     }, counts)
+                    sync_object(KawasanDesa, {"kawasan": kw, "desa": desa},
+                                {"luas_ha": luas_kumuh}, counts)
         self.stdout.write(
             f"Wilayah Jiwan: 1 provinsi, {len(kabupaten)} kabupaten, {len(kecamatan)} kecamatan, "
             f"{n_desa} desa, {Kawasan.objects.filter(is_demo=False).count()} kawasan SK "

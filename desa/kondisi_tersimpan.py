@@ -1,0 +1,244 @@
+"""The slum condition stored per location and desa × year (issue 16): scores kept, not
+recomputed per request.
+
+``desa.kondisi`` and ``desa.scoring`` stay the only place computing a score; this module runs
+them for the desa a write touched and stores the results in ``KondisiLokasiTahunan`` and
+``KondisiDesaTahunan``, inside the writer's transaction. Pages read the stored rows.
+
+Rows run from a location's first verified assessment year to this year (or its latest
+measurement year); a year after the last stored one has the same figures as the last one
+(nothing was measured or completed since, or a write would have stored it), so readers take
+per desa the latest row not after the year asked (:func:`desa_per_tahun`).
+
+The handled volumes of completed activities live in ``anggaran``, above this package: it
+registers a provider at startup (:func:`daftarkan_penanganan`); desa never imports anggaran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from desa import kondisi as k
+from desa.models import (
+    Desa,
+    KondisiDesaTahunan,
+    KondisiLokasiTahunan,
+    Lokasi,
+    Penilaian,
+    VolumePenilaian,
+)
+from desa.penilaian import HEADER_FIELDS, default_aturan, ruleset_of
+
+# desa ids -> {lokasi pk: [k.Penanganan]}; set by anggaran.apps (None: nothing handled).
+_penyedia: Callable[[Iterable[int]], dict] | None = None
+_tunda = threading.local()
+POTONGAN = 500  # desa per batch when rebuilding
+
+
+def daftarkan_penanganan(fungsi: Callable[[Iterable[int]], dict]) -> None:
+    global _penyedia
+    _penyedia = fungsi
+
+
+def tahun_sekarang() -> int:
+    return timezone.localdate().year
+
+
+def muat_pengukuran(aturan, desa_qs) -> dict:
+    """``{lokasi pk: [k.Pengukuran]}`` of the verified assessments under ``aturan`` of the
+    locations of ``desa_qs`` (2 queries)."""
+    nilai = (Penilaian.objects.terverifikasi().filter(aturan=aturan, lokasi__desa__in=desa_qs)
+             .order_by())
+    rows = list(nilai.values("pk", "lokasi_id", "tahun", "is_demo", *HEADER_FIELDS))
+    volumes: dict = defaultdict(dict)
+    for pid, kode, vol in (VolumePenilaian.objects.filter(penilaian__in=nilai.values("pk"))
+                           .order_by().values_list("penilaian_id", "kriteria__kode", "volume")):
+        volumes[pid][kode] = vol
+    pengukuran: dict = defaultdict(list)
+    for r in rows:
+        pengukuran[r["lokasi_id"]].append(k.Pengukuran(
+            tahun=r["tahun"], header={f: r[f] or 0 for f in HEADER_FIELDS},
+            volumes=volumes.get(r["pk"], {}), is_demo=r["is_demo"]))
+    return dict(pengukuran)
+
+
+def _masukan(stages: dict) -> dict:
+    enc = DjangoJSONEncoder()
+    return {t: {"header": {f: enc.default(v) for f, v in s.header.items()},
+                "volumes": {c: enc.default(v) for c, v in s.volumes.items()}}
+            for t, s in stages.items()}
+
+
+def _kolom(baseline, terukur, proyeksi, luas: dict) -> dict:
+    return {
+        "baseline_tahun": baseline.tahun, "baseline_skor": baseline.total,
+        "baseline_tingkat": baseline.tingkat,
+        "terukur_tahun": terukur.tahun, "terukur_skor": terukur.total,
+        "terukur_tingkat": terukur.tingkat,
+        "proyeksi_skor": proyeksi.total, "proyeksi_tingkat": proyeksi.tingkat,
+        "luas_kumuh_baseline": k.luas_kumuh(luas["baseline"]),
+        "luas_kumuh_terukur": k.luas_kumuh(luas["terukur"]),
+        "luas_kumuh_proyeksi": k.luas_kumuh(luas["proyeksi"]),
+        "luas_terukur": sum(luas["terukur"].values(), k.NOL),
+        "masukan": _masukan({"baseline": baseline, "terukur": terukur,
+                             "proyeksi": proyeksi}),
+    }
+
+
+def hitung(desa_ids: Iterable[int]) -> tuple[list, list]:
+    """Unsaved location and desa rows of ``desa_ids``, computed by the engine."""
+    desa_ids = list(desa_ids)
+    aturan = default_aturan()
+    rules = ruleset_of(aturan)
+    desa_qs = Desa.objects.filter(pk__in=desa_ids)
+    kode = dict(desa_qs.values_list("pk", "kode_wilayah"))
+    pengukuran = muat_pengukuran(aturan, desa_qs.values("pk"))
+    lokasi_desa = dict(Lokasi.objects.filter(pk__in=list(pengukuran)).values_list("pk", "desa"))
+    penanganan = _penyedia(desa_ids) if _penyedia and pengukuran else {}
+    sekarang = tahun_sekarang()
+    lokasi_rows, per_desa_tahun = [], defaultdict(list)
+    for pk, ukur in pengukuran.items():
+        years = [p.tahun for p in ukur]
+        for tahun in range(min(years), max(max(years), sekarang) + 1):
+            kl = k.kondisi_lokasi(ukur, penanganan.get(pk, ()), tahun, rules=rules, key=pk)
+            d = lokasi_desa[pk]
+            per_desa_tahun[(d, tahun)].append(kl)
+            luas = {t: k.luas_per_tingkat([getattr(kl, t)]) for t in k.TAHAP}
+            lokasi_rows.append(KondisiLokasiTahunan(
+                lokasi_id=pk, desa_id=d, tahun=tahun, kode_wilayah=kode[d],
+                is_demo=kl.is_demo, **_kolom(kl.baseline, kl.terukur, kl.proyeksi, luas)))
+    desa_rows = []
+    for (d, tahun), items in sorted(per_desa_tahun.items()):
+        a = k.agregat(items, rules=rules, tahun=tahun)
+        desa_rows.append(KondisiDesaTahunan(
+            desa_id=d, tahun=tahun, kode_wilayah=kode[d], is_demo=a.jumlah_demo > 0,
+            jumlah_lokasi=a.jumlah_lokasi, jumlah_demo=a.jumlah_demo,
+            terukur_tahun_awal=a.tahun_terukur[0],
+            **_kolom(a.baseline, a.terukur, a.proyeksi, a.luas)))
+    return lokasi_rows, desa_rows
+
+
+def _tulis(desa_ids: list[int]) -> None:
+    for i in range(0, len(desa_ids), POTONGAN):
+        ids = desa_ids[i:i + POTONGAN]
+        lokasi_rows, desa_rows = hitung(ids)
+        KondisiLokasiTahunan.objects.filter(desa_id__in=ids).delete()
+        KondisiDesaTahunan.objects.filter(desa_id__in=ids).delete()
+        KondisiLokasiTahunan.objects.bulk_create(lokasi_rows, batch_size=1000)
+        KondisiDesaTahunan.objects.bulk_create(desa_rows, batch_size=1000)
+
+
+def perbarui(desa_ids: Iterable[int | None] = (), lokasi_ids: Iterable[int] = ()) -> None:
+    """Recompute and store the condition of the given desa (and the desa of the given
+    locations), in the caller's transaction. Inside :func:`tunda` the ids are collected and
+    written once when the outermost block ends."""
+    ids = {d for d in desa_ids if d is not None}
+    lokasi_ids = [pk for pk in lokasi_ids if pk is not None]
+    if lokasi_ids:
+        ids.update(Lokasi.objects.filter(pk__in=lokasi_ids).values_list("desa_id", flat=True))
+    if not ids:
+        return
+    tertunda = getattr(_tunda, "ids", None)
+    if tertunda is not None:
+        tertunda.update(ids)
+        return
+    with transaction.atomic():
+        _tulis(sorted(ids))
+
+
+@contextlib.contextmanager
+def tunda():
+    """Bulk paths (imports, generator, region loader): collect the touched desa and rebuild
+    each once at the end, inside the same transaction as the caller's."""
+    if getattr(_tunda, "ids", None) is not None:
+        yield
+        return
+    _tunda.ids = set()
+    try:
+        yield
+        ids = _tunda.ids
+    finally:
+        _tunda.ids = None
+    if ids:
+        with transaction.atomic():
+            _tulis(sorted(ids))
+
+
+def _desa_dinilai() -> list[int]:
+    return sorted(set(Lokasi.objects.filter(penilaian__status=Penilaian.Status.DIVERIFIKASI)
+                      .values_list("desa_id", flat=True)))
+
+
+@transaction.atomic
+def bangun_ulang() -> int:
+    """Rebuild every stored row from the raw tables; the number of desa stored."""
+    KondisiLokasiTahunan.objects.all().delete()
+    KondisiDesaTahunan.objects.all().delete()
+    ids = _desa_dinilai()
+    _tulis(ids)
+    return len(ids)
+
+
+PERIKSA_LOKASI = ("lokasi_id", "tahun")
+PERIKSA_DESA = ("desa_id", "tahun")
+_BANDING = ("kode_wilayah", "baseline_tahun", "baseline_skor", "baseline_tingkat",
+            "terukur_tahun", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
+            "proyeksi_tingkat", "luas_kumuh_baseline", "luas_kumuh_terukur",
+            "luas_kumuh_proyeksi", "luas_terukur", "is_demo")
+
+
+def _nilai(row) -> tuple:
+    return tuple(Decimal(v).quantize(Decimal("0.0001")) if isinstance(v, Decimal | float)
+                 else v for v in (getattr(row, f) for f in _BANDING))
+
+
+def periksa() -> list[str]:
+    """Compare every stored row with the engine's result from the raw tables; the
+    differences in words (empty: all stored rows are true)."""
+    beda = []
+    ids = _desa_dinilai()
+    for model, kunci, idx in ((KondisiLokasiTahunan, PERIKSA_LOKASI, 0),
+                              (KondisiDesaTahunan, PERIKSA_DESA, 1)):
+        tersimpan = {tuple(getattr(r, f) for f in kunci): _nilai(r) for r in model.objects.all()}
+        segar = {}
+        for i in range(0, len(ids), POTONGAN):
+            for r in hitung(ids[i:i + POTONGAN])[idx]:
+                segar[tuple(getattr(r, f) for f in kunci)] = _nilai(r)
+        for key in sorted(set(tersimpan) | set(segar)):
+            if tersimpan.get(key) != segar.get(key):
+                beda.append(f"{model._meta.model_name} {key}: tersimpan {tersimpan.get(key)} "
+                            f"≠ dihitung {segar.get(key)}")
+    return beda
+
+
+def desa_per_tahun(tahun: int | None = None, wilayah: str | None = None,
+                   desa_ids: Iterable[int] | None = None):
+    """Per desa its stored row for ``tahun`` (default this year): the latest row not after
+    it. ``wilayah`` (a Kemendagri code) reads only that region's rows (an index prefix)."""
+    tahun = tahun or tahun_sekarang()
+    qs = KondisiDesaTahunan.objects.filter(tahun__lte=tahun)
+    if wilayah:
+        qs = qs.filter(kode_wilayah__startswith=wilayah + ("." if wilayah.count(".") < 3
+                                                           else ""))
+    if desa_ids is not None:
+        qs = qs.filter(desa_id__in=list(desa_ids))
+    lebih_baru = KondisiDesaTahunan.objects.filter(
+        desa_id=OuterRef("desa_id"), tahun__gt=OuterRef("tahun"), tahun__lte=tahun)
+    return qs.filter(~Exists(lebih_baru)).order_by()
+
+
+def skor_per_desa(tahun: int | None = None, wilayah: str | None = None,
+                  desa_ids: Iterable[int] | None = None) -> dict:
+    """``{desa pk: (terukur score, level)}`` from the stored rows (one query)."""
+    return {d: (s, t) for d, s, t in desa_per_tahun(tahun, wilayah, desa_ids).values_list(
+        "desa_id", "terukur_skor", "terukur_tingkat")}
+

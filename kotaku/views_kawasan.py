@@ -1,0 +1,39 @@
+"""The kawasan page: its SK, area per desa, locations, delineation map, warnings, priority and
+the responsible level of government. A page of the project: the location-sum warning comes
+from the measured condition (``anggaran.kondisi``, issue 14), computed once there."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from anggaran.kondisi import kondisi
+from desa import akses
+from desa.kawasan import KEWENANGAN_LABEL, kewenangan, luas_per_desa
+from desa.models import Desa, Kawasan
+from desa.selectors import kawasan_dengan_prioritas
+from desa.services import peta_geojson
+
+
+@require_GET
+def kawasan_detail(request, pk):
+    qs = (Kawasan.objects.filter(pk=pk).select_related("desa__kecamatan", "sk")
+          .prefetch_related("bagian_desa__desa"))
+    get_object_or_404(qs)
+    [kawasan], rules = kawasan_dengan_prioritas(qs)
+    bagian, selisih_desa = luas_per_desa(kawasan)
+    desa_ids = sorted({d.pk for d, _l in bagian} | {kawasan.desa_id})
+    desa_list = list(Desa.objects.filter(pk__in=desa_ids).order_by("nama"))
+    lokasi = list(kawasan.lokasi.select_related("desa").order_by("desa__nama", "rt_nomor",
+                                                                  "nama"))
+    selisih_lokasi = next((r for r in kondisi(desa_ids=tuple(desa_ids)).kawasan_selisih
+                           if r["pk"] == kawasan.pk), None)
+    level = kewenangan(kawasan.luas_ha)
+    return render(request, "desa/kawasan_detail.html", {
+        "kawasan": kawasan, "bagian": bagian, "selisih_desa": selisih_desa,
+        "lokasi": lokasi, "selisih_lokasi": selisih_lokasi, "rules": rules,
+        "prioritas": kawasan.hasil_prioritas,
+        "kewenangan": level, "kewenangan_label": KEWENANGAN_LABEL[level],
+        "peta": peta_geojson(desa_list, kawasan=[kawasan]),
+        "boleh_ubah": (request.user.is_authenticated
+                       and akses.writable_desa(request.user, Desa.objects.filter(
+                           pk__in=desa_ids)).exists()),
+    })
