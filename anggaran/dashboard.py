@@ -51,7 +51,7 @@ from desa.wilayah import (
     jalur_wilayah,
     tingkat_rincian,
 )
-from inti.cache import cached_aggregate
+from inti.cache import UANG, cached_aggregate
 from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
 
@@ -198,7 +198,8 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     # (desa.kondisi_tersimpan), read for the scope's region only.
     tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
         wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
-                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo")}
+                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo",
+                                  "luas_kumuh_terukur")}
     regions: dict = {}
     for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
@@ -213,6 +214,7 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             row["proyeksi_tingkat"] = a["proyeksi_tingkat"] if a else ""
             row["tahun_terukur"] = a["terukur_tahun"] if a else None
             row["lokasi_demo"] = a["jumlah_demo"] if a else 0
+            row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
     region = F(jalur_wilayah(level, "desa"))
     money = {
         r["region"]: r for r in dana(f).values(region=region).annotate(
@@ -310,7 +312,7 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
     )
 
 
-@cached_aggregate("per_sumber")
+@cached_aggregate("per_sumber", jenis=(UANG,))
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
     sums = {
@@ -335,7 +337,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
     return rows
 
 
-@cached_aggregate("kolaborasi_per_tingkat")
+@cached_aggregate("kolaborasi_per_tingkat", jenis=(UANG,))
 def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
     """The collaboration share: planned Rp of every source except the programme's own grant
     (BPM), by the level the money comes from (pusat transfer, provinsi, kabupaten, desa,
@@ -357,7 +359,7 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
             "porsi_bpm": share(bpm, total), "porsi_non_bpm": share(total - bpm, total)}
 
 
-@cached_aggregate("per_jenis_pemangku")
+@cached_aggregate("per_jenis_pemangku", jenis=(UANG,))
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
     sums = {
         row["jenis"]: row for row in dana(f).values("jenis").annotate(
@@ -413,7 +415,7 @@ class Matriks:
     kolom_kode: dict = field(default_factory=dict)
 
 
-@cached_aggregate("matriks")
+@cached_aggregate("matriks", jenis=(UANG,))
 def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana") -> Matriks:
     """Sum of planned (or realised) Rp per row × column, with totals.
 
@@ -475,7 +477,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
                    sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
 
 
-@cached_aggregate("aliran")
+@cached_aggregate("aliran", jenis=(UANG,))
 def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     """Sankey flows source → stakeholder → desa → aspect, in planned Rp.
 

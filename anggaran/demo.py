@@ -52,7 +52,9 @@ KEGIATAN_NAMA = {
 BLOG = "https://kabmadiunkotaku.blogspot.com"
 # The team's post of 18 September 2018; its own address is not recorded, the month's archive
 # of the blog holds it.
-SUMBER_PLATFORM = {"sumber_judul": "Tim KOTAKU Kab. Madiun: \u201cPlatform Kolaborasi\u201d",
+SUMBER_PLATFORM = {"sumber_judul": "Tim KOTAKU Kab. Madiun: \u201cPlatform Kolaborasi\u201d "
+                                   "(tautan ke arsip blog September 2018; alamat tulisan "
+                                   "belum tercatat)",
                    "sumber_url": f"{BLOG}/2018/09/", "sumber_tanggal": dt.date(2018, 9, 18)}
 SUMBER_BIBRIK = {
     "sumber_judul": "Tim KOTAKU Kab. Madiun: \u201cWujudkan Kawasan Asri dan Instagramable\u201d",

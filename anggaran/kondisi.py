@@ -192,7 +192,8 @@ def hitung_kondisi(tahun: int, desa_ids: tuple | None, wilayah: str | None) -> K
     return _hitung(_muat(desa_ids, wilayah), tahun)
 
 
-_kondisi_tersimpan = cached_aggregate("kondisi")(hitung_kondisi)
+_kondisi_tersimpan = cached_aggregate(
+    "kondisi", wilayah=lambda tahun, desa_ids, wilayah: wilayah)(hitung_kondisi)
 
 
 def kondisi(tahun: int | None = None, desa_ids: tuple | None = None,
@@ -211,7 +212,7 @@ def kondisi_per_tahun(desa_ids: tuple | None = None, wilayah: str | None = None,
                                 wilayah or None, sampai or tahun_sekarang())
 
 
-@cached_aggregate("kondisi_per_tahun")
+@cached_aggregate("kondisi_per_tahun", wilayah=lambda desa_ids, wilayah, sampai: wilayah)
 def _per_tahun_tersimpan(desa_ids, wilayah, sampai) -> list[tuple[int, k.Agregat]]:
     data = _muat(desa_ids, wilayah)
     years = [p.tahun for ps in data.pengukuran.values() for p in ps]
@@ -268,6 +269,15 @@ def riwayat_terukur(riwayat: dict, desa_pk: int) -> dict:
          "luas_kumuh": a.luas_kumuh("terukur"), "luas_kumuh_proyeksi": a.luas_kumuh("proyeksi")}
         for t, a in per_tahun]
     riwayat["gambaran"] = semua[-1][1] if semua else None
+    # Basic services per location (terukur: % served, 100 − the deficiency % of the criteria
+    # concerned, docs/SCORING.md), then the desa aggregate: the same figures as Dampak's.
+    kini = hasil[-1] if hasil else None
+    riwayat["layanan_daftar"] = k.LAYANAN
+    riwayat["layanan_lokasi"] = [
+        {"nama": kini.lokasi_info[pk]["nama"], "tahun": kl.terukur.tahun,
+         "layanan": k.layanan(kl.terukur.hasil), "is_demo": kl.is_demo}
+        for pk, kl in sorted(kini.lokasi.items(), key=lambda i: kini.lokasi_info[i[0]]["nama"])
+    ] if kini else []
     if riwayat.get("grafik") is not None:
         grafik = dict(riwayat["grafik"])
         grafik.update({

@@ -30,7 +30,7 @@ from inti.numbers import format_decimal_id, format_rupiah
 from inti.services import ServiceError, VersionConflict
 from inti.tampil import perbedaan
 from inti.uang import ZERO_RP
-from inti.viewutils import PER_PAGE, clean_params
+from inti.viewutils import PER_PAGE, clean_params, hitung_demo
 
 from . import services
 from .filters import KegiatanFilter
@@ -178,6 +178,7 @@ def kegiatan_detail(request, pk):
         "bisa_hapus": bisa_ubah and (kegiatan.status == StatusKegiatan.RENCANA
                                      or akses.is_admin(request.user)),
         "kriteria_label": label_kriteria(kegiatan.kriteria),
+        "tanda": hitung_demo([kegiatan], _("kegiatan")),
     })
 
 

@@ -37,6 +37,7 @@ from desa.models import (
     VolumePenilaian,
 )
 from desa.penilaian import HEADER_FIELDS, default_aturan, ruleset_of
+from inti.cache import KONDISI, bump_data_version, catat_perubahan_desa
 
 # desa ids -> {lokasi pk: [k.Penanganan]}; set by anggaran.apps (None: nothing handled).
 _penyedia: Callable[[Iterable[int]], dict] | None = None
@@ -135,6 +136,7 @@ def _tulis(desa_ids: list[int]) -> None:
         KondisiDesaTahunan.objects.filter(desa_id__in=ids).delete()
         KondisiLokasiTahunan.objects.bulk_create(lokasi_rows, batch_size=1000)
         KondisiDesaTahunan.objects.bulk_create(desa_rows, batch_size=1000)
+        catat_perubahan_desa(ids, (KONDISI,))  # the dashboards' cache, per region
 
 
 def perbarui(desa_ids: Iterable[int | None] = (), lokasi_ids: Iterable[int] = ()) -> None:
@@ -185,6 +187,8 @@ def bangun_ulang() -> int:
     KondisiDesaTahunan.objects.all().delete()
     ids = _desa_dinilai()
     _tulis(ids)
+    # Nothing raw changed, so no regional version moved: every cached number goes.
+    transaction.on_commit(bump_data_version)
     return len(ids)
 
 

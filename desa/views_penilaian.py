@@ -40,6 +40,7 @@ from inti.idempoten import (
 from inti.pilihan import DesaPilihanField
 from inti.services import ServiceError, VersionConflict
 from inti.tampil import perbedaan
+from inti.viewutils import hitung_demo
 
 _RELATED = ("lokasi__desa__kecamatan", "lokasi__kawasan", "aturan")
 
@@ -120,6 +121,7 @@ def penilaian_list(request):
         "desa_tulis": tambah.desa_tulis if tambah is not None else [],
         "media": media,
         "boleh_verifikasi": akses.can_verify_anything(user),
+        "tanda": hitung_demo(page, gettext_lazy("penilaian di halaman ini")),
     })
 
 
@@ -140,6 +142,7 @@ def _render_detail(request, penilaian: Penilaian, catatan_form=None, status=200)
         "boleh_verifikasi": staf and akses.boleh_verifikasi_penilaian(user, penilaian),
         "catatan_form": catatan_form or CatatanForm(),
         "riwayat": selectors.riwayat_perubahan(penilaian) if staf else [],
+        "tanda": hitung_demo([penilaian], gettext_lazy("penilaian")),
     }
     return render(request, "desa/penilaian_detail.html", context, status=status)
 

@@ -59,6 +59,7 @@ __all__ = [
     "csv_cell",
     "ya_tidak",
     "csv_response",
+    "pinned",
     "export_response",
     "requested_format",
     "xlsx_response",
@@ -285,8 +286,17 @@ def iter_csv(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
+def pinned(rows: Iterable[Any]) -> Iterable[Any]:
+    """A queryset bound to the database the router picks *now*, inside the request: a
+    streamed body is read by the WSGI server after the view returned, when the request's
+    routing context (the read replica for anonymous visitors) has been reset."""
+    if isinstance(rows, QuerySet):
+        return rows.using(rows.db)
+    return rows
+
+
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Any]):
-    response = StreamingHttpResponse(iter_csv(columns, rows),
+    response = StreamingHttpResponse(iter_csv(columns, pinned(rows)),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, _filename(filename, "csv"))

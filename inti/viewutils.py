@@ -18,3 +18,14 @@ def clean_params(query):
         else:
             del params[key]
     return params
+
+
+def hitung_demo(rows, benda: str, flag=lambda r: r.is_demo) -> dict:
+    """How many of the rows a page shows are demo data, for ``includes/tanda_demo.html``
+    (``with n=t.n m=t.m benda=t.benda``): counted over the rows already loaded, no query.
+
+    ``benda`` names the rows ("kegiatan", "pemangku di halaman ini"); ``flag`` says whether one
+    row is demo (default: its ``is_demo``).
+    """
+    rows = list(rows)
+    return {"n": sum(1 for r in rows if flag(r)), "m": len(rows), "benda": benda}

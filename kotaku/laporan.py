@@ -7,8 +7,9 @@ pages show. The chart is drawn here, server-side, as inline SVG: PDFs run no Jav
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 from decimal import Decimal
-from pathlib import Path
 
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
@@ -90,22 +91,38 @@ def grafik_riwayat_svg(per_tahun: list[dict], max_total: int, level_bands) -> st
 # ---------------------------------------------------------------------------------------------
 
 
-def _foto(desa: Desa) -> list[dict]:
-    """Latest progress photos whose files exist, as file:// URLs for the PDF renderer."""
-    from inti.pdf import allowed_file
+# A photo bigger than this is left out of the PDF rather than inlined (uploads are capped
+# well below it; the PDF renderer downsamples to print resolution anyway).
+FOTO_MAKS_BITA = 20 * 1024 * 1024
 
+
+def _data_url(field) -> str | None:
+    """The photo's bytes as a ``data:`` URL, read through ``storage.open()``: S3 and other
+    remote storages implement no ``path()`` (with them every photo used to vanish silently)."""
+    try:
+        with field.storage.open(field.name, "rb") as fh:
+            content = fh.read(FOTO_MAKS_BITA + 1)
+    except (OSError, ValueError):
+        return None
+    if not content or len(content) > FOTO_MAKS_BITA:
+        return None
+    mime = mimetypes.guess_type(field.name)[0] or "image/jpeg"
+    if not mime.startswith("image/"):
+        return None
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def _foto(desa: Desa) -> list[dict]:
+    """Latest progress photos whose files exist, inlined as ``data:`` URLs for the PDF
+    renderer (read through the storage, local disk or S3 alike)."""
     out = []
     for foto in (FotoProgres.objects.filter(laporan__kegiatan__desa=desa)
                  .select_related("laporan__kegiatan")
                  .order_by("-laporan__kegiatan__tahun_anggaran", "laporan__kegiatan_id",
                            "laporan__tanggal", "pk")
                  [:MAX_FOTO * 2]):
-        try:
-            path = foto.foto.storage.path(foto.foto.name)
-        except (NotImplementedError, ValueError):
-            continue
-        url = Path(path).resolve().as_uri()
-        if allowed_file(url) is None:
+        url = _data_url(foto.foto)
+        if url is None:
             continue
         out.append({"url": url, "foto": foto, "kegiatan": foto.laporan.kegiatan,
                     "tanggal": foto.laporan.tanggal})

@@ -6,24 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class VersiData(models.Model):
-    """The dashboards' data version (``inti.cache``, found through the
-    ``DATA_VERSION_MODEL`` setting), one row, kept in the database.
+    """The dashboards' data versions (``inti.cache``, found through the
+    ``DATA_VERSION_MODEL`` setting): one counter per kind of data × region code (issue 16),
+    kept in the database.
 
-    In the cache it was lost or left behind by a Redis outage: a save made while Redis was
-    unreachable could not bump it, and once Redis returned every dashboard served the numbers
+    In the cache they were lost or left behind by a Redis outage: a save made while Redis was
+    unreachable could not bump them, and once Redis returned every dashboard served the numbers
     from before the save. In the database the bump cannot fail without the save failing too.
+    ``jenis`` "*" with ``wilayah`` "" is the epoch every key includes.
     """
 
+    jenis = models.CharField(_("jenis data"), max_length=10, default="*")
+    wilayah = models.CharField(_("kode wilayah"), max_length=20, default="", blank=True)
     nilai = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("versi data dasbor")
         verbose_name_plural = _("versi data dasbor")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1),
-                                              name="versidata_satu_baris")]
+        constraints = [models.UniqueConstraint(fields=["jenis", "wilayah"],
+                                               name="versidata_satu_per_jenis_wilayah")]
 
     def __str__(self) -> str:
-        return str(self.nilai)
+        return f"{self.jenis} {self.wilayah or '-'}: {self.nilai}"
 
 
 class LaporanPdf(models.Model):

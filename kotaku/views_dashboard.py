@@ -24,6 +24,7 @@ from desa.services import peta_geojson
 from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL
 from desa.wilayah import cakupan_bawaan, desa_dalam, satu_kecamatan
 from inti.exports import Column, export_response, requested_format
+from inti.viewutils import hitung_demo
 from kotaku.dashboard_forms import DashboardFilterForm
 from publikasi.masukan import suara_warga_per_desa
 from publikasi.models import Kabar, Masukan
@@ -332,5 +333,8 @@ def duplikasi(request):
     fmt = requested_format(request)
     if fmt:
         return export_response(fmt, "kemungkinan-duplikasi", DUPLIKASI_COLUMNS, list(qs))
-    return render(request, "dashboard/duplikasi.html", {"form": form, "kegiatan": qs,
-                                                        "query": f.as_query()})
+    kegiatan = list(qs)
+    return render(request, "dashboard/duplikasi.html", {
+        "form": form, "kegiatan": kegiatan, "query": f.as_query(),
+        "tanda": hitung_demo(kegiatan, _("kegiatan")),
+    })

@@ -17,7 +17,8 @@ from desa.services import peta_geojson
 from inti.cache import cached_aggregate
 
 
-@cached_aggregate("halaman_desa", key=lambda desa, boleh_tulis: (desa.pk, boleh_tulis))
+@cached_aggregate("halaman_desa", key=lambda desa, boleh_tulis: (desa.pk, boleh_tulis),
+                  wilayah=lambda desa, boleh_tulis: desa.kode_wilayah)
 def bagian_data_desa(desa: Desa, boleh_tulis: bool) -> dict:
     """The data sections of the desa page (slum history, funding), rendered to HTML and cached
     with the dashboards' data version: 20 queries and most of the rendering, done once per

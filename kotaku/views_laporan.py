@@ -51,7 +51,7 @@ def _pdf(request, jenis: str, kode: str, filename: str) -> HttpResponse:
     while the background worker builds it (built once, whoever asks; see laporan_latar)."""
     if not _boleh(request):
         return terlalu_sering(request, int(settings.LAPORAN_JENDELA_DETIK))
-    row = laporan_latar.minta(jenis, kode, dasbor_cache.data_version())
+    row = laporan_latar.minta(jenis, kode, dasbor_cache.data_version(wilayah=kode))
     content = laporan_latar.baca(row) if row.status == LaporanPdf.Status.SIAP else None
     if content is None:
         if row.status == LaporanPdf.Status.SIAP:  # its file vanished: build it again

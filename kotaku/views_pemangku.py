@@ -16,7 +16,7 @@ from desa import akses
 from desa.filters import label_kriteria
 from inti import exports
 from inti.uang import ZERO_RP
-from inti.viewutils import PER_PAGE, clean_params
+from inti.viewutils import PER_PAGE, clean_params, hitung_demo
 from kolaborasi.filters import ForumFilter, KomitmenFilter
 from kolaborasi.models import (
     PEMANGKU_PUBLIC_FIELDS,
@@ -65,7 +65,10 @@ def pemangku_list(request):
         return exports.export_response(fmt, "pemangku-kepentingan", pemangku_columns(),
                                        filterset.qs, title=_("Pemangku"))
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("halaman"))
-    return render(request, "kolaborasi/pemangku_list.html", {"filter": filterset, "page": page})
+    return render(request, "kolaborasi/pemangku_list.html", {
+        "filter": filterset, "page": page,
+        "tanda": hitung_demo(page, _("pemangku di halaman ini")),
+    })
 
 
 @require_GET
@@ -115,6 +118,8 @@ def pemangku_detail(request, pk):
     return render(request, "kolaborasi/pemangku_detail.html", {
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
+        "tanda": hitung_demo(page, _("baris pendanaan di halaman ini"),
+                             lambda line: line.kegiatan.is_demo or pemangku.is_demo),
         "riwayat": riwayat_pemangku(pemangku) if staff else None,
     })
 
@@ -160,6 +165,7 @@ def forum_list(request):
     return render(request, "kolaborasi/forum_list.html", {
         "filter": filterset, "page": page,
         "bisa_tulis": akses.can_write_anything(request.user),
+        "tanda": hitung_demo(page, _("forum di halaman ini")),
     })
 
 
@@ -176,6 +182,7 @@ def forum_detail(request, pk):
     return render(request, "kolaborasi/forum_detail.html", {
         "forum": forum, "peserta": peserta, "komitmen_list": komitmen, "bisa_tulis": bisa_tulis,
         "riwayat": riwayat_forum(forum) if staff else None,
+        "tanda": hitung_demo([forum, *komitmen], _("forum dan komitmennya")),
     })
 
 
@@ -220,6 +227,7 @@ def komitmen_list(request):
     return render(request, "kolaborasi/komitmen_list.html", {
         "filter": filterset, "page": page, "total": total,
         "bisa_tulis": akses.can_write_anything(request.user),
+        "tanda": hitung_demo(page, _("komitmen di halaman ini")),
     })
 
 

@@ -38,7 +38,8 @@ RINGKASAN = (
     "paving jalan akses kawasan budidaya lele, dilanjutkan dengan Dana Desa.")
 ISI = """\
 *Ini ringkasan yang ditulis untuk portal, bukan teks asli. Sumber: tulisan Tim KOTAKU
-Kab. Madiun \u201cPlatform Kolaborasi\u201d, 18 September 2018 (tautan di atas).*
+Kab. Madiun \u201cPlatform Kolaborasi\u201d, 18 September 2018. Alamat persis tulisan itu belum
+tercatat: tautan sumber di atas menuju arsip blog tim bulan September 2018 yang memuatnya.*
 
 ## Contoh dari Bibrik
 

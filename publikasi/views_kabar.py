@@ -32,7 +32,7 @@ from desa.models import Desa
 from desa.tingkat import tingkat_per_desa
 from inti.services import ServiceError
 from inti.teks import hapus_kontrol
-from inti.viewutils import clean_params
+from inti.viewutils import clean_params, hitung_demo
 from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
 from publikasi.riwayat import riwayat_kabar
 
@@ -86,7 +86,7 @@ def kabar_list(request):
         "desa_aktif": desa_kode, "tag_aktif": tag_slug,
         "bisa_tulis": akses.can_write_anything(request.user),
         "bisa_moderasi": akses.is_admin(request.user) or akses.is_verifikator(request.user),
-        "penulis": PENULIS_PUBLIK,
+        "penulis": PENULIS_PUBLIK, "tanda": hitung_demo(page, _("kabar di halaman ini")),
     })
 
 
@@ -155,6 +155,7 @@ def kabar_detail(request, slug):
         "deskripsi": kabar.ringkasan or plain(kabar.isi, 30),
         "kegiatan_list": kartu_kegiatan(kabar), "desa_list": kartu_desa(kabar),
         "bisa_ubah": bisa_ubah, "penulis": PENULIS_PUBLIK,
+        "tanda": hitung_demo([kabar], _("kabar")),
         # Who changed what: staff only (the public sees the team, never a name).
         "riwayat": riwayat_kabar(kabar) if akses.is_staff_reader(request.user) else None,
     })
@@ -180,7 +181,10 @@ class KabarFeed(Feed):
         return hapus_kontrol(item.judul)
 
     def item_description(self, item):
-        return hapus_kontrol(render_md(item.isi))
+        demo = ""
+        if item.is_demo:  # the same mark as the pages, for readers of the feed
+            demo = f"<p>{_('1 dari 1 kabar: data demo')}</p>"
+        return demo + hapus_kontrol(render_md(item.isi))
 
     def item_author_name(self, item):
         return PENULIS_PUBLIK

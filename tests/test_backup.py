@@ -121,6 +121,7 @@ def test_round_trip_restores_every_table_and_file(tmp_path, media):
     out = _run("cadangkan", str(target))
     # The demo's illustrated progress photos and the one added here.
     assert "Cadangan ditulis" in out and f"{FotoProgres.objects.count()} berkas media" in out
+    assert "MB tanpa kompresi" in out and "pg_dump/PITR" in out  # its size limit, stated
     assert stat.S_IMODE(target.stat().st_mode) == 0o600  # password hashes inside
     with zipfile.ZipFile(target) as zf:
         manifest = json.loads(zf.read("manifest.json"))

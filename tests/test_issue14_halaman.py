@@ -81,6 +81,42 @@ def test_bibrik_shows_the_same_terukur_and_proyeksi_everywhere(client, demo):
     assert od["desa"][BIBRIK]["kekumuhan"]["total_skor"] == terukur
 
 
+@pytest.mark.django_db
+def test_bibrik_same_numbers_in_the_text_of_all_five_surfaces(client, demo):
+    """The seed's Bibrik: terukur 42 (2023), proyeksi 40, 5,47 ha slum, written out the same
+    on the Beranda, the desa page, Dampak, both PDFs (extracted text) and the open data."""
+    import re
+
+    from tests.test_laporan import read_pdf
+
+    def teks(url):
+        return " ".join(client.get(url).content.decode().split())
+
+    beranda = teks(reverse("beranda"))
+    row = re.search(r'>Bibrik</a>.*?</tr>', beranda).group(0)
+    assert re.search(r'>42 <span[^>]*>\(2023\)</span>', row) and ">40</td>" in row
+    assert ">5,47</td>" in row
+    desa = teks(reverse("desa:detail", args=[BIBRIK]))
+    assert '<div class="angka-besar">42 <span' in desa and "(2023)" in desa
+    assert '<div class="angka-besar">40</div>' in desa
+    assert '<div class="angka-besar">5,47 ha</div>' in desa
+    dampak = teks(reverse("dampak"))
+    row = re.search(r'>Bibrik</a>.*?</tr>', dampak).group(0)
+    assert "42 (2023)" in row and ">40 <span" in row and ">5,47 → 5,47 → 5,47</td>" in row
+    pdf_desa = " ".join(read_pdf(client.get(reverse("laporan_desa", args=[BIBRIK])))[1].split())
+    assert "Skor terukur 42 / 80" in pdf_desa and "2 lokasi tahun 2023" in pdf_desa
+    assert "Skor proyeksi (perkiraan, dari kegiatan selesai sejak pengukuran, belum diukur): 40" \
+        in pdf_desa and "Luas kumuh terukur 5,47 ha" in pdf_desa
+    pdf_kec = " ".join(read_pdf(client.get(reverse("laporan_kecamatan", args=[JIWAN])))[1].split())
+    assert re.search(r"Bibrik .{0,40}62 \(2019\) Kumuh Berat 42 \(2023\) Kumuh Sedang 40 Kumuh "
+                     r"Sedang 5,47 → 5,47 → 5,47", pdf_kec)
+    od = client.get(reverse("data_terbuka_desa", args=[BIBRIK, "json"])).json()
+    kondisi = od["desa"][BIBRIK]["kondisi"]
+    assert kondisi["terukur"]["total_skor"] == 42 and kondisi["proyeksi"]["total_skor"] == 40
+    assert kondisi["terukur"]["tahun"][-1] == 2023
+    assert float(kondisi["terukur"]["luas_kumuh_ha"]) == 5.47
+
+
 def _public_pages(client):
     from tests.test_laporan import read_pdf
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import shutil
 import subprocess
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -116,14 +118,20 @@ def test_kecamatan_report_counts_only_its_own_desa(client, jiwan):
     assert "Rp 7.000.000" in text and "Bibrik" not in text
 
 
-def test_progress_photos_are_embedded(client, jiwan, desa_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def _foto_progres(desa) -> FotoProgres:
+    """A finished activity with one progress photo (a real 320×240 JPEG)."""
     dinas = buat_pemangku("Dinas Uji", "opd")
-    kegiatan = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100_000_000, 100_000_000)])
+    kegiatan = buat_kegiatan(desa, lines=[(dinas, "apbd-kab", 100_000_000, 100_000_000)])
     lap = LaporanProgres.objects.create(kegiatan=kegiatan, tanggal=datetime.date(2018, 8, 1),
                                         persen_fisik=100)
     foto = FotoProgres(laporan=lap, tahap="100", keterangan="Paving selesai")
     foto.foto.save("x.jpg", ContentFile(image_bytes("JPEG", size=(320, 240))), save=True)
+    return foto
+
+
+def test_progress_photos_are_embedded(client, jiwan, desa_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _foto_progres(desa_a)
     reader, text = read_pdf(client.get(reverse("laporan_desa", args=[desa_a.kode_wilayah])))
     assert "Foto progres" in text and "Paving selesai" in text
     assert any(len(page.images) >= 1 for page in reader.pages)
@@ -198,3 +206,26 @@ def test_report_data_costs_a_constant_number_of_queries(jiwan, desa_a):
 def test_beranda_links_the_district_report_of_its_kecamatan(client, jiwan):
     html = client.get(reverse("beranda")).content.decode()
     assert reverse("laporan_kecamatan", args=[JIWAN]) in html
+
+
+class PenyimpananTanpaPath(InMemoryStorage):
+    """Like S3: files only through open()/save(), no local path."""
+
+    def path(self, name):
+        raise NotImplementedError("no local paths")
+
+    def _relative_path(self, name):  # InMemoryStorage's own goes through path()
+        return os.path.relpath(os.path.abspath(os.path.join(self.location, name)), self.location)
+
+
+def test_progress_photos_are_read_through_the_storage(client, jiwan, desa_a, settings):
+    """S3 and other remote storages have no ``path()``: the photo is read with ``open()``
+    (an in-memory storage stands in for S3 here) and still appears in the PDF."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "tests.test_laporan.PenyimpananTanpaPath"}}
+    foto = _foto_progres(desa_a)
+    with pytest.raises(NotImplementedError):
+        foto.foto.storage.path(foto.foto.name)
+    reader, text = read_pdf(client.get(reverse("laporan_desa", args=[desa_a.kode_wilayah])))
+    assert "Paving selesai" in text
+    assert any(len(page.images) >= 1 for page in reader.pages)

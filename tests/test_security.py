@@ -23,15 +23,27 @@ def test_check_deploy_reports_nothing_with_production_env():
         "DJANGO_SETTINGS_MODULE": "kotaku.settings", "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "kotaku.example.go.id",
         "CSRF_TRUSTED_ORIGINS": "https://kotaku.example.go.id",
+        # Login throttles, PDF rate limits and lockouts need a shared cache (kotaku.W016).
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
     })
     env.pop("STATIC_MANIFEST", None)
     env.pop("SECURE_SSL_REDIRECT", None)
-    result = subprocess.run(
+    result = _check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+    # The same with the per-process default cache: one warning, kotaku.W016.
+    env["CACHE_URL"] = "locmemcache://kotaku"
+    result = _check_deploy(env)
+    assert result.returncode != 0 and "kotaku.W016" in result.stdout + result.stderr
+    assert "?:" in result.stdout + result.stderr
+
+
+def _check_deploy(env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
 
 
 @pytest.mark.django_db

@@ -1,8 +1,10 @@
 """``manage.py cadangkan <berkas.zip>``: a consistent, restorable backup (database + media)."""
 
+import zipfile
+
 from django.core.management.base import BaseCommand, CommandError
 
-from kotaku.backup import BackupError, buat_cadangan
+from kotaku.backup import DATA_NAME, BackupError, buat_cadangan
 
 
 class Command(BaseCommand):
@@ -10,7 +12,10 @@ class Command(BaseCommand):
         "Membuat cadangan lengkap portal dalam satu berkas zip: seluruh isi database (satu "
         "snapshot yang konsisten) dan semua berkas unggahan (MEDIA_ROOT), dengan manifest "
         "berisi jumlah baris per tabel, versi migrasi dan hash setiap berkas. Pulihkan dengan "
-        "`manage.py pulihkan <berkas.zip> --yes`."
+        "`manage.py pulihkan <berkas.zip> --yes`. Batas: pulihkan mengurai data.json "
+        "sekaligus di memori (beberapa kali ukuran data.json), jadi format portabel ini untuk "
+        "portal sebesar kecamatan/kabupaten; database nasional dicadangkan dengan pg_dump dan "
+        "arsip WAL (PITR), lihat docs/OPERATIONS.md."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +31,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Cadangan ditulis ke {berkas}: {hasil.total_baris} baris dari "
             f"{len(hasil.jumlah)} tabel, {len(hasil.media)} berkas media."))
+        with zipfile.ZipFile(berkas) as zf:
+            data_mb = zf.getinfo(DATA_NAME).file_size / 1e6
+        self.stdout.write(
+            f"data.json {data_mb:,.1f} MB tanpa kompresi: pulihkan memuatnya sekaligus ke "
+            f"memori (siapkan beberapa kali ukuran itu). Untuk database nasional gunakan "
+            f"pg_dump/PITR (docs/OPERATIONS.md).")
         if opts["verbosity"] > 1:
             for label, n in sorted(hasil.jumlah.items()):
                 self.stdout.write(f"  {label:<50} {n:>8}")
