@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
+from inti import cache
 from kolaborasi.models import PemangkuKepentingan
 
 from .models import (
@@ -161,14 +162,20 @@ def perbarui(desa_ids) -> None:
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(_baris_mentah(Pendanaan.objects.filter(kegiatan__desa_id__in=ids)))
+    # The dashboards' cache: only these desa's regions, money only (at commit).
+    cache.catat_perubahan_desa(ids, jenis=("uang",))
 
 
 @transaction.atomic
-def bangun_ulang() -> int:
-    """Rebuild the rollup tables from all raw lines; returns the number of funder rows."""
+def bangun_ulang(segarkan_cache: bool = True) -> int:
+    """Rebuild the rollup tables from all raw lines; returns the number of funder rows.
+    ``segarkan_cache=False`` (the data migration): no dashboard version to bump yet."""
     for model in TABEL:
         _hapus(model.objects.all())
-    return _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    n = _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    if segarkan_cache:
+        transaction.on_commit(lambda: cache.bump(jenis=("uang",)))
+    return n
 
 
 def periksa() -> list[str]:

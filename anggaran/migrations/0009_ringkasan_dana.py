@@ -9,7 +9,7 @@ def bangun(apps, schema_editor):
     empty database)."""
     from anggaran.ringkasan import bangun_ulang
 
-    bangun_ulang()
+    bangun_ulang(segarkan_cache=False)
 
 
 class Migration(migrations.Migration):
