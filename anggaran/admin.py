@@ -8,7 +8,14 @@ from inti.admin_base import HistoryAdmin, PerkiraanPaginator
 from inti.numbers import format_rupiah
 
 from .forms import FotoProgresAdminForm
-from .models import FotoProgres, Kegiatan, LaporanProgres, Pendanaan, SumberDana
+from .models import (
+    FotoProgres,
+    Kegiatan,
+    KegiatanKriteria,
+    LaporanProgres,
+    Pendanaan,
+    SumberDana,
+)
 
 
 @admin.register(SumberDana)
@@ -24,7 +31,17 @@ class PendanaanInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["pemangku", "sumber"]
     fields = ["pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "uraian_natura",
-              "alasan_lebih"]
+              "alasan_lebih", "komitmen_item"]
+    raw_id_fields = ["komitmen_item"]
+
+
+class KegiatanKriteriaInline(admin.TabularInline):
+    """Every criterion the activity handles (the main one's row follows the main criterion
+    when the activity is saved through the portal)."""
+
+    model = KegiatanKriteria
+    extra = 0
+    fields = ["kriteria", "volume"]
 
 
 class LaporanProgresInline(admin.TabularInline):
@@ -45,14 +62,16 @@ class KegiatanAdmin(HistoryAdmin):
     list_select_related = ["desa", "kriteria"]
     search_fields = ["nama", "desa__nama", "kriteria__kode", "kriteria__nama"]
     autocomplete_fields = ["desa", "pelaksana"]
-    raw_id_fields = ["kawasan", "lokasi"]
+    raw_id_fields = ["kawasan", "lokasi", "item_rencana"]
     readonly_fields = ["dibuat_oleh", "dibuat_pada", "diubah_pada", "versi"]
-    inlines = [PendanaanInline, LaporanProgresInline]
+    inlines = [PendanaanInline, KegiatanKriteriaInline, LaporanProgresInline]
     fieldsets = [
         (None, {"fields": ["desa", "kriteria", "nama", ("volume", "satuan", "volume_kriteria"),
                            "tahun_anggaran",
                            "status", "pelaksana", "is_demo"]}),
         (_("Lokasi"), {"fields": ["kawasan", "lokasi", ("rt", "rw"), ("lat", "lng")]}),
+        (_("Rencana kolaboratif"), {"fields": ["item_rencana", "pendekatan", "komponen",
+                                               "jenis_investasi"]}),
         (_("Waktu dan catatan"), {"fields": [("tanggal_mulai", "tanggal_selesai"),
                                              "keterangan"]}),
         (_("Sumber fakta (tanpa sumber = data demo)"),

@@ -686,4 +686,12 @@ def profil_desa(desa: Desa, terkini: scoring.AssessmentResult | None, limit: int
             desa=desa, jenis__in=[JenisPemangku.LKM, JenisPemangku.KSM, JenisPemangku.PEMDES])
             .order_by("jenis", "nama")),
         "celah": celah_pendanaan(desa, terkini),
+        # Issue 15: the agreed plan items still unfunded, in rupiah (1 query without items).
+        "celah_rupiah": _celah_rupiah_desa(desa),
     }
+
+
+def _celah_rupiah_desa(desa: Desa) -> dict:
+    from anggaran.rencana import celah_rupiah
+
+    return celah_rupiah(desa_ids=[desa.pk])

@@ -18,7 +18,14 @@ from inti.audit import BerSumber, Tercatat
 from inti.idempoten import token_field
 from inti.uang import RUPIAH, ZERO_RP
 from inti.unggah import nama_unik
-from kolaborasi.models import PemangkuKepentingan
+from kolaborasi.models import (
+    ItemRencana,
+    JenisInvestasi,
+    KomitmenItem,
+    Komponen,
+    PemangkuKepentingan,
+    Pendekatan,
+)
 
 
 class KategoriSumber(models.TextChoices):
@@ -138,9 +145,19 @@ class Kegiatan(Tercatat, BerSumber):
     tanggal_mulai = models.DateField(_("tanggal mulai"), null=True, blank=True)
     tanggal_selesai = models.DateField(_("tanggal selesai"), null=True, blank=True)
     keterangan = models.TextField(_("keterangan"), blank=True)
+    # The plan items this activity realises and how it is delivered (issue 15). The main
+    # criterion above stays what outcome figures read; ``KegiatanKriteria`` lists every
+    # criterion handled (the main one included) with its handled volume.
+    item_rencana = models.ManyToManyField(ItemRencana, blank=True, related_name="kegiatan",
+                                          verbose_name=_("item rencana yang diwujudkan"))
+    pendekatan = models.CharField(_("pendekatan"), max_length=10, choices=Pendekatan,
+                                  blank=True)
+    komponen = models.CharField(_("komponen"), max_length=15, choices=Komponen, blank=True)
+    jenis_investasi = models.CharField(_("jenis investasi"), max_length=10,
+                                       choices=JenisInvestasi, blank=True)
     # The create form's one-time token: a double tap or a retried send makes one activity.
     token_kirim = token_field()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[item_rencana])
 
     objects = KegiatanQuerySet.as_manager()
 
@@ -210,6 +227,38 @@ VOLUME_TERTANGANI = Coalesce(
          output_field=DecimalField(max_digits=14, decimal_places=2)))
 
 
+class KegiatanKriteria(models.Model):
+    """A criterion an activity handles, with the handled volume in the criterion's unit
+    (``None`` when it cannot be said). The activity's main criterion has its row too
+    (``anggaran.services.simpan_kegiatan`` keeps it in step)."""
+
+    kegiatan = models.ForeignKey(Kegiatan, on_delete=models.CASCADE,
+                                 related_name="kegiatan_kriteria")
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("kriteria"))
+    volume = models.DecimalField(_("volume tertangani (satuan kriteria)"), max_digits=14,
+                                 decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kriteria kegiatan")
+        verbose_name_plural = _("kriteria kegiatan")
+        ordering = ["kegiatan", "kriteria__kode"]
+        constraints = [
+            models.UniqueConstraint(fields=["kegiatan", "kriteria"],
+                                    name="kegiatan_kriteria_unik",
+                                    violation_error_message=_(
+                                        "Kriteria ini sudah tercantum pada kegiatan.")),
+            models.CheckConstraint(condition=Q(volume__isnull=True) | Q(volume__gte=0),
+                                   name="kegiatan_kriteria_volume_nonneg",
+                                   violation_error_message=_(
+                                       "Volume tertangani tidak boleh negatif.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kegiatan} / {self.kriteria_id}: {self.volume}"
+
+
 PESAN_REALISASI_LEBIH = _("Realisasi melebihi rencana: tuliskan alasannya.")
 PESAN_NATURA = _("Dana natura perlu uraian (tenaga, lahan, bahan).")
 
@@ -233,6 +282,10 @@ class Pendanaan(models.Model):
     uraian_natura = models.CharField(_("uraian natura"), max_length=250, blank=True)
     alasan_lebih = models.CharField(_("alasan realisasi melebihi rencana"), max_length=250,
                                     blank=True)
+    # The plan commitment this line fulfils (pledged vs delivered on the Memorandum Program).
+    komitmen_item = models.ForeignKey(KomitmenItem, on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="pendanaan",
+                                      verbose_name=_("komitmen item rencana"))
     history = HistoricalRecords()
 
     class Meta:

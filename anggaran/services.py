@@ -21,6 +21,7 @@ from . import ringkasan
 from .models import (
     FotoProgres,
     Kegiatan,
+    KegiatanKriteria,
     LaporanProgres,
     Pendanaan,
     StatusKegiatan,
@@ -65,10 +66,10 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     if ada:
         # Lock the row so two saves of the same activity cannot both pass the check.
         row = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
-               .values_list("versi", "status", "desa_id").first())
+               .values_list("versi", "status", "desa_id", "kriteria_id").first())
         if row is None:
             raise ServiceError(_("Kegiatan ini sudah tidak ada."))
-        current, status_lama, desa_lama = row
+        current, status_lama, desa_lama, kriteria_lama = row
         if versi != current:
             raise VersionConflict(_(
                 "Kegiatan ini sudah diubah oleh pengguna lain setelah formulir Anda dibuka. "
@@ -79,12 +80,13 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     else:
         kegiatan.dibuat_oleh = kegiatan.dibuat_oleh or user
         kegiatan.versi = 1
-        status_lama, desa_lama = None, None
+        status_lama, desa_lama, kriteria_lama = None, None, None
     try:
         # A savepoint, so that a refused write raises our message and the whole change is
         # still rolled back by the outer atomic block.
         with transaction.atomic():
             kegiatan.save()
+            _sinkron_kriteria_utama(kegiatan, ada, kriteria_lama)
             lama = {p.pk: p for p in kegiatan.pendanaan.all()} if ada else {}
             tetap = set()
             for data in baris_dana:
@@ -97,10 +99,10 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
                 else:
                     tetap.add(pk)
                 berubah = line.pk is None
-                for name in FIELD_DANA:
+                for name in FIELD_DANA + (("komitmen_item",) if "komitmen_item" in data else ()):
                     value = data[name]
                     # Relations compare by id: a new line has no related object to read yet.
-                    is_fk = name in ("pemangku", "sumber")
+                    is_fk = name in ("pemangku", "sumber", "komitmen_item")
                     old = getattr(line, f"{name}_id") if is_fk else getattr(line, name)
                     if old != (value.pk if is_fk and value is not None else value):
                         setattr(line, name, value)
@@ -120,6 +122,69 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
         # A completed activity's handled volume lowers the projection: the stored
         # condition of its desa (and of the desa it left) follows, same transaction.
         kondisi_tersimpan.perbarui({kegiatan.desa_id, desa_lama})
+    return kegiatan
+
+
+def _sinkron_kriteria_utama(kegiatan: Kegiatan, ada: bool, kriteria_lama) -> None:
+    """Keep the main criterion's ``KegiatanKriteria`` row in step with the activity (the
+    handled volume the outcome figures count, ``Kegiatan.volume_tertangani``)."""
+    volume = kegiatan.volume_tertangani
+    if not ada:
+        KegiatanKriteria.objects.create(kegiatan=kegiatan, kriteria_id=kegiatan.kriteria_id,
+                                        volume=volume)
+        return
+    if kriteria_lama is not None and kriteria_lama != kegiatan.kriteria_id:
+        for row in KegiatanKriteria.objects.filter(kegiatan=kegiatan, kriteria_id=kriteria_lama):
+            row.delete()
+    row = KegiatanKriteria.objects.filter(kegiatan=kegiatan,
+                                          kriteria_id=kegiatan.kriteria_id).first()
+    if row is None:
+        KegiatanKriteria.objects.create(kegiatan=kegiatan, kriteria_id=kegiatan.kriteria_id,
+                                        volume=volume)
+    elif row.volume != volume:
+        row.volume = volume
+        row.save(update_fields=["volume"])
+
+
+@transaction.atomic
+def simpan_kegiatan_rencana(kegiatan: Kegiatan, baris_dana: list[dict], user,
+                            item_rencana, kriteria_lain: list[dict] | None = None,
+                            versi: int | None = None) -> Kegiatan:
+    """Save an activity that realises plan items (issue 15), all or nothing.
+
+    ``item_rencana``: the plan items it realises (at least one, all of the activity's desa);
+    ``kriteria_lain``: further criteria it handles besides its main one, as
+    ``{"kriteria": Kriteria, "volume": Decimal | None}``; ``baris_dana`` as for
+    :func:`simpan_kegiatan`, a line may carry ``komitmen_item`` (the commitment it fulfils,
+    which must be on one of the items).
+    """
+    items = list(item_rencana)
+    if not items:
+        raise ServiceError(_("Pilih paling sedikit satu item rencana."), field="item_rencana")
+    if any(i.desa_id != kegiatan.desa_id for i in items):
+        raise ServiceError(_("Item rencana harus berada di desa kegiatan."),
+                           field="item_rencana")
+    item_ids = {i.pk for i in items}
+    for data in baris_dana:
+        komitmen = data.get("komitmen_item")
+        if komitmen is not None and komitmen.item_id not in item_ids:
+            raise ServiceError(_("Komitmen ini bukan untuk item rencana kegiatan."))
+        if komitmen is not None and komitmen.pemangku_id != getattr(data["pemangku"], "pk",
+                                                                    None):
+            raise ServiceError(_("Pemberi dana harus pemangku yang berkomitmen."))
+    kegiatan = simpan_kegiatan(kegiatan, baris_dana, user, versi)
+    kegiatan.item_rencana.set(items)
+    lain = [k for k in (kriteria_lain or []) if k["kriteria"].pk != kegiatan.kriteria_id]
+    if len({k["kriteria"].pk for k in lain}) != len(lain):
+        raise ServiceError(_("Satu kriteria hanya boleh dicantumkan sekali."))
+    for row in KegiatanKriteria.objects.filter(kegiatan=kegiatan).exclude(
+            kriteria_id=kegiatan.kriteria_id):
+        row.delete()
+    for k in lain:
+        if k.get("volume") is not None and k["volume"] < 0:
+            raise ServiceError(_("Volume tertangani tidak boleh negatif."))
+        KegiatanKriteria.objects.create(kegiatan=kegiatan, kriteria=k["kriteria"],
+                                        volume=k.get("volume"))
     return kegiatan
 
 

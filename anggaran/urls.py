@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rencana
 
 urlpatterns = [
     path("kegiatan/", views.kegiatan_list, name="kegiatan_list"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("kegiatan/<int:pk>/progres/baru/", views.progres_baru, name="progres_baru"),
     path("kegiatan/<int:pk>/hapus/", views.kegiatan_hapus, name="kegiatan_hapus"),
     path("progres/<int:pk>/hapus/", views.progres_hapus, name="progres_hapus"),
+    path("kegiatan/dari-item/<int:pk>/", views_rencana.kegiatan_dari_item,
+         name="kegiatan_dari_item"),
 ]

@@ -161,6 +161,20 @@ def boleh_verifikasi_penilaian(user, penilaian) -> bool:
             and can_verify_desa(user, penilaian.lokasi.desa))
 
 
+# ------------------------------------------------------------------------------ plans (issue 15)
+
+
+def boleh_ubah_rencana(user, dokumen) -> bool:
+    """May ``user`` change this plan document (its items, commitments, status)? A desa plan
+    (RPLP, ``dokumen.desa_id`` set): its facilitators and Admin. A kabupaten plan (RP2KPKP
+    and its Memorandum Program): Admin only. Pimpinan and the others read."""
+    if is_admin(user):
+        return True
+    if dokumen.desa_id is None:
+        return False
+    return can_write_desa(user, dokumen.desa)
+
+
 # ------------------------------------------------------------------------------ view decorators
 
 

@@ -13,6 +13,7 @@ from desa.kawasan import KEWENANGAN_LABEL, kewenangan, lembaga_ganda, peringkat,
 from desa.models import Desa, Kawasan, LembagaMasyarakat, SKKumuh
 from desa.selectors import aturan_bawaan, kawasan_dengan_prioritas
 from inti.services import ServiceError
+from inti.viewutils import hitung_demo
 
 
 @require_GET
@@ -24,10 +25,11 @@ def sk_list(request):
 @require_GET
 def sk_detail(request, pk):
     sk = get_object_or_404(SKKumuh.objects.select_related("kabupaten", "menggantikan"), pk=pk)
-    kawasan = (sk.kawasan.select_related("desa").prefetch_related("bagian_desa__desa")
-               .order_by("desa__nama", "nama"))
+    kawasan = list(sk.kawasan.select_related("desa").prefetch_related("bagian_desa__desa")
+                   .order_by("desa__nama", "nama"))
     return render(request, "desa/sk_detail.html", {
-        "sk": sk, "kawasan": kawasan, "revisi": SKKumuh.objects.filter(menggantikan=sk).first(),
+        "sk": sk, "kawasan": kawasan, "demo": hitung_demo(kawasan, _("kawasan")),
+        "revisi": SKKumuh.objects.filter(menggantikan=sk).first(),
     })
 
 
@@ -38,7 +40,10 @@ def kawasan_peringkat(request):
     baris = [{"nama": k.nama, "kawasan": k, "prioritas": k.hasil_prioritas,
               "kewenangan": KEWENANGAN_LABEL[kewenangan(k.luas_ha)]}
              for k in kawasan if k.hasil_prioritas is not None]
-    return render(request, "desa/kawasan_peringkat.html", {"baris": peringkat(baris)})
+    return render(request, "desa/kawasan_peringkat.html", {
+        "baris": peringkat(baris),
+        "demo": hitung_demo([b["kawasan"] for b in baris], _("kawasan")),
+    })
 
 
 @require_GET

@@ -166,3 +166,18 @@ class Komitmen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemangku} → {self.desa} {self.tahun}"
+
+
+from .models_rencana import (  # noqa: E402,F401  (one models module per app for Django)
+    DokumenRencana,
+    ItemKriteria,
+    ItemRencana,
+    JenisInvestasi,
+    JenisRencana,
+    JenisSumberDaya,
+    KomitmenItem,
+    Komponen,
+    Pendekatan,
+    StatusRencana,
+    TargetTahunan,
+)

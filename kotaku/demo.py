@@ -46,8 +46,9 @@ def seed_users(counts: Counter) -> list[tuple[str, str]]:
 def app_seeders():
     """Each app's demo seeder, in dependency order."""
     from anggaran.demo import seed_activities
+    from anggaran.demo_rencana import seed_rencana
     from desa.demo import seed_assessments
     from kolaborasi.reference import seed_reference
     from publikasi.demo_kabar import seed_kabar
 
-    return [seed_reference, seed_assessments, seed_activities, seed_kabar]
+    return [seed_reference, seed_assessments, seed_activities, seed_rencana, seed_kabar]

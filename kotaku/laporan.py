@@ -195,3 +195,22 @@ def data_kecamatan(kecamatan: Kecamatan) -> dict:
         or Penilaian.objects.filter(is_demo=True).exists(),
         "dicetak": timezone.localtime(),
     }
+
+
+def data_memorandum(kode: str) -> dict:
+    """The Memorandum Program of an agreed plan (``kode``: its id) for signing (issue 15)."""
+    from django.utils import timezone
+
+    from anggaran import rencana
+    from kolaborasi.models import DokumenRencana, StatusRencana
+
+    dokumen = (DokumenRencana.objects.select_related("desa", "kabupaten", "forum")
+               .filter(pk=int(kode), status=StatusRencana.DISEPAKATI).first())
+    if dokumen is None:
+        raise LookupError(kode)
+    from inti.viewutils import hitung_demo
+
+    data = rencana.memorandum(dokumen)
+    return {**data, "dicetak": timezone.localtime(),
+            "tanda": hitung_demo(data["items"], "item rencana", lambda b: b.item.is_demo),
+            "berisi_demo": dokumen.is_demo or any(b.item.is_demo for b in data["items"])}

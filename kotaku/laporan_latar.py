@@ -56,6 +56,8 @@ def _isi(jenis: str, kode: str):
         if kecamatan is None:
             raise LookupError(kode)
         return "laporan/kecamatan.html", laporan.data_kecamatan(kecamatan)
+    if jenis == "memorandum":
+        return "laporan/memorandum.html", laporan.data_memorandum(kode)
     raise LookupError(jenis)
 
 

@@ -3,6 +3,7 @@ the responsible level of government. A page of the project: the location-sum war
 from the measured condition (``anggaran.kondisi``, issue 14), computed once there."""
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anggaran.kondisi import kondisi
@@ -11,6 +12,7 @@ from desa.kawasan import KEWENANGAN_LABEL, kewenangan, luas_per_desa
 from desa.models import Desa, Kawasan
 from desa.selectors import kawasan_dengan_prioritas
 from desa.services import peta_geojson
+from inti.viewutils import hitung_demo
 
 
 @require_GET
@@ -30,6 +32,7 @@ def kawasan_detail(request, pk):
     return render(request, "desa/kawasan_detail.html", {
         "kawasan": kawasan, "bagian": bagian, "selisih_desa": selisih_desa,
         "lokasi": lokasi, "selisih_lokasi": selisih_lokasi, "rules": rules,
+        "demo": hitung_demo([kawasan, *lokasi], _("kawasan dan lokasi")),
         "prioritas": kawasan.hasil_prioritas,
         "kewenangan": level, "kewenangan_label": KEWENANGAN_LABEL[level],
         "peta": peta_geojson(desa_list, kawasan=[kawasan]),

@@ -85,3 +85,12 @@ def laporan_kecamatan(request, kode: str):
                                   kode_wilayah=kode)
     return _pdf(request, "kecamatan", kecamatan.kode_wilayah,
                 f"laporan-kecamatan-{kecamatan.kode_wilayah}.pdf")
+
+
+@require_GET
+def laporan_memorandum(request, pk: int):
+    """The Memorandum Program of an agreed plan, printable for signing (issue 15)."""
+    from kolaborasi.models import DokumenRencana, StatusRencana
+
+    dokumen = get_object_or_404(DokumenRencana, pk=pk, status=StatusRencana.DISEPAKATI)
+    return _pdf(request, "memorandum", str(dokumen.pk), f"memorandum-program-{dokumen.pk}.pdf")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from anggaran import dashboard as dash
 from anggaran.filters import PemangkuFilter
 from anggaran.models import Kegiatan, Pendanaan
+from anggaran.rencana import komitmen_pemangku
 from anggaran.selectors import komitmen_dengan_realisasi, pemangku_dengan_total
 from desa import akses
 from desa.filters import label_kriteria
@@ -118,6 +119,7 @@ def pemangku_detail(request, pk):
     return render(request, "kolaborasi/pemangku_detail.html", {
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
+        "komitmen_rencana": komitmen_pemangku(pemangku),
         "tanda": hitung_demo(page, _("baris pendanaan di halaman ini"),
                              lambda line: line.kegiatan.is_demo or pemangku.is_demo),
         "riwayat": riwayat_pemangku(pemangku) if staff else None,

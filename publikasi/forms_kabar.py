@@ -259,3 +259,20 @@ class MasukanForm(BootstrapFormMixin, forms.Form):
         data = self.data.copy()
         data["mulai"] = layanan.buat_token()
         self.data = data
+
+
+class MinatForm(MasukanForm):
+    """An expression of interest in an open plan item ("Peluang kolaborasi"): the feedback
+    form's protection (honeypot, signed one-time token, rate limit, spam check) plus a contact
+    the facilitators' team uses to reply. The contact is never shown on a public page."""
+
+    kontak = forms.CharField(
+        label=_("E-mail atau telepon (hanya untuk tim fasilitator, tidak ditampilkan)"),
+        max_length=200, error_messages={"required": _("Tulis e-mail atau telepon agar tim "
+                                                      "dapat menghubungi Anda.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["foto"]
+        self.fields["nama"].label = _("Nama lembaga/perusahaan")
+        self.fields["pesan"].label = _("Minat dan dukungan yang ditawarkan")

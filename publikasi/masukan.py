@@ -301,12 +301,15 @@ def nilai(pesan: str, nama: str = "", pola: list[PolaSpam] | None = None) -> Pen
 # --------------------------------------------------------------------------------- writes
 
 
-def terima(*, sasaran: dict, nama: str, pesan: str, foto, ip_hash: str) -> Masukan:
+def terima(*, sasaran: dict, nama: str, pesan: str, foto, ip_hash: str,
+           kontak: str = "") -> Masukan:
     """Store a message (form already valid) with its verdict. ``sasaran`` is one of
-    ``{"kabar": k}``, ``{"kegiatan": k}``, ``{"desa": d}``. Always starts unpublished."""
+    ``{"kabar": k}``, ``{"kegiatan": k}``, ``{"desa": d}``, ``{"item_rencana": i}`` (an
+    expression of interest, with the sender's ``kontak`` for the team only). Always starts
+    unpublished."""
     verdict = nilai(pesan, nama)
     masukan = Masukan(**sasaran, nama=nama.strip(), pesan=pesan.strip(), status=verdict.status,
-                      alasan_tahan=verdict.alasan, ip_hash=ip_hash)
+                      alasan_tahan=verdict.alasan, ip_hash=ip_hash, kontak=kontak.strip())
     stored = None
     try:
         with transaction.atomic():

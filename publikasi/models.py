@@ -164,7 +164,7 @@ class MasukanQuerySet(models.QuerySet):
             return self.none()
         desa = akses.verifiable_desa(user).values("pk")
         return self.filter(
-            Q(desa__in=desa) | Q(kegiatan__desa__in=desa)
+            Q(desa__in=desa) | Q(kegiatan__desa__in=desa) | Q(item_rencana__desa__in=desa)
             | Q(kabar__in=Kabar.objects.for_moderator(user).values("pk")))
 
 
@@ -183,6 +183,13 @@ class Masukan(models.Model):
                                  blank=True, related_name="masukan", verbose_name=_("kegiatan"))
     desa = models.ForeignKey(Desa, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="masukan", verbose_name=_("desa"))
+    # An expression of interest in an open plan item ("Peluang kolaborasi", issue 15), with
+    # the sender's contact for the facilitators' team: staff only, never on a public page.
+    item_rencana = models.ForeignKey("kolaborasi.ItemRencana", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="minat",
+                                     verbose_name=_("item rencana (pernyataan minat)"))
+    kontak = models.CharField(_("kontak pengirim (hanya untuk tim)"), max_length=200,
+                              blank=True)
     nama = models.CharField(_("nama"), max_length=80, blank=True)
     pesan = models.TextField(_("pesan"), max_length=PESAN_MAKS)
     foto = models.ImageField(_("foto"), upload_to=foto_masukan_upload_to, blank=True)
@@ -212,12 +219,18 @@ class Masukan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kabar__isnull=False, kegiatan__isnull=True, desa__isnull=True)
-                    | Q(kabar__isnull=True, kegiatan__isnull=False, desa__isnull=True)
-                    | Q(kabar__isnull=True, kegiatan__isnull=True, desa__isnull=False)),
+                    Q(kabar__isnull=False, kegiatan__isnull=True, desa__isnull=True,
+                      item_rencana__isnull=True)
+                    | Q(kabar__isnull=True, kegiatan__isnull=False, desa__isnull=True,
+                        item_rencana__isnull=True)
+                    | Q(kabar__isnull=True, kegiatan__isnull=True, desa__isnull=False,
+                        item_rencana__isnull=True)
+                    | Q(kabar__isnull=True, kegiatan__isnull=True, desa__isnull=True,
+                        item_rencana__isnull=False)),
                 name="masukan_tepat_satu_sasaran",
                 violation_error_message=_(
-                    "Masukan harus untuk tepat satu sasaran: kabar, kegiatan, atau desa.")),
+                    "Masukan harus untuk tepat satu sasaran: kabar, kegiatan, desa, atau item "
+                    "rencana.")),
         ]
         indexes = [
             models.Index(fields=["status", "dibuat_pada"], name="masukan_status_tgl"),
@@ -229,14 +242,15 @@ class Masukan(models.Model):
 
     @property
     def sasaran(self):
-        return self.kabar or self.kegiatan or self.desa
+        return self.kabar or self.kegiatan or self.desa or self.item_rencana
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if sum(x is not None for x in (self.kabar_id, self.kegiatan_id, self.desa_id)) != 1:
+        if sum(x is not None for x in (self.kabar_id, self.kegiatan_id, self.desa_id,
+                                       self.item_rencana_id)) != 1:
             raise ValidationError(_(
-                "Pilih tepat satu sasaran: kabar, kegiatan, atau desa."))
+                "Pilih tepat satu sasaran: kabar, kegiatan, desa, atau item rencana."))
 
 
 class JenisPola(models.TextChoices):

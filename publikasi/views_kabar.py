@@ -33,12 +33,17 @@ from desa.tingkat import tingkat_per_desa
 from inti.services import ServiceError
 from inti.teks import hapus_kontrol
 from inti.viewutils import clean_params, hitung_demo
-from kolaborasi.models import PEMANGKU_PUBLIC_FIELDS, PemangkuKepentingan
+from kolaborasi.models import (
+    PEMANGKU_PUBLIC_FIELDS,
+    ItemRencana,
+    PemangkuKepentingan,
+    StatusRencana,
+)
 from publikasi.riwayat import riwayat_kabar
 
 from . import masukan as layanan
 from . import services
-from .forms_kabar import KabarForm, MasukanForm
+from .forms_kabar import KabarForm, MasukanForm, MinatForm
 from .markdown_aman import plain
 from .markdown_aman import render as render_md
 from .models import PENULIS_PUBLIK, Kabar, Masukan, StatusKabar, TagKabar
@@ -274,11 +279,18 @@ SASARAN = {
     "kabar": lambda pk: get_object_or_404(Kabar.objects.terbit(), pk=pk),
     "kegiatan": lambda pk: get_object_or_404(Kegiatan, pk=pk),
     "desa": lambda pk: get_object_or_404(Desa, pk=pk),
+    # Open items of agreed plans only (the "Peluang kolaborasi" page).
+    "item": lambda pk: get_object_or_404(ItemRencana, pk=pk,
+                                         dokumen__status=StatusRencana.DISEPAKATI),
 }
+#: The target field of Masukan for each kind of the URL.
+FIELD_SASARAN = {"kabar": "kabar", "kegiatan": "kegiatan", "desa": "desa",
+                 "item": "item_rencana"}
 
 
 def masukan_url(target) -> str:
-    jenis = {Kabar: "kabar", Kegiatan: "kegiatan", Desa: "desa"}[type(target)]
+    jenis = {Kabar: "kabar", Kegiatan: "kegiatan", Desa: "desa",
+             ItemRencana: "item"}[type(target)]
     return reverse("kolaborasi:masukan_kirim", args=[jenis, target.pk])
 
 
@@ -293,12 +305,13 @@ def masukan_kirim(request, jenis, pk):
             "target": target, "menit": max(1, layanan.jendela_detik() // 60)}, status=429)
         response["Retry-After"] = str(layanan.jendela_detik())
         return response
-    form = MasukanForm(request.POST, request.FILES)
+    form = (MinatForm if jenis == "item" else MasukanForm)(request.POST, request.FILES)
     if form.is_valid():
         try:
-            layanan.terima(sasaran={jenis: target}, nama=form.cleaned_data["nama"],
-                           pesan=form.cleaned_data["pesan"], foto=form.cleaned_data["foto"],
-                           ip_hash=ip_hash)
+            layanan.terima(sasaran={FIELD_SASARAN[jenis]: target},
+                           nama=form.cleaned_data["nama"], pesan=form.cleaned_data["pesan"],
+                           foto=form.cleaned_data.get("foto"), ip_hash=ip_hash,
+                           kontak=form.cleaned_data.get("kontak", ""))
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -339,7 +352,8 @@ def moderasi(request):
         tab = "menunggu"
     scope = Masukan.objects.for_moderator(request.user)
     qs = scope if tab == "semua" else scope.filter(status=tab)
-    qs = qs.select_related("kabar", "kegiatan__desa", "desa").order_by("-dibuat_pada", "-pk")
+    qs = qs.select_related("kabar", "kegiatan__desa", "desa", "item_rencana").order_by(
+        "-dibuat_pada", "-pk")
     page = Paginator(qs, MODERASI_PER_PAGE).get_page(_param(request, "halaman", 10))
     riwayat = _riwayat(page.object_list)
     for m in page.object_list:

@@ -316,8 +316,9 @@ def _bulk(desa, n):
 PINNED = {
     "pemangku_list": 3,  # desa choices, count, rows
     # stakeholder, per source, per desa, desa totals (rollups), activities per desa (raw,
-    # issue 16: cannot be summed from the rollups), count, lines, pledges
-    "pemangku_detail": 8,
+    # issue 16: cannot be summed from the rollups), count, lines, pledges, plan commitments
+    # (issue 15)
+    "pemangku_detail": 9,
     "forum_list": 4,  # desa choices, years, count, rows
     "forum_detail": 3,  # forum, participants, pledges
     "komitmen_list": 6,  # pemangku, desa, years choices, count, rows, total

@@ -556,7 +556,8 @@ def _count(client, url, django_assert_num_queries, n):
 # desa, assessments, volumes, locations, activities, kawasan) for terukur/proyeksi/ha.
 # + 2 (issue 15, deliberate): the kawasan lying in the desa (drawn on its map) and its
 # community bodies (duplicate functions flagged).
-DESA_DETAIL_QUERIES = 31  # incl. the approved feedback (kabar/_masukan.html)
+# + 1 (issue 15 plan part, deliberate): the agreed plan items of the desa (unfunded, in rupiah).
+DESA_DETAIL_QUERIES = 32  # incl. the approved feedback (kabar/_masukan.html)
 # + 1 (issue 14, deliberate): which scores on the page come from a demo assessment (mark).
 DESA_LIST_QUERIES = 9
 

@@ -152,6 +152,38 @@ def impor_latar(d):
     return d.impor_latar
 
 
+def rencana(d):
+    """An agreed RPLP of desa A with one item (once per matrix world, issue 15)."""
+    if not hasattr(d, "rencana"):
+        import datetime as dt
+        from decimal import Decimal
+
+        from desa.models import Kriteria
+        from kolaborasi import rencana as layanan
+        from kolaborasi.models import DokumenRencana, ForumKolaborasi, ItemRencana
+
+        dokumen = layanan.simpan_dokumen(DokumenRencana(
+            jenis="rplp", judul="RPLP A", desa=d.desa, tahun_mulai=2020, tahun_selesai=2024))
+        d.item_rencana = layanan.simpan_item(
+            ItemRencana(dokumen=dokumen, desa=d.desa, nama="Drainase", volume=Decimal(10),
+                        satuan="m", biaya_rp=Decimal(1_000_000), tahun_target=2021),
+            [{"kriteria": Kriteria.objects.get(aturan__bawaan=True, kode="4b"),
+              "volume": Decimal(10)}])
+        forum = ForumKolaborasi.objects.create(tanggal=dt.date(2020, 1, 5), judul="Rembug",
+                                               desa=d.desa)
+        d.rencana = layanan.sepakati(dokumen, forum, forum.tanggal)
+    return d.rencana
+
+
+def rencana_pk(d) -> dict:
+    return {"pk": rencana(d).pk}
+
+
+def item_rencana_pk(d) -> dict:
+    rencana(d)
+    return {"pk": d.item_rencana.pk}
+
+
 def desa_query(d) -> str:
     return f"?desa={d.desa.kode_wilayah}"
 
@@ -250,6 +282,24 @@ MATRIX: dict[str, Entry] = {
     "kolaborasi:forum_baru": writer_form(query=desa_query),
     "kolaborasi:komitmen_list": public(),
     "kolaborasi:komitmen_baru": writer_form(query=desa_query),
+    # ---------------------------------------------------------------- the plan (issue 15)
+    "peluang": public(why="open items of agreed plans; never a contact"),
+    "peluang_item": public(kwargs=item_rencana_pk),
+    "kolaborasi:rencana_list": public(why="agreed plans; drafts only for staff"),
+    "kolaborasi:rencana_detail": public(kwargs=rencana_pk, why="an agreed plan is public"),
+    "kolaborasi:celah_rupiah": public(),
+    "laporan_memorandum": public(kwargs=rencana_pk),
+    "data_terbuka_rencana": public(kwargs=lambda d: {"kode": d.desa.kode_wilayah,
+                                                     "fmt": "json"}),
+    "data_terbuka_komitmen": public(kwargs=lambda d: {"kode": d.desa.kode_wilayah,
+                                                      "fmt": "csv"}),
+    "kolaborasi:rencana_item_baru": writer_form(
+        kwargs=rencana_pk, why="desa A's RPLP: its facilitator and the admin; empty POST "
+                               "shows the form's messages"),
+    "kolaborasi:rencana_sepakati": writer_form(kwargs=rencana_pk),
+    "kolaborasi:rencana_komitmen_baru": writer_form(kwargs=item_rencana_pk),
+    "anggaran:kegiatan_dari_item": writer_form(
+        kwargs=item_rencana_pk, why="an empty POST shows the form's messages"),
     # ---------------------------------------------------------------- stories, feedback
     "kolaborasi:kabar_list": public(),
     "kolaborasi:kabar_feed": public(),

@@ -35,6 +35,10 @@ PUBLIC = {
     "desa:detail": "angka",
     "desa:penilaian_list": "angka",
     "desa:penilaian_detail": "angka",
+    "desa:sk_list": "tanpa_data",  # the register of decrees (real, with their source)
+    "desa:sk_detail": "angka",
+    "desa:kawasan_peringkat": "angka",
+    "desa:kawasan_detail": "angka",
     "kolaborasi:pemangku_list": "angka",
     "kolaborasi:pemangku_detail": "angka",
     "kolaborasi:forum_list": "angka",
@@ -51,6 +55,15 @@ PUBLIC = {
     "login": "tanpa_data",
     "saran_desa": "tanpa_data",
     "saran_pemangku": "tanpa_data",
+    # issue 15, the plan
+    "peluang": "angka",
+    "peluang_item": "angka",
+    "kolaborasi:rencana_list": "angka",
+    "kolaborasi:rencana_detail": "angka",
+    "kolaborasi:celah_rupiah": "angka",
+    "laporan_memorandum": "angka",
+    "data_terbuka_rencana": "data",
+    "data_terbuka_komitmen": "data",
 }
 
 
@@ -69,7 +82,12 @@ def _values(name: str, key: str) -> list:
     """Values for one URL parameter, taken from the data set."""
     from anggaran.models import Kegiatan
     from desa.models import Penilaian
-    from kolaborasi.models import ForumKolaborasi, PemangkuKepentingan
+    from kolaborasi.models import (
+        DokumenRencana,
+        ForumKolaborasi,
+        ItemRencana,
+        PemangkuKepentingan,
+    )
     from publikasi.models import Kabar
 
     if key == "fmt":
@@ -82,7 +100,11 @@ def _values(name: str, key: str) -> list:
         return [Kabar.objects.filter(status="terbit").values_list("slug", flat=True)[0]]
     model = {"kolaborasi:pemangku_detail": PemangkuKepentingan,
              "kolaborasi:forum_detail": ForumKolaborasi,
-             "kolaborasi:masukan_kirim": Kabar}.get(name)
+             "kolaborasi:masukan_kirim": Kabar,
+             "kolaborasi:rencana_detail": DokumenRencana, "laporan_memorandum": DokumenRencana,
+             "peluang_item": ItemRencana, "kolaborasi:rencana_sepakati": DokumenRencana,
+             "kolaborasi:rencana_item_baru": DokumenRencana,
+             "kolaborasi:rencana_komitmen_baru": ItemRencana}.get(name)
     if model is None:
         model = Kegiatan if name.startswith("anggaran:") else Penilaian
     return [model.objects.order_by("pk").values_list("pk", flat=True)[0]]
@@ -147,7 +169,8 @@ def demo(jiwan, settings):
 
 MODELS = ("anggaran.Kegiatan", "desa.Penilaian", "desa.Kawasan", "desa.Lokasi",
           "kolaborasi.ForumKolaborasi", "kolaborasi.Komitmen", "kolaborasi.PemangkuKepentingan",
-          "publikasi.Kabar")
+          "publikasi.Kabar", "kolaborasi.DokumenRencana", "kolaborasi.ItemRencana",
+          "kolaborasi.KomitmenItem", "kolaborasi.TargetTahunan")
 
 
 def _tandai(is_demo: bool):
@@ -162,6 +185,11 @@ def _tandai(is_demo: bool):
                   "sumber_tanggal": dt.date(2018, 9, 18)}
         for label in ("anggaran.Kegiatan", "publikasi.Kabar"):
             apps.get_model(label).objects.update(**sumber)
+    # A bulk update bypasses the write path's upkeep: rebuild the stored condition (issue 16)
+    # as `manage.py bangun_ulang_kondisi` would after such a change.
+    from desa import kondisi_tersimpan
+
+    kondisi_tersimpan.bangun_ulang()
 
 
 @pytest.mark.django_db

@@ -226,17 +226,24 @@ def test_a_file_that_is_not_a_photo_is_refused_before_upload(
     assert page.evaluate("document.getElementById('id_foto-0-foto').files.length") == 0
 
 
-def test_feedback_thanks_appear_in_place_of_the_form(page, live_server, desa_a, settings,
-                                                     shot, axe):
+def send_feedback(page, desa, settings):
+    """An activity page, scrolled to its feedback form, sent; returns the activity and the
+    scroll position before sending (the thanks is ``#masukan-terkirim``)."""
     settings.MASUKAN_MIN_DETIK = 0
-    kegiatan = buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
-                                             10_000_000)], status="berjalan")
+    kegiatan = buat_kegiatan(desa, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab",
+                                           10_000_000)], status="berjalan")
     page.goto(kegiatan.get_absolute_url())
     form = page.locator("form[data-masukan]")
     form.scroll_into_view_if_needed()
     form.get_by_label("Pesan").fill("Jalannya sudah bagus, tapi saluran di ujung tersumbat.")
     before = page.evaluate("window.scrollY")
     form.get_by_role("button", name="Kirim masukan").click()
+    return kegiatan, before
+
+
+def test_feedback_thanks_appear_in_place_of_the_form(page, live_server, desa_a, settings,
+                                                     shot, axe):
+    kegiatan, before = send_feedback(page, desa_a, settings)
     thanks = page.locator("#masukan-terkirim")
     expect(thanks).to_be_visible()
     expect(thanks).to_be_focused()

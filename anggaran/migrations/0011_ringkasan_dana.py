@@ -15,7 +15,7 @@ def bangun(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('anggaran', '0008_kegiatan_sumber_fakta'),
+        ('anggaran', '0010_kegiatan_kriteria_awal'),
         ('desa', '0006_drainase_2016_huruf'),
         ('kolaborasi', '0007_jenis_pemda'),
     ]

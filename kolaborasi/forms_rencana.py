@@ -1,0 +1,107 @@
+"""Entry forms of the collaborative plan (issue 15): a plan item with up to three criteria,
+a commitment on an item, the agreement of a plan. They only validate fields; the rules live
+in ``kolaborasi.rencana`` (the services), whose messages come back on the field."""
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from desa.filters import KriteriaChoiceField, kriteria_bawaan
+from desa.models import Desa, Kawasan
+from inti.fields import DecimalIDField, RupiahField
+from inti.forms_base import BootstrapFormMixin, DateInput
+from inti.pilihan import PemangkuPilihanField, PilihanBesarFormMixin
+from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
+
+from .models import ForumKolaborasi, PemangkuKepentingan
+from .models_rencana import ItemRencana, KomitmenItem
+
+#: How many criterion rows the item form offers.
+BARIS_KRITERIA = 3
+
+
+class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
+    volume = DecimalIDField(label=_("Volume"), min_value=Decimal("0.01"),
+                            max_value=Decimal("999999999999.99"),
+                            help_text=_("Mis. 170 atau 1.218,50"))
+    biaya_rp = RupiahField(label=_("Perkiraan biaya (Rp)"), help_text=_("Mis. 150.000.000"),
+                           error_messages={"required": _("Isi perkiraan biaya.")})
+    tahun_target = forms.IntegerField(
+        label=_("Tahun target"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
+        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
+                        "required": _("Isi tahun target."),
+                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+
+    class Meta:
+        model = ItemRencana
+        fields = ["desa", "kawasan", "nama", "komponen", "jenis_investasi", "pendekatan",
+                  "volume", "satuan", "biaya_rp", "tahun_target", "keterangan"]
+        widgets = {"keterangan": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"nama": {"required": _("Isi nama item.")},
+                          "volume": {"required": _("Isi volume."),
+                                     "invalid": _("Tulis volume dengan angka.")},
+                          "satuan": {"required": _("Isi satuan (mis. m, KK, unit).")}}
+
+    def __init__(self, *args, dokumen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dokumen = dokumen
+        if dokumen.desa_id:
+            del self.fields["desa"]
+            # A kawasan may span several desa: those lying (partly) in this desa.
+            self.fields["kawasan"].queryset = Kawasan.objects.filter(
+                Q(desa_id=dokumen.desa_id) | Q(bagian_desa__desa_id=dokumen.desa_id)).distinct()
+        else:
+            self.fields["desa"].queryset = Desa.objects.filter(
+                kecamatan__kabupaten_id=dokumen.kabupaten_id).order_by("nama")
+            self.fields["desa"].required = True
+            self.fields["kawasan"].queryset = Kawasan.objects.filter(
+                desa__kecamatan__kabupaten_id=dokumen.kabupaten_id)
+        self.fields["kawasan"].required = False
+        for i in range(1, BARIS_KRITERIA + 1):
+            self.fields[f"kriteria_{i}"] = KriteriaChoiceField(
+                queryset=kriteria_bawaan(), required=False, label=_("Kriteria %(i)s") % {"i": i},
+                error_messages={"invalid_choice": _("Pilih kriteria dari daftar.")})
+            self.fields[f"volume_{i}"] = DecimalIDField(
+                label=_("Volume kriteria %(i)s (satuan kriteria)") % {"i": i}, required=False,
+                min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"))
+
+    def baris_kriteria(self) -> list[dict]:
+        rows = []
+        for i in range(1, BARIS_KRITERIA + 1):
+            kriteria = self.cleaned_data.get(f"kriteria_{i}")
+            if kriteria is not None:
+                rows.append({"kriteria": kriteria, "volume": self.cleaned_data.get(f"volume_{i}")})
+        return rows
+
+
+class KomitmenItemForm(BootstrapFormMixin, PilihanBesarFormMixin, forms.ModelForm):
+    jumlah = DecimalIDField(label=_("Jumlah (HOK/orang)"), required=False,
+                            min_value=Decimal("0.01"), max_value=Decimal("9999999999.99"))
+    nilai_rp = RupiahField(label=_("Nilai (Rp)"), help_text=_(
+        "Uang, atau nilai rupiah natura/tenaga/orang."),
+        error_messages={"required": _("Isi nilai dalam rupiah.")})
+
+    class Meta:
+        model = KomitmenItem
+        fields = ["pemangku", "jenis", "jumlah", "nilai_rp", "uraian", "forum"]
+        field_classes = {"pemangku": PemangkuPilihanField}
+        error_messages = {"pemangku": {"required": _("Pilih pemangku kepentingan."),
+                                       "invalid_choice": _("Pilih pemangku dari daftar.")}}
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pemangku"].queryset = PemangkuKepentingan.objects.order_by("nama")
+        self.fields["forum"].queryset = ForumKolaborasi.objects.order_by("-tanggal")
+        self.fields["forum"].required = False
+
+
+class SepakatiForm(BootstrapFormMixin, forms.Form):
+    forum = forms.ModelChoiceField(
+        label=_("Forum yang menyepakati"), queryset=ForumKolaborasi.objects.order_by("-tanggal"),
+        error_messages={"required": _("Pilih forum yang menyepakati rencana."),
+                        "invalid_choice": _("Pilih forum dari daftar.")})
+    tanggal = forms.DateField(label=_("Tanggal disepakati"), widget=DateInput(),
+                              error_messages={"required": _("Isi tanggal kesepakatan."),
+                                              "invalid": _("Tanggal tidak sah.")})

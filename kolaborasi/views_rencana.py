@@ -1,0 +1,86 @@
+"""Entry pages of the collaborative plan: add a plan item, a commitment, agree a plan.
+Who may: ``DokumenRencana.objects.for_writer`` (a desa's facilitators and Admin its RPLP;
+Admin alone the kabupaten plan; anyone else's plan is a 404, a reading role a 403), the same
+rule as ``desa.akses.boleh_ubah_rencana``. The Memorandum page is ``kotaku/views_rencana.py``."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from desa.akses import writer_required
+from inti.services import ServiceError
+
+from . import rencana as layanan
+from .forms_rencana import ItemRencanaForm, KomitmenItemForm, SepakatiForm
+from .models_rencana import DokumenRencana, ItemRencana
+
+
+def _galat(form, exc: ServiceError):
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def item_baru(request, pk):
+    dokumen = get_object_or_404(
+        DokumenRencana.objects.for_writer(request.user).select_related("desa", "kabupaten"),
+        pk=pk)
+    form = ItemRencanaForm(request.POST or None, dokumen=dokumen)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.dokumen = dokumen
+        if dokumen.desa_id:
+            item.desa_id = dokumen.desa_id
+        try:
+            layanan.simpan_item(item, form.baris_kriteria())
+        except ServiceError as exc:
+            item.pk = None
+            _galat(form, exc)
+        else:
+            messages.success(request, _("Item rencana tersimpan."))
+            return redirect(dokumen)
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "dokumen": dokumen, "judul": _("Tambah item rencana")})
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def komitmen_item_baru(request, pk):
+    item = get_object_or_404(ItemRencana.objects.select_related("dokumen__desa").filter(
+        dokumen__in=DokumenRencana.objects.for_writer(request.user)), pk=pk)
+    form = KomitmenItemForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        komitmen = form.save(commit=False)
+        komitmen.item = item
+        try:
+            layanan.simpan_komitmen_item(komitmen)
+        except ServiceError as exc:
+            komitmen.pk = None
+            _galat(form, exc)
+        else:
+            messages.success(request, _("Komitmen tersimpan."))
+            return redirect(item.dokumen)
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "dokumen": item.dokumen,
+        "judul": _("Catat komitmen: %(item)s") % {"item": item.nama}})
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def sepakati(request, pk):
+    dokumen = get_object_or_404(
+        DokumenRencana.objects.for_writer(request.user).select_related("desa"), pk=pk)
+    form = SepakatiForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            layanan.sepakati(dokumen, form.cleaned_data["forum"], form.cleaned_data["tanggal"])
+        except ServiceError as exc:
+            dokumen.refresh_from_db()
+            _galat(form, exc)
+        else:
+            messages.success(request, _("Rencana ditandai disepakati."))
+            return redirect(dokumen)
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "dokumen": dokumen, "judul": _("Tandai rencana disepakati")})
