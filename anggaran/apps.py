@@ -6,6 +6,9 @@ class AnggaranConfig(AppConfig):
     name = 'anggaran'
 
     def ready(self):
+        from . import ringkasan
+
+        ringkasan.hubungkan()
         # The stored slum condition (desa.kondisi_tersimpan) needs the handled volumes of
         # completed activities; desa sits below anggaran, so anggaran hands them over.
         from anggaran.kondisi import penanganan_per_lokasi

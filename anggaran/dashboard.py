@@ -27,7 +27,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from anggaran.kondisi import kondisi as kondisi_dari_data
-from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.models import (
+    Kegiatan,
+    Pendanaan,
+    RingkasanDana,
+    RingkasanPendana,
+    RingkasanSumber,
+    StatusKegiatan,
+    SumberDana,
+)
 from desa import kondisi as kondisi_murni
 from desa import kondisi_tersimpan, scoring
 from desa.models import (
@@ -105,14 +113,49 @@ def kegiatan(f: Filter = Filter()):
     return qs
 
 
-def _sums(qs):
-    return qs.aggregate(
+def _ringkasan(model, f: Filter):
+    """Rollup rows in scope (``anggaran.ringkasan`` keeps them equal to the raw lines of
+    :func:`pendanaan`: cancelled activities are never in them)."""
+    qs = model.objects.all()
+    if f.tahun:
+        qs = qs.filter(tahun=f.tahun)
+    if f.sumber:
+        qs = qs.filter(sumber__kode=f.sumber)
+    if f.jenis:
+        qs = qs.filter(jenis=f.jenis)
+    if f.aspek:
+        qs = qs.filter(kriteria__aspek__kode=f.aspek)
+    if f.desa_id:
+        qs = qs.filter(desa_id=f.desa_id)
+    if f.pemangku_id:
+        qs = qs.filter(pemangku_id=f.pemangku_id)
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, "desa__"))
+    return qs.order_by()
+
+
+def dana(f: Filter = Filter()):
+    """Money in scope from the rollups: per funder type, or per funder when the filter names
+    one (same columns: ``rencana_rp``, ``realisasi_rp``, ``sumber``, ``kriteria``, ``desa``,
+    ``jumlah_kegiatan``)."""
+    return _ringkasan(RingkasanPendana if f.pemangku_id else RingkasanDana, f)
+
+
+def dana_pendana(f: Filter = Filter()):
+    """Money in scope per funder (for distinct funders and funder rows)."""
+    return _ringkasan(RingkasanPendana, f)
+
+
+def _sums(f: Filter) -> dict:
+    """Planned, realised and non-BPM Rp, distinct sources and funders (two queries)."""
+    sums = dana(f).aggregate(
         rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
         realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
         non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
-        pendana=Count("pemangku", distinct=True),
         sumber=Count("sumber", distinct=True),
     )
+    sums["pendana"] = dana_pendana(f).aggregate(n=Count("pemangku", distinct=True))["n"]
+    return sums
 
 
 @cached_aggregate("jumlah_demo")
@@ -172,12 +215,15 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             row["tahun_terukur"] = a["terukur_tahun"] if a else None
             row["lokasi_demo"] = a["jumlah_demo"] if a else 0
             row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
+    region = F(jalur_wilayah(level, "desa"))
     money = {
-        r["region"]: r for r in pendanaan(f).values(
-            region=F(jalur_wilayah(level, "kegiatan__desa"))).annotate(
-            sumber=Count("sumber", distinct=True), pendana=Count("pemangku", distinct=True),
+        r["region"]: r for r in dana(f).values(region=region).annotate(
+            sumber=Count("sumber", distinct=True),
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
+    for r in dana_pendana(f).values(region=region).annotate(
+            pendana=Count("pemangku", distinct=True)):
+        money[r["region"]]["pendana"] = r["pendana"]
     rows = []
     for pk, kode, nama in (model.objects.filter(pk__in=list(regions)).order_by("kode_wilayah")
                            .values_list("pk", "kode_wilayah", "nama")):
@@ -226,7 +272,7 @@ def _ringkasan_dana(f: Filter) -> dict:
     """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
     status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
     return {
-        "sums": _sums(pendanaan(f)),
+        "sums": _sums(f),
         "status": status_counts,
         "demo": kegiatan(f).filter(is_demo=True).count(),
     }
@@ -270,10 +316,14 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
     sums = {
-        row["sumber_id"]: row for row in pendanaan(f).values("sumber_id").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            kegiatan=Count("kegiatan", distinct=True))
+        row["sumber_id"]: row for row in dana(f).values("sumber_id").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
+    # Distinct activities per source: a funder's or a funder type's rows count them exactly;
+    # across funder types only RingkasanSumber does.
+    per_kegiatan = dana(f) if (f.jenis or f.pemangku_id) else _ringkasan(RingkasanSumber, f)
+    for row in per_kegiatan.values("sumber_id").annotate(n=Sum("jumlah_kegiatan")):
+        sums[row["sumber_id"]]["kegiatan"] = row["n"]
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
     for s in SumberDana.objects.order_by("urutan"):
@@ -295,7 +345,7 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
     from anggaran.models import TingkatSumber
 
     sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
-            pendanaan(f).values("sumber__tingkat", "sumber__adalah_bpm")
+            dana(f).values("sumber__tingkat", "sumber__adalah_bpm")
             .annotate(rencana=Sum("rencana_rp"))}
     total = sum(sums.values(), Decimal(0))
     bpm = sum((v for (_t, is_bpm), v in sums.items() if is_bpm), Decimal(0))
@@ -312,10 +362,11 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
 @cached_aggregate("per_jenis_pemangku", jenis=(UANG,))
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
     sums = {
-        row["pemangku__jenis"]: row for row in pendanaan(f).values("pemangku__jenis").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            pendana=Count("pemangku", distinct=True))
+        row["jenis"]: row for row in dana(f).values("jenis").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
+    for row in dana_pendana(f).values("jenis").annotate(n=Count("pemangku", distinct=True)):
+        sums[row["jenis"]]["pendana"] = row["n"]
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
     for code, label in JenisPemangku.choices:
@@ -337,8 +388,8 @@ ROW_KEYS = {
     "sumber": ("sumber_id", "sumber__nama"),
 }
 COL_KEYS = {
-    "desa": ("kegiatan__desa_id", "kegiatan__desa__nama"),
-    "aspek": ("kegiatan__kriteria__aspek__kode", "kegiatan__kriteria__aspek__nama"),
+    "desa": ("desa_id", "desa__nama"),
+    "aspek": ("kriteria__aspek__kode", "kriteria__aspek__nama"),
 }
 
 
@@ -376,7 +427,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
     """
     row_id, row_label = ROW_KEYS[baris]
     amount = "realisasi_rp" if nilai == "realisasi" else "rencana_rp"
-    qs = pendanaan(f)
+    qs = dana_pendana(f) if baris == "pemangku" else dana(f)
     top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
                .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
     pooled = len(top) > MAKS_BARIS
@@ -389,7 +440,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
         row_key = F(row_id)
     if kolom == "desa":
         region = tingkat_rincian(f)
-        level, col_path, model = region[0], jalur_wilayah(region, "kegiatan__desa"), region[2]
+        level, col_path, model = region[0], jalur_wilayah(region, "desa"), region[2]
     else:
         level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
     data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
@@ -438,24 +489,24 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     summed per (source, stakeholder-or-lainnya, desa-or-lainnya, aspect) in SQL, so at most
     sources × (top+1)² × aspects rows reach Python, whatever the number of lines.
     """
-    qs = pendanaan(f)
+    qs = dana_pendana(f)
     top_p = list(qs.values("pemangku_id", "pemangku__nama").annotate(v=Sum("rencana_rp"))
                  .order_by("-v", "pemangku_id")[:top])
-    top_d = list(qs.values("kegiatan__desa_id", "kegiatan__desa__nama")
-                 .annotate(v=Sum("rencana_rp")).order_by("-v", "kegiatan__desa_id")[:top])
+    top_d = list(qs.values("desa_id", "desa__nama")
+                 .annotate(v=Sum("rencana_rp")).order_by("-v", "desa_id")[:top])
     p_ids = [r["pemangku_id"] for r in top_p]
-    d_ids = [r["kegiatan__desa_id"] for r in top_d]
+    d_ids = [r["desa_id"] for r in top_d]
     rows = list(qs.values(
         "sumber_id", "sumber__nama",
         p=Case(When(pemangku_id__in=p_ids, then=F("pemangku_id")), default=Value(None),
                output_field=BigIntegerField()),
-        d=Case(When(kegiatan__desa_id__in=d_ids, then=F("kegiatan__desa_id")),
+        d=Case(When(desa_id__in=d_ids, then=F("desa_id")),
                default=Value(None), output_field=BigIntegerField()),
-        a=F("kegiatan__kriteria__aspek__kode"), a_nama=F("kegiatan__kriteria__aspek__nama"),
+        a=F("kriteria__aspek__kode"), a_nama=F("kriteria__aspek__nama"),
     ).annotate(v=Sum("rencana_rp")))
     labels = {"p:lain": "Pemangku lainnya", "d:lain": "Desa lainnya"}
     labels.update({f"p:{r['pemangku_id']}": r["pemangku__nama"] for r in top_p})
-    labels.update({f"d:{r['kegiatan__desa_id']}": r["kegiatan__desa__nama"] for r in top_d})
+    labels.update({f"d:{r['desa_id']}": r["desa__nama"] for r in top_d})
 
     def p_node(pk):
         return "p:lain" if pk is None else f"p:{pk}"
@@ -597,16 +648,20 @@ def profil_desa(desa: Desa, terkini: scoring.AssessmentResult | None, limit: int
     from anggaran.models import LaporanProgres
 
     f = Filter(desa_id=desa.pk)
-    lines = pendanaan(f)
     per_pemangku = list(
-        lines.values("pemangku_id", "pemangku__nama", "pemangku__jenis").annotate(
+        dana_pendana(f).values("pemangku_id", "pemangku__nama", "pemangku__jenis").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            kegiatan=Count("kegiatan", distinct=True), sumber=Count("sumber", distinct=True))
+            sumber=Count("sumber", distinct=True))
         .order_by("-rencana", "pemangku__nama"))
+    # Distinct activities per funder across sources cannot be summed from the rollups: one
+    # query on this desa's own lines (indexed, bounded by the desa).
+    kegiatan_per_pemangku = dict(pendanaan(f).values("pemangku_id").annotate(
+        n=Count("kegiatan", distinct=True)).values_list("pemangku_id", "n"))
     jenis_label = dict(JenisPemangku.choices)
     total = sum((r["rencana"] for r in per_pemangku), Decimal(0))
     for r in per_pemangku:
         r["jenis_label"] = jenis_label.get(r["pemangku__jenis"], r["pemangku__jenis"])
+        r["kegiatan"] = kegiatan_per_pemangku.get(r["pemangku_id"], 0)
         r["porsi"] = share(r["rencana"], total)
     kegiatan_qs = (
         Kegiatan.objects.filter(desa=desa).with_totals()
@@ -623,7 +678,7 @@ def profil_desa(desa: Desa, terkini: scoring.AssessmentResult | None, limit: int
     from kolaborasi.models import PemangkuKepentingan
 
     return {
-        "sums": _sums(lines),
+        "sums": _sums(f),
         "per_sumber": [r for r in per_sumber(f) if r["rencana"]],
         "per_pemangku": per_pemangku,
         "kegiatan": kegiatan_list,

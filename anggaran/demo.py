@@ -142,6 +142,14 @@ def _activity(counts, *, desa, kode, tahun, volume, status, lines, nama=None, sa
 
 
 def seed_activities(counts: Counter) -> None:
+    """The demo activities; the money rollups are recomputed once at the end."""
+    from anggaran import ringkasan
+
+    with ringkasan.tunda():
+        _seed_activities(counts)
+
+
+def _seed_activities(counts: Counter) -> None:
     demo = seed_stakeholders(counts)
     S = {s.kode: s for s in SumberDana.objects.all()}
     pkp = _get(PemangkuKepentingan, singkatan="Dinas PKP", desa=None)

@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from anggaran import ringkasan
 from anggaran.models import Kegiatan, Pendanaan, StatusKegiatan, SumberDana
 from anggaran.services import simpan_kegiatan
 from desa import akses
@@ -446,10 +447,15 @@ def _rencana_kegiatan(rows: list[dict], ktx: _Konteks, key) -> Item:
 
 def terapkan(rencana: Rencana, user) -> None:
     """Write the planned changes; call inside ``transaction.atomic`` with an error-free plan.
-    Each activity is written by the same service as the form (``simpan_kegiatan``)."""
-    for item in rencana.items:
-        if item.aksi not in (BUAT, UBAH):
-            continue
+    Each activity is written by the same service as the form (``simpan_kegiatan``); the
+    money rollups of every touched desa are recomputed once at the end (``ringkasan.tunda``)."""
+    with ringkasan.tunda():
+        for item in rencana.items:
+            _terapkan_satu(rencana, item, user)
+
+
+def _terapkan_satu(rencana: Rencana, item: Item, user) -> None:
+    if item.aksi in (BUAT, UBAH):
         try:
             _tulis(item, user)
         except VersionConflict as exc:

@@ -410,3 +410,86 @@ class FotoProgres(models.Model):
     @property
     def url_960(self) -> str:
         return self.rendisi_url(960)
+
+
+#: A sum of many lines: wider than one line's amount.
+RUPIAH_JUMLAH = {"max_digits": 18, "decimal_places": 0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Money rollups (issue 16): summed funding lines, kept current by the write path in the same
+# transaction (``anggaran.ringkasan``), so the dashboards never scan the million lines. Never
+# edited by hand: ``manage.py bangun_ulang_ringkasan`` rebuilds them from the raw rows and
+# ``manage.py periksa_ringkasan`` compares them. Cancelled activities are left out (they never
+# count on a dashboard).
+# ---------------------------------------------------------------------------------------------
+
+
+class _KunciRingkasan(models.Model):
+    """The key every rollup shares (the activity's desa, year and criterion, the source)."""
+
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
+    kriteria = models.ForeignKey(Kriteria, on_delete=models.CASCADE, related_name="+")
+    jumlah_kegiatan = models.PositiveIntegerField()  # distinct activities behind the row
+
+    class Meta:
+        abstract = True
+
+
+class _RingkasanUang(_KunciRingkasan):
+    jenis = models.CharField(max_length=15)  # the funder's type (kept current)
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_baris = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.rencana_rp}"
+
+
+class RingkasanPendana(_RingkasanUang):
+    """Funding lines summed per desa × year × source × funder × criterion: distinct funders,
+    top funders, funder matrices and profiles."""
+
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("ringkasan dana per pendana")
+        verbose_name_plural = _("ringkasan dana per pendana")
+        constraints = [models.UniqueConstraint(
+            fields=["desa", "tahun", "sumber", "pemangku", "kriteria"],
+            name="ringkasan_pendana_kunci")]
+        indexes = [models.Index(fields=["pemangku", "tahun"], name="ringkasan_pendana_pemangku"),
+                   models.Index(fields=["tahun", "desa"], name="ringkasan_pendana_tahun")]
+
+
+class RingkasanDana(_RingkasanUang):
+    """Funding lines summed per desa × year × source × funder type × criterion: the money
+    figures of Beranda, the matrix by source, the region tables."""
+
+    class Meta:
+        verbose_name = _("ringkasan dana")
+        verbose_name_plural = _("ringkasan dana")
+        constraints = [models.UniqueConstraint(
+            fields=["desa", "tahun", "sumber", "jenis", "kriteria"],
+            name="ringkasan_dana_kunci")]
+        indexes = [models.Index(fields=["tahun", "desa"], name="ringkasan_dana_tahun")]
+
+
+class RingkasanSumber(_KunciRingkasan):
+    """Distinct activities per desa × year × source × criterion (a count across funder types
+    cannot be summed from ``RingkasanDana``): the "kegiatan" column per source."""
+
+    class Meta:
+        verbose_name = _("ringkasan kegiatan per sumber")
+        verbose_name_plural = _("ringkasan kegiatan per sumber")
+        constraints = [models.UniqueConstraint(fields=["desa", "tahun", "sumber", "kriteria"],
+                                               name="ringkasan_sumber_kunci")]
+
+    def __str__(self) -> str:
+        return f"{self.desa_id}/{self.tahun}/{self.sumber_id}: {self.jumlah_kegiatan}"

@@ -17,6 +17,7 @@ from inti.berkas import PenulisBerkas, rapikan_sementara
 from inti.foto import LEBAR_RENDISI, nama_rendisi
 from inti.services import ServiceError, VersionConflict
 
+from . import ringkasan
 from .models import (
     FotoProgres,
     Kegiatan,
@@ -47,7 +48,10 @@ def simpan_kegiatan(kegiatan: Kegiatan, baris_dana: list[dict], user,
     """
     state = (kegiatan.pk, kegiatan.versi, kegiatan._state.adding)
     try:
-        return _simpan_kegiatan(kegiatan, baris_dana, user, versi)
+        # The money rollups of the touched desa are recomputed once, at the end, in this
+        # transaction (``anggaran.ringkasan``).
+        with ringkasan.tunda():
+            return _simpan_kegiatan(kegiatan, baris_dana, user, versi)
     except Exception:
         # The transaction is rolled back: give the object back its unsaved state, so the
         # form shown again with the error does not point at a row that does not exist.
@@ -280,7 +284,8 @@ def hapus_kegiatan(kegiatan: Kegiatan) -> None:
     names = [n for foto in FotoProgres.objects.filter(laporan__kegiatan=kegiatan)
              for n in nama_berkas_foto(foto)]
     row = Kegiatan.objects.get(pk=kegiatan.pk)
-    row.delete()
+    with ringkasan.tunda():
+        row.delete()
     if row.status == StatusKegiatan.SELESAI:
         kondisi_tersimpan.perbarui([row.desa_id])
     _hapus_berkas_setelah_commit(names, storage)

@@ -33,6 +33,10 @@ VERSI_JENIS = {
     # Stored condition (issue 16 part B): rewritten in bulk per desa, which bumps those desa's
     # regions itself (inti.cache.catat_perubahan_desa); a full rebuild bumps everything.
     "desa.kondisilokasitahunan": (), "desa.kondisidesatahunan": (),
+    # Money rollups (issue 16 part A): rewritten in bulk per desa by ``anggaran.ringkasan``,
+    # which bumps those desa's regions itself; a full rebuild bumps everything.
+    "anggaran.ringkasanpendana": (), "anggaran.ringkasandana": (),
+    "anggaran.ringkasansumber": (),
 }
 # From a watched model to its desa: a change there bumps only that desa's provinsi and
 # kabupaten (and the nation). Models not listed (sources, rule sets) bump every scope.

@@ -78,27 +78,30 @@ def pemangku_detail(request, pk):
         pemangku_dengan_total(PemangkuKepentingan.objects.only(*PEMANGKU_PUBLIC_FIELDS)
                               .select_related("desa", "kabupaten")), pk=pk)
     lines = Pendanaan.objects.filter(pemangku=pemangku)
-    # Sums use the dashboards' scope (cancelled activities never count), so the profile and
-    # the matrix agree.
-    counted = dash.pendanaan(dash.Filter(pemangku_id=pemangku.pk))
+    # Sums come from the dashboards' rollups (cancelled activities never count), so the
+    # profile and the matrix agree and no request scans the funding lines.
+    counted = dash.dana_pendana(dash.Filter(pemangku_id=pemangku.pk))
     per_sumber = list(
         counted.values("sumber__nama").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            kegiatan=Count("kegiatan", distinct=True))
+            kegiatan=Sum("jumlah_kegiatan"))
         .order_by("sumber__urutan", "sumber__nama"))
     per_desa = list(
-        counted.values("kegiatan__desa_id", "kegiatan__desa__nama",
-                       "kegiatan__desa__kode_wilayah").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            kegiatan=Count("kegiatan", distinct=True))
-        .order_by("kegiatan__desa__nama"))
+        counted.values("desa_id", "desa__nama", "desa__kode_wilayah").annotate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+        .order_by("desa__nama"))
+    # Distinct activities per desa across sources cannot be summed from the rollups: one
+    # query on this funder's own lines (indexed by funder).
+    kegiatan_per_desa = dict(
+        dash.pendanaan(dash.Filter(pemangku_id=pemangku.pk)).values("kegiatan__desa_id")
+        .annotate(n=Count("kegiatan", distinct=True)).values_list("kegiatan__desa_id", "n"))
     # Its share of each desa's planned funding (all funders there), one grouped query.
     desa_totals = dict(
-        dash.pendanaan().filter(kegiatan__desa_id__in=[r["kegiatan__desa_id"] for r in per_desa])
-        .values("kegiatan__desa_id").annotate(s=Sum("rencana_rp"))
-        .values_list("kegiatan__desa_id", "s"))
+        dash.dana().filter(desa_id__in=[r["desa_id"] for r in per_desa])
+        .values("desa_id").annotate(s=Sum("rencana_rp")).values_list("desa_id", "s"))
     for row in per_desa:
-        row["porsi"] = dash.share(row["rencana"], desa_totals.get(row["kegiatan__desa_id"]))
+        row["porsi"] = dash.share(row["rencana"], desa_totals.get(row["desa_id"]))
+        row["kegiatan"] = kegiatan_per_desa.get(row["desa_id"], 0)
     page = Paginator(
         lines.select_related("kegiatan__desa", "kegiatan__kriteria", "sumber")
         .order_by("-kegiatan__tahun_anggaran", "kegiatan__desa__nama", "kegiatan__nama", "pk"),

@@ -49,7 +49,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max, Sum
 
-from anggaran.models import Kegiatan, LaporanProgres, Pendanaan, StatusKegiatan, SumberDana
+from anggaran.models import (
+    Kegiatan,
+    LaporanProgres,
+    Pendanaan,
+    RingkasanDana,
+    RingkasanPendana,
+    RingkasanSumber,
+    StatusKegiatan,
+    SumberDana,
+)
+from anggaran.ringkasan import bangun_ulang as bangun_ulang_ringkasan
 from desa import kondisi_tersimpan, scoring
 from desa.models import (
     AturanPenilaian,
@@ -332,6 +342,11 @@ class Command(BaseCommand):
             t = time.monotonic()
             self._pasang_fk(fks)
             self.timings["cek FK"] = time.monotonic() - t
+            t = time.monotonic()
+            # COPY sends no signals: the money rollups are rebuilt once, in the same
+            # transaction (issue 16).
+            bangun_ulang_ringkasan()
+            self.timings["ringkasan dana"] = time.monotonic() - t
             t = time.monotonic()
             # Rows written by COPY/bulk_create skip the services: rebuild the stored slum
             # condition (desa.kondisi_tersimpan) in the same transaction.
@@ -672,7 +687,8 @@ class Command(BaseCommand):
             return
         tables = [m._meta.db_table for m in (
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
-            Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres)]
+            Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, RingkasanDana,
+            RingkasanPendana, RingkasanSumber)]
         # VACUUM cannot run in a transaction; it also sets the visibility map, so the planner
         # can use index-only scans on the fresh rows.
         with connection.cursor() as cursor:

@@ -1,0 +1,278 @@
+"""Upkeep of the money rollups (``RingkasanPendana``, ``RingkasanDana``), issue 16.
+
+Why the write path and not a cache or a nightly job: the dashboards must answer from summed
+tables yet show a save at once, so each write recomputes the rollup rows of the desa it
+touched, **in the same transaction** (a rolled-back save leaves the rollups as they were).
+
+How writes reach it (see docs/ARCHITECTURE.md, "Rollups"):
+
+* model signals on ``Kegiatan``, ``Pendanaan`` and ``PemangkuKepentingan`` (the funder's type
+  is copied into the rollups) mark the touched desa; outside :func:`tunda` they recompute at
+  once, so an admin edit, an admin delete action or a shell ``save()`` can never skip upkeep;
+* the services, the import and the demo loader run inside :func:`tunda`: the marks are
+  collected and every touched desa is recomputed **once** at the end (one activity with three
+  lines: one recompute, not four);
+* bulk writers that send no signals (``bulk_create``, ``COPY`` in the synthetic generator)
+  call :func:`perbarui` with their desa or :func:`bangun_ulang` at the end.
+
+A recompute deletes the desa's rollup rows and inserts them again from one grouped query over
+its raw lines: correct whatever changed (amount, source, funder, year, criterion, status,
+desa), a handful of queries whatever the desa's size.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.signals import post_delete, post_init, post_save
+
+from inti import cache
+from kolaborasi.models import PemangkuKepentingan
+
+from .models import (
+    Kegiatan,
+    Pendanaan,
+    RingkasanDana,
+    RingkasanPendana,
+    RingkasanSumber,
+    StatusKegiatan,
+)
+
+BATCH = 5000
+
+_lokal = threading.local()
+
+
+def _tertunda():
+    return getattr(_lokal, "tanda", None)
+
+
+@contextmanager
+def tunda():
+    """Collect the desa touched inside the block and recompute them once at its end (only the
+    outermost block recomputes; an exception skips it, the transaction rolls back anyway)."""
+    if _tertunda() is not None:
+        yield
+        return
+    _lokal.tanda = {"desa": set(), "kegiatan": set(), "pemangku": set()}
+    try:
+        yield
+    except BaseException:
+        _lokal.tanda = None
+        raise
+    tanda, _lokal.tanda = _lokal.tanda, None
+    _selesaikan(tanda)
+
+
+def _selesaikan(tanda: dict) -> None:
+    desa = set(tanda["desa"])
+    if tanda["kegiatan"]:
+        desa.update(Kegiatan.objects.filter(pk__in=tanda["kegiatan"])
+                    .values_list("desa_id", flat=True))
+    if tanda["pemangku"]:
+        desa.update(Pendanaan.objects.filter(pemangku_id__in=tanda["pemangku"]).order_by()
+                    .values_list("kegiatan__desa_id", flat=True).distinct())
+    desa.discard(None)
+    if desa:
+        perbarui(desa)
+
+
+def _tandai(desa=(), kegiatan=(), pemangku=()) -> None:
+    tanda = _tertunda()
+    if tanda is None:
+        _selesaikan({"desa": set(desa), "kegiatan": set(kegiatan), "pemangku": set(pemangku)})
+        return
+    tanda["desa"].update(desa)
+    tanda["kegiatan"].update(kegiatan)
+    tanda["pemangku"].update(pemangku)
+
+
+def _baris_mentah(lines):
+    """Raw lines summed per activity × source × funder (cancelled activities left out)."""
+    return (lines.exclude(kegiatan__status=StatusKegiatan.BATAL).order_by()
+            .values_list("kegiatan__desa_id", "kegiatan__tahun_anggaran", "sumber_id",
+                         "pemangku_id", "pemangku__jenis", "kegiatan__kriteria_id",
+                         "kegiatan_id")
+            .annotate(r=Sum("rencana_rp"), s=Sum("realisasi_rp"), n=Count("pk")))
+
+
+def _hitung(rows) -> dict:
+    """The rollup rows of the grouped raw ``rows``: per table, key -> values."""
+    pendana: dict = defaultdict(lambda: [None, Decimal(0), Decimal(0), 0, 0])
+    dana: dict = defaultdict(lambda: [Decimal(0), Decimal(0), 0, set()])
+    sumber: dict = defaultdict(set)
+    for d, t, s, p, j, k, keg, r, sr, n in rows:
+        acc = pendana[(d, t, s, p, k)]
+        acc[0] = j
+        acc[1] += r
+        acc[2] += sr
+        acc[3] += n
+        acc[4] += 1  # one grouped row per activity: a distinct activity
+        acc = dana[(d, t, s, j, k)]
+        acc[0] += r
+        acc[1] += sr
+        acc[2] += n
+        acc[3].add(keg)
+        sumber[(d, t, s, k)].add(keg)
+    return {
+        "pendana": {key: tuple(v) for key, v in pendana.items()},
+        "dana": {key: (v[0], v[1], v[2], len(v[3])) for key, v in dana.items()},
+        "sumber": {key: len(v) for key, v in sumber.items()},
+    }
+
+
+def _tulis(rows) -> int:
+    """Insert the rollup rows of the grouped raw ``rows`` (all three tables)."""
+    h = _hitung(rows)
+    RingkasanPendana.objects.bulk_create(
+        [RingkasanPendana(desa_id=d, tahun=t, sumber_id=s, pemangku_id=p, kriteria_id=k,
+                          jenis=v[0], rencana_rp=v[1], realisasi_rp=v[2], jumlah_baris=v[3],
+                          jumlah_kegiatan=v[4])
+         for (d, t, s, p, k), v in h["pendana"].items()], batch_size=BATCH)
+    RingkasanDana.objects.bulk_create(
+        [RingkasanDana(desa_id=d, tahun=t, sumber_id=s, jenis=j, kriteria_id=k,
+                       rencana_rp=v[0], realisasi_rp=v[1], jumlah_baris=v[2],
+                       jumlah_kegiatan=v[3])
+         for (d, t, s, j, k), v in h["dana"].items()], batch_size=BATCH)
+    RingkasanSumber.objects.bulk_create(
+        [RingkasanSumber(desa_id=d, tahun=t, sumber_id=s, kriteria_id=k, jumlah_kegiatan=v)
+         for (d, t, s, k), v in h["sumber"].items()], batch_size=BATCH)
+    return len(h["pendana"])
+
+
+def _hapus(qs) -> None:
+    # A plain DELETE: the rollups have no dependants and no signals of their own.
+    qs._raw_delete(qs.db)
+
+
+TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
+
+
+@transaction.atomic
+def perbarui(desa_ids) -> None:
+    """Recompute the rollup rows of these desa from their raw lines."""
+    ids = sorted(set(desa_ids))
+    if not ids:
+        return
+    for model in TABEL:
+        _hapus(model.objects.filter(desa_id__in=ids))
+    _tulis(_baris_mentah(Pendanaan.objects.filter(kegiatan__desa_id__in=ids)))
+    # The dashboards' cache: only these desa's regions, money only (at commit).
+    cache.catat_perubahan_desa(ids, jenis=("uang",))
+
+
+@transaction.atomic
+def bangun_ulang(segarkan_cache: bool = True) -> int:
+    """Rebuild the rollup tables from all raw lines; returns the number of funder rows.
+    ``segarkan_cache=False`` (the data migration): no dashboard version to bump yet."""
+    for model in TABEL:
+        _hapus(model.objects.all())
+    n = _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    if segarkan_cache:
+        transaction.on_commit(lambda: cache.bump(jenis=("uang",)))
+    return n
+
+
+def periksa() -> list[str]:
+    """Differences between the stored rollups and the raw lines (empty: they agree)."""
+    harus = _hitung(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    ada = {
+        "pendana": {r[:5]: r[5:] for r in RingkasanPendana.objects.order_by().values_list(
+            "desa_id", "tahun", "sumber_id", "pemangku_id", "kriteria_id", "jenis",
+            "rencana_rp", "realisasi_rp", "jumlah_baris", "jumlah_kegiatan")},
+        "dana": {r[:5]: r[5:] for r in RingkasanDana.objects.order_by().values_list(
+            "desa_id", "tahun", "sumber_id", "jenis", "kriteria_id", "rencana_rp",
+            "realisasi_rp", "jumlah_baris", "jumlah_kegiatan")},
+        "sumber": {r[:4]: r[4] for r in RingkasanSumber.objects.order_by().values_list(
+            "desa_id", "tahun", "sumber_id", "kriteria_id", "jumlah_kegiatan")},
+    }
+    salah = []
+    for tabel, rows in harus.items():
+        for key in sorted(set(rows) | set(ada[tabel]), key=str):
+            if rows.get(key) != ada[tabel].get(key):
+                salah.append(f"{tabel} {key}: ringkasan {ada[tabel].get(key)}, "
+                             f"mentah {rows.get(key)}")
+    return salah
+
+
+# --------------------------------------------------------------------------- signals
+
+_KEGIATAN_KUNCI = ("desa_id", "tahun_anggaran", "kriteria_id", "status")
+_PENDANAAN_KUNCI = ("kegiatan_id", "pemangku_id", "sumber_id", "rencana_rp", "realisasi_rp")
+
+
+def _awal(instance, names):
+    d = instance.__dict__
+    return tuple(d.get(n, ...) for n in names)
+
+
+def _ingat(sender, instance, **kwargs):
+    names = _KEGIATAN_KUNCI if sender is Kegiatan else _PENDANAAN_KUNCI
+    instance._ringkasan_awal = _awal(instance, names)
+
+
+def _ingat_jenis(sender, instance, **kwargs):
+    instance._ringkasan_jenis = instance.__dict__.get("jenis", ...)
+
+
+def _kegiatan_disimpan(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    awal = getattr(instance, "_ringkasan_awal", None)
+    sekarang = _awal(instance, _KEGIATAN_KUNCI)
+    if not created and awal == sekarang:
+        return  # name, volume, dates...: no money figure changes
+    desa = {instance.desa_id}
+    if awal and awal[0] is not ...:
+        desa.add(awal[0])
+    instance._ringkasan_awal = sekarang
+    _tandai(desa=desa)
+
+
+def _kegiatan_dihapus(sender, instance, **kwargs):
+    _tandai(desa={instance.desa_id})
+
+
+def _pendanaan_disimpan(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    awal = getattr(instance, "_ringkasan_awal", None)
+    sekarang = _awal(instance, _PENDANAAN_KUNCI)
+    if not created and awal == sekarang:
+        return
+    kegiatan = {instance.kegiatan_id}
+    if awal and awal[0] not in (..., None):
+        kegiatan.add(awal[0])
+    instance._ringkasan_awal = sekarang
+    _tandai(kegiatan=kegiatan)
+
+
+def _pendanaan_dihapus(sender, instance, **kwargs):
+    # During an activity's cascade delete the activity is still there: its desa resolves.
+    _tandai(kegiatan={instance.kegiatan_id})
+
+
+def _pemangku_disimpan(sender, instance, created=False, raw=False, **kwargs):
+    if raw or created:
+        return
+    if getattr(instance, "_ringkasan_jenis", ...) != instance.jenis:
+        instance._ringkasan_jenis = instance.jenis
+        _tandai(pemangku={instance.pk})
+
+
+def hubungkan() -> None:
+    uid = "anggaran-ringkasan"
+    post_init.connect(_ingat, sender=Kegiatan, dispatch_uid=f"{uid}-init-k")
+    post_init.connect(_ingat, sender=Pendanaan, dispatch_uid=f"{uid}-init-p")
+    post_init.connect(_ingat_jenis, sender=PemangkuKepentingan, dispatch_uid=f"{uid}-init-pk")
+    post_save.connect(_kegiatan_disimpan, sender=Kegiatan, dispatch_uid=f"{uid}-save-k")
+    post_delete.connect(_kegiatan_dihapus, sender=Kegiatan, dispatch_uid=f"{uid}-del-k")
+    post_save.connect(_pendanaan_disimpan, sender=Pendanaan, dispatch_uid=f"{uid}-save-p")
+    post_delete.connect(_pendanaan_dihapus, sender=Pendanaan, dispatch_uid=f"{uid}-del-p")
+    post_save.connect(_pemangku_disimpan, sender=PemangkuKepentingan,
+                      dispatch_uid=f"{uid}-save-pk")
