@@ -292,6 +292,9 @@ def aliran(f: Filter, top: int = 12) -> dict:
         labels[f"a:{r['a']}"] = r["a_nama"]
         flows[(d_node(r["d"]), f"a:{r['a']}")] += r["v"]
     data = [{"from": a, "to": b, "flow": float(v)} for (a, b), v in flows.items() if v > 0]
+    # A stable order, whatever order the database returned the groups in: level by level
+    # (source → stakeholder → desa → aspect), the largest flows first.
+    data.sort(key=lambda d: ("spd".index(d["from"][0]), -d["flow"], d["from"], d["to"]))
     used = {n for d in data for n in (d["from"], d["to"])}
     return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
 

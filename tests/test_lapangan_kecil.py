@@ -29,7 +29,7 @@ def test_a_resubmitted_assessment_is_marked_in_the_queue(client, desa_a, fasilit
     assert "diajukan ulang" in client.get(queue).content.decode()
     detail = client.get(p.get_absolute_url()).content.decode()
     assert "catatan pengembalian sebelumnya" in detail
-    assert re.search(r"\d\d-\d\d-\d{4} \d\d:\d\d", client.get(queue).content.decode())
+    assert re.search(r"\d\d-\d\d-\d{4} \d\d\.\d\d", client.get(queue).content.decode())
 
 
 def test_stakeholder_profile_fills_the_share_column(client, desa_a):

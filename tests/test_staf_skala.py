@@ -34,6 +34,7 @@ from tests.conftest import BATAS_PILIHAN_UJI as BATAS
 from tests.conftest import make_user
 from tests.keamanan_helpers import assert_no_inline_script_or_style
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian
+from tests.test_penilaian_views import DESA_LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -568,6 +569,6 @@ def test_desa_list_kecamatan_at_large_scale(client, batas, banyak_kecamatan, jiw
 def test_desa_list_queries_same_at_both_scales(client, banyak_kecamatan, jiwan, monkeypatch,
                                                django_assert_num_queries, large):
     monkeypatch.setattr(pilihan, "BATAS_PILIHAN", BATAS if large else 200)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(DESA_LIST_QUERIES):
         body = _body(client.get(DESA))
     assert ('<select name="kecamatan"' in body) is not large

@@ -81,7 +81,7 @@ def _patterns(resolver=None, ns=""):
 def _values(name: str, key: str) -> list:
     """Values for one URL parameter, taken from the data set."""
     from anggaran.models import Kegiatan
-    from desa.models import Penilaian
+    from desa.models import Kawasan, Penilaian, SKKumuh
     from kolaborasi.models import (
         DokumenRencana,
         ForumKolaborasi,
@@ -104,7 +104,8 @@ def _values(name: str, key: str) -> list:
              "kolaborasi:rencana_detail": DokumenRencana, "laporan_memorandum": DokumenRencana,
              "peluang_item": ItemRencana, "kolaborasi:rencana_sepakati": DokumenRencana,
              "kolaborasi:rencana_item_baru": DokumenRencana,
-             "kolaborasi:rencana_komitmen_baru": ItemRencana}.get(name)
+             "kolaborasi:rencana_komitmen_baru": ItemRencana,
+             "desa:sk_detail": SKKumuh, "desa:kawasan_detail": Kawasan}.get(name)
     if model is None:
         model = Kegiatan if name.startswith("anggaran:") else Penilaian
     return [model.objects.order_by("pk").values_list("pk", flat=True)[0]]

@@ -28,7 +28,9 @@ def run_loader() -> str:
 @pytest.mark.django_db
 def test_loader_loads_exactly_the_14_desa_with_their_codes_and_names():
     output = run_loader()
-    assert "14 desa" in output and "18 dibuat" in output
+    # 1 provinsi + 1 kabupaten + 1 kecamatan + 14 desa + 1 kawasan, its SK and its SK area
+    # row (KawasanDesa) + 3 LKM = 23 rows.
+    assert "14 desa" in output and "23 dibuat" in output
     assert Provinsi.objects.count() == 1
     assert Kabupaten.objects.get().kode_wilayah == "35.19"
     assert Kecamatan.objects.get().kode_bps == "3519150"
@@ -51,7 +53,7 @@ def test_loader_is_idempotent():
     snapshot = list(Desa.objects.order_by("pk").values())
     history = Desa.history.count()
     output = run_loader()
-    assert "0 dibuat, 0 diubah, 18 tetap" in output
+    assert "0 dibuat, 0 diubah, 23 tetap" in output
     assert list(Desa.objects.order_by("pk").values()) == snapshot
     assert Desa.history.count() == history
 

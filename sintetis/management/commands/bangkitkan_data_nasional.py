@@ -67,6 +67,8 @@ from desa.models import (
     Kabupaten,
     Kawasan,
     Kecamatan,
+    KondisiDesaTahunan,
+    KondisiLokasiTahunan,
     Kriteria,
     Lokasi,
     Penilaian,
@@ -678,7 +680,12 @@ class Command(BaseCommand):
             f"DELETE FROM {t[Kawasan]} WHERE keterangan = %s",
             f"DELETE FROM {t[PemangkuKepentingan]} WHERE keterangan = %s",
         ]
+        # The rollups (money, issue 16a) and the stored condition (16b) point at the rows
+        # deleted here; both are rebuilt in full after the load, in this transaction.
         with connection.cursor() as cursor:
+            for model in (RingkasanPendana, RingkasanDana, RingkasanSumber,
+                          KondisiLokasiTahunan, KondisiDesaTahunan):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             for sql in statements:
                 cursor.execute(sql, [MARK])
 
