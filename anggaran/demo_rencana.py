@@ -152,4 +152,13 @@ def seed_rencana(counts: Counter) -> None:
             TargetTahunan.objects.get_or_create(
                 kabupaten=kab, kawasan=None, tahun=tahun,
                 defaults={"target_ha": D(ha), "sumber": "RPJMD (angka demo)", "is_demo": True})
+        # Kawasan targets (RPJMD, demo) for Bibrik's kawasan: its page sets them beside the
+        # measured slum hectares of its locations.
+        kawasan_bibrik = Kawasan.objects.filter(desa=bibrik).order_by("pk").first()
+        if kawasan_bibrik is not None:
+            for tahun, ha in [(2022, "1"), (2023, "1"), (2024, "1")]:
+                TargetTahunan.objects.get_or_create(
+                    kabupaten=kab, kawasan=kawasan_bibrik, tahun=tahun,
+                    defaults={"target_ha": D(ha), "sumber": "RPJMD (angka demo)",
+                              "is_demo": True})
     counts["rencana demo dibuat"] += DokumenRencana.objects.filter(is_demo=True).count()

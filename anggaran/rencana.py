@@ -217,6 +217,7 @@ def target_vs_terukur(dokumen) -> list[dict]:
     hectares (terukur, issue 14) at the end of each year and their fall since the year before.
     Only for a kabupaten plan; ``[]`` otherwise or without targets."""
     from kolaborasi.models import TargetTahunan
+    from kolaborasi.target import baris_target
 
     from .kondisi import kondisi_per_tahun
 
@@ -228,11 +229,4 @@ def target_vs_terukur(dokumen) -> list[dict]:
         return []
     terukur = {t: a.luas_kumuh("terukur") for t, a in kondisi_per_tahun(
         wilayah=dokumen.kabupaten.kode_wilayah, sampai=max(t.tahun for t in targets))}
-    rows = []
-    for t in targets:
-        now, before = terukur.get(t.tahun), terukur.get(t.tahun - 1)
-        rows.append({"tahun": t.tahun, "target_ha": t.target_ha, "sumber": t.sumber,
-                     "is_demo": t.is_demo, "terukur_ha": now,
-                     "turun_ha": (before - now) if now is not None and before is not None
-                     else None})
-    return rows
+    return baris_target(targets, terukur)

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from desa import kondisi as k
@@ -246,3 +246,14 @@ def skor_per_desa(tahun: int | None = None, wilayah: str | None = None,
     return {d: (s, t) for d, s, t in desa_per_tahun(tahun, wilayah, desa_ids).values_list(
         "desa_id", "terukur_skor", "terukur_tingkat")}
 
+
+
+def luas_kumuh_kawasan_per_tahun(kawasan_id: int, sampai: int | None = None) -> dict:
+    """``{year: (slum ha measured, number of locations measured)}`` of the locations of one
+    kawasan, from the stored rows, for each year up to ``sampai`` (default this year) from the
+    first verified assessment (one query). A location counts from its first measurement."""
+    rows = (KondisiLokasiTahunan.objects
+            .filter(lokasi__kawasan_id=kawasan_id, tahun__lte=sampai or tahun_sekarang())
+            .values("tahun").annotate(ha=Sum("luas_kumuh_terukur"), n=Count("lokasi_id"))
+            .order_by("tahun"))
+    return {r["tahun"]: (Decimal(r["ha"]).quantize(Decimal("0.0001")), r["n"]) for r in rows}
