@@ -16,10 +16,65 @@ from inti.pilihan import PemangkuPilihanField, PilihanBesarFormMixin
 from inti.tahun import PESAN_TAHUN, TAHUN_MAX, TAHUN_MIN
 
 from .models import ForumKolaborasi, PemangkuKepentingan
-from .models_rencana import ItemRencana, KomitmenItem
+from .models_rencana import DokumenRencana, ItemRencana, JenisRencana, KomitmenItem
 
 #: How many criterion rows the item form offers.
 BARIS_KRITERIA = 3
+
+
+class DokumenRencanaForm(BootstrapFormMixin, forms.ModelForm):
+    """A plan document. A facilitator writes the RPLP of one of their desa; the Admin also
+    the kabupaten plan (RP2KPKP with its Memorandum Program)."""
+
+    tahun_mulai = forms.IntegerField(
+        label=_("Tahun mulai"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
+        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
+                        "required": _("Isi tahun mulai."),
+                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+    tahun_selesai = forms.IntegerField(
+        label=_("Tahun selesai"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
+        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
+                        "required": _("Isi tahun selesai."),
+                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+
+    class Meta:
+        model = DokumenRencana
+        fields = ["jenis", "judul", "desa", "kabupaten", "tahun_mulai", "tahun_selesai",
+                  "keterangan"]
+        widgets = {"keterangan": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"judul": {"required": _("Isi judul rencana.")},
+                          "desa": {"invalid_choice": _("Pilih desa dari daftar.")}}
+
+    def __init__(self, *args, desa_qs, admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = desa_qs.order_by("nama")
+        if self.instance.pk:  # the kind and the region of a plan stay
+            for name in ("jenis", "desa", "kabupaten"):
+                del self.fields[name]
+        elif not admin:
+            del self.fields["jenis"], self.fields["kabupaten"]
+            self.fields["desa"].required = True
+            self.fields["desa"].error_messages["required"] = _("Pilih desa rencana.")
+
+    def clean(self):
+        data = super().clean()
+        if "jenis" in self.fields and not self.instance.pk:
+            jenis = data.get("jenis")
+            if jenis == JenisRencana.RPLP and not data.get("desa"):
+                self.add_error("desa", _("RPLP harus terkait satu desa."))
+            if jenis == JenisRencana.RP2KPKP and not data.get("kabupaten"):
+                self.add_error("kabupaten", _("RP2KPKP harus terkait satu kabupaten/kota."))
+        return data
+
+    def _post_clean(self):
+        # The kind follows the region for a facilitator (RPLP); the services validate.
+        if "jenis" not in self.fields and not self.instance.pk:
+            self.instance.jenis = JenisRencana.RPLP
+        if self.cleaned_data.get("jenis") == JenisRencana.RPLP:
+            self.cleaned_data["kabupaten"] = None
+        elif self.cleaned_data.get("jenis") == JenisRencana.RP2KPKP:
+            self.cleaned_data["desa"] = None
+        super()._post_clean()
 
 
 class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
@@ -66,6 +121,12 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
             self.fields[f"volume_{i}"] = DecimalIDField(
                 label=_("Volume kriteria %(i)s (satuan kriteria)") % {"i": i}, required=False,
                 min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"))
+
+        if self.instance.pk and not self.is_bound:  # editing: the item's criteria rows
+            for i, row in enumerate(self.instance.item_kriteria.select_related("kriteria")
+                                    .order_by("kriteria__urutan")[:BARIS_KRITERIA], start=1):
+                self.initial[f"kriteria_{i}"] = row.kriteria
+                self.initial[f"volume_{i}"] = row.volume
 
     def baris_kriteria(self) -> list[dict]:
         rows = []

@@ -33,7 +33,25 @@ def _validasi(obj) -> None:
 
 @transaction.atomic
 def simpan_dokumen(dokumen: DokumenRencana) -> DokumenRencana:
+    """Save a plan document. One draft of a kind per desa (RPLP) or kabupaten (RP2KPKP) for
+    any year: a second draft whose period overlaps is refused (a typed-twice plan). A draft
+    beside an agreed plan of the same period is its revision, and is allowed."""
     _validasi(dokumen)
+    wilayah = ({"desa_id": dokumen.desa_id} if dokumen.jenis == JenisRencana.RPLP
+               else {"kabupaten_id": dokumen.kabupaten_id})
+    bentrok = None
+    if dokumen.status == StatusRencana.DRAF:
+        bentrok = (DokumenRencana.objects.select_for_update()
+                   .filter(jenis=dokumen.jenis, status=StatusRencana.DRAF,
+                           tahun_mulai__lte=dokumen.tahun_selesai,
+                           tahun_selesai__gte=dokumen.tahun_mulai, **wilayah)
+                   .exclude(pk=dokumen.pk).order_by("tahun_mulai").first())
+    if bentrok is not None:
+        raise ServiceError(
+            _("Periode ini bertumpang dengan draf rencana “%(judul)s” (%(a)s–%(b)s) untuk "
+              "wilayah yang sama. Ubah draf itu, atau pilih periode lain.")
+            % {"judul": bentrok.judul, "a": bentrok.tahun_mulai, "b": bentrok.tahun_selesai},
+            field="tahun_mulai")
     dokumen.save()
     return dokumen
 

@@ -8,17 +8,95 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from desa import akses
 from desa.akses import writer_required
 from inti.services import ServiceError
 
 from . import rencana as layanan
-from .forms_rencana import ItemRencanaForm, KomitmenItemForm, SepakatiForm
+from .forms_rencana import DokumenRencanaForm, ItemRencanaForm, KomitmenItemForm, SepakatiForm
 from .models_rencana import DokumenRencana, ItemRencana
 
 
 def _galat(form, exc: ServiceError):
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def _simpan_dokumen(request, form, pesan: str):
+    """The plan form's save: the writer check on the region, then the service."""
+    dokumen = form.save(commit=False)
+    if not akses.boleh_ubah_rencana(request.user, dokumen):
+        form.add_error("desa" if "desa" in form.fields else None,
+                       _("Anda tidak dapat menulis rencana untuk wilayah ini."))
+        return None
+    try:
+        layanan.simpan_dokumen(dokumen)
+    except ServiceError as exc:
+        _galat(form, exc)
+        return None
+    messages.success(request, pesan)
+    return redirect(dokumen)
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def rencana_baru(request):
+    """A new plan document: a facilitator's RPLP for one of their desa (``?desa=<kode>``
+    preselects it); the Admin also the kabupaten plan."""
+    desa_qs = akses.writable_desa(request.user)
+    initial = {}
+    if kode := request.GET.get("desa"):
+        initial["desa"] = desa_qs.filter(kode_wilayah=kode).first()
+    form = DokumenRencanaForm(request.POST or None, initial=initial, desa_qs=desa_qs,
+                              admin=akses.is_admin(request.user))
+    if request.method == "POST" and form.is_valid():
+        response = _simpan_dokumen(request, form, _("Rencana tersimpan sebagai draf. "
+                                                    "Tambahkan item rencananya."))
+        if response is not None:
+            return response
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "judul": _("Rencana baru")})
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def rencana_ubah(request, pk):
+    """Title, period and notes of a plan (its kind and region stay)."""
+    dokumen = get_object_or_404(
+        DokumenRencana.objects.for_writer(request.user).select_related("desa", "kabupaten"),
+        pk=pk)
+    form = DokumenRencanaForm(request.POST or None, instance=dokumen,
+                              desa_qs=akses.writable_desa(request.user),
+                              admin=akses.is_admin(request.user))
+    if request.method == "POST" and form.is_valid():
+        response = _simpan_dokumen(request, form, _("Rencana tersimpan."))
+        if response is not None:
+            return response
+        dokumen.refresh_from_db()
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "dokumen": dokumen, "judul": _("Ubah rencana")})
+
+
+@require_http_methods(["GET", "POST"])
+@writer_required
+def item_ubah(request, pk):
+    """Correct a plan item (its criteria rows included); the history keeps each change."""
+    item = get_object_or_404(ItemRencana.objects.select_related("dokumen__desa").filter(
+        dokumen__in=DokumenRencana.objects.for_writer(request.user)), pk=pk)
+    dokumen = item.dokumen
+    form = ItemRencanaForm(request.POST or None, instance=item, dokumen=dokumen)
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        try:
+            layanan.simpan_item(item, form.baris_kriteria(), item.usulan_pendana.all())
+        except ServiceError as exc:
+            _galat(form, exc)
+        else:
+            messages.success(request, _("Item rencana tersimpan."))
+            return redirect(dokumen)
+    return render(request, "kolaborasi/rencana_form.html", {
+        "form": form, "dokumen": dokumen,
+        "judul": _("Ubah item: %(item)s") % {"item": item.nama}})
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,6 +31,8 @@ def rencana_list(request):
     dokumen_list = list(_dokumen_terlihat(request.user).order_by("-tahun_mulai", "judul"))
     return render(request, "kolaborasi/rencana_list.html", {
         "dokumen_list": dokumen_list, "tanda": hitung_demo(dokumen_list, _("rencana")),
+        "bisa_buat": (request.user.is_authenticated
+                      and akses.writable_desa(request.user).exists()),
     })
 
 

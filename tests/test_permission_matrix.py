@@ -297,6 +297,11 @@ MATRIX: dict[str, Entry] = {
         kwargs=rencana_pk, why="desa A's RPLP: its facilitator and the admin; empty POST "
                                "shows the form's messages"),
     "kolaborasi:rencana_sepakati": writer_form(kwargs=rencana_pk),
+    "kolaborasi:rencana_baru": writer_form_own_desa(
+        why="every writer opens it for their own desa; an empty POST shows the messages"),
+    "kolaborasi:rencana_ubah": writer_form(kwargs=rencana_pk),
+    "kolaborasi:rencana_item_ubah": writer_form(
+        kwargs=item_rencana_pk, why="desa A's RPLP item; an empty POST shows the messages"),
     "kolaborasi:rencana_komitmen_baru": writer_form(kwargs=item_rencana_pk),
     "anggaran:kegiatan_dari_item": writer_form(
         kwargs=item_rencana_pk, why="an empty POST shows the form's messages"),
