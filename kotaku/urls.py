@@ -58,9 +58,9 @@ urlpatterns = [
     path("impor/", views_impor.unggah, name="impor"),
     path("impor/konfirmasi/", views_impor.konfirmasi, name="impor_konfirmasi"),
     path("impor/status/<int:pk>/", views_impor.status, name="impor_status"),
-    re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
+    re_path(r"^impor/template/(?P<jenis>penilaian|kegiatan|rencana)\.(?P<fmt>xlsx|csv)$",
             views_impor.templat_berkas, name="impor_templat"),
-    re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan)\.(?P<fmt>xlsx|csv)$",
+    re_path(r"^impor/ekspor/(?P<jenis>penilaian|kegiatan|rencana)\.(?P<fmt>xlsx|csv)$",
             views_impor.ekspor, name="impor_ekspor"),
     # Printable reports (PDF) and open data.
     re_path(r"^laporan/desa/(?P<kode>[0-9.]{1,20})\.pdf$", views_laporan.laporan_desa,

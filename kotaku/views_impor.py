@@ -34,6 +34,7 @@ SESSION_KEY = "kotaku_impor"
 JENIS_PILIHAN = [
     ("penilaian", gettext_lazy("Penilaian kekumuhan (satu baris per lokasi per tahun)")),
     ("kegiatan", gettext_lazy("Kegiatan dan pendanaan (satu baris per baris pendanaan)")),
+    ("rencana", gettext_lazy("Item rencana kolaborasi (satu baris per item rencana)")),
 ]
 LOCALE_PILIHAN = [
     ("auto", gettext_lazy("Otomatis: tolak penulisan ambigu seperti 1.218")),
@@ -203,6 +204,8 @@ def ekspor(request, jenis: str, fmt: str):
         columns, rows = templat.kolom_ekspor_penilaian(), imp_penilaian.ekspor_qs(request.user)
     elif jenis == "kegiatan":
         columns, rows = templat.kolom_ekspor_kegiatan(), templat.ekspor_kegiatan_qs(request.user)
+    elif jenis == "rencana":
+        columns, rows = templat.kolom_ekspor_rencana(), templat.ekspor_rencana_qs(request.user)
     else:
         raise Http404
     return export_response(fmt, f"data-{jenis}-format-impor", columns, rows, title=jenis)

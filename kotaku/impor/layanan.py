@@ -11,8 +11,10 @@ from desa.impor import ImporGagal
 from inti.impor import berkas
 from inti.impor.nilai import LOCALES
 from inti.impor.rencana import Galat, Rencana
+from kolaborasi import impor as item_rencana
 
-MODUL = {penilaian.JENIS: penilaian, kegiatan.JENIS: kegiatan}
+MODUL = {penilaian.JENIS: penilaian, kegiatan.JENIS: kegiatan,
+         item_rencana.JENIS: item_rencana}
 JENIS = tuple(MODUL)
 
 

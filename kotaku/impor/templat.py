@@ -21,14 +21,16 @@ from desa import akses
 from desa import impor as imp_penilaian
 from desa.models import Desa
 from inti.exports import Column
-from kolaborasi.models import JenisPemangku, PemangkuKepentingan
+from kolaborasi import impor as imp_rencana
+from kolaborasi.models import DokumenRencana, JenisPemangku, PemangkuKepentingan
 
 KEBUNAN = Path(__file__).resolve().parents[2] / "desa" / "data" / "scoring_example_kebunan.json"
 KODE_CONTOH = "35.19.09.2014"  # Bibrik
 TEKS_KOLOM = {"kode_desa", "kawasan", "lokasi", "rt", "rw", "jenis", "aturan", "nama_kegiatan",
               "kriteria", "satuan", "status", "pelaksana", "keterangan", "pemangku", "sumber",
               "natura", "uraian_natura", "alasan_lebih", "status_lahan_jelas",
-              "sesuai_tata_ruang"}
+              "sesuai_tata_ruang", "dokumen", "nama_item", "komponen", "jenis_investasi",
+              "pendekatan", "usulan_pendana"}
 
 
 def _kode_contoh(user) -> str:
@@ -65,12 +67,32 @@ def contoh_kegiatan(user=None) -> dict:
             "realisasi_rp": Decimal(100_000_000), "natura": "tidak"}
 
 
+def contoh_rencana(user=None) -> dict:
+    """An item of a plan the user may edit (its ID and desa), else of the example desa."""
+    dokumen = (DokumenRencana.objects.for_writer(user).select_related("desa")
+               .order_by("-tahun_mulai", "pk").first() if user else None)
+    kode = dokumen.desa.kode_wilayah if dokumen and dokumen.desa_id else _kode_contoh(user)
+    tahun = dokumen.tahun_mulai if dokumen else 2025
+    opd = PemangkuKepentingan.objects.filter(jenis=JenisPemangku.OPD)
+    pendana = (opd.filter(nama__istartswith="Dinas Perumahan").values_list("nama", flat=True)
+               .first() or opd.order_by("nama").values_list("nama", flat=True).first() or "")
+    return {"dokumen": dokumen.pk if dokumen else "", "kode_desa": kode,
+            "nama_item": "Jalan lingkungan dan drainase RW 02 (contoh)",
+            "kriteria": "2b:300; 4b:250", "komponen": "infrastruktur",
+            "jenis_investasi": "tersier", "pendekatan": "masyarakat", "volume": Decimal(300),
+            "satuan": "m", "biaya_rp": Decimal(400_000_000), "tahun_target": tahun,
+            "usulan_pendana": pendana,
+            "keterangan": _("Baris contoh: hapus sebelum mengimpor.")}
+
+
 def _layout(jenis: str):
-    return imp_penilaian.layout() if jenis == imp_penilaian.JENIS else imp_kegiatan.layout()
+    return {imp_penilaian.JENIS: imp_penilaian.layout, imp_kegiatan.JENIS: imp_kegiatan.layout,
+            imp_rencana.JENIS: imp_rencana.layout}[jenis]()
 
 
 def _contoh(jenis: str, user) -> dict:
-    return contoh_penilaian(user) if jenis == imp_penilaian.JENIS else contoh_kegiatan(user)
+    return {imp_penilaian.JENIS: contoh_penilaian, imp_kegiatan.JENIS: contoh_kegiatan,
+            imp_rencana.JENIS: contoh_rencana}[jenis](user)
 
 
 def templat_csv(jenis: str, user=None) -> bytes:
@@ -132,10 +154,17 @@ def templat_xlsx(jenis: str, user=None) -> bytes:
     info.column_dimensions["A"].width = 28
     info.column_dimensions["B"].width = 8
     info.column_dimensions["C"].width = 90
-    judul = (_("Templat impor penilaian kekumuhan: satu baris per lokasi per tahun.")
-             if jenis == imp_penilaian.JENIS else
-             _("Templat impor kegiatan: satu baris per baris pendanaan; baris-baris satu "
-               "kegiatan mengulang (atau mengosongkan) kolom kegiatan."))
+    judul = {
+        imp_penilaian.JENIS: _("Templat impor penilaian kekumuhan: satu baris per lokasi per "
+                               "tahun."),
+        imp_kegiatan.JENIS: _("Templat impor kegiatan: satu baris per baris pendanaan; "
+                              "baris-baris satu kegiatan mengulang (atau mengosongkan) kolom "
+                              "kegiatan."),
+        imp_rencana.JENIS: _("Templat impor item rencana: satu baris per item. Kunci item: ID "
+                             "dokumen + kode desa + nama item + tahun target; baris dengan "
+                             "kunci yang sudah ada mengubah item itu. Kriteria ditulis "
+                             "kode:volume dipisah titik koma, mis. 2b:300; 4b:250."),
+    }[jenis]
     notes = [
         judul,
         _("Baris 2 lembar Data adalah contoh: hapus atau timpa sebelum mengimpor (baris "
@@ -231,3 +260,21 @@ def ekspor_kegiatan_qs(user, semua: bool = False):
         qs = qs.filter(kegiatan__desa__in=akses.writable_desa(user))
     return qs.order_by("kegiatan__desa__kode_wilayah", "kegiatan__tahun_anggaran",
                        "kegiatan__nama", "kegiatan_id", "pk")
+
+
+def kolom_ekspor_rencana() -> list[Column]:
+    return [
+        Column("dokumen", "dokumen_id", "int"), Column("kode_desa", "desa.kode_wilayah"),
+        Column("kawasan", "kawasan.nama"), Column("lokasi", "lokasi.nama"),
+        Column("nama_item", "nama", width=40), Column("kriteria", imp_rencana.kriteria_sel),
+        Column("komponen", "komponen"), Column("jenis_investasi", "jenis_investasi"),
+        Column("pendekatan", "pendekatan"), Column("volume", "volume", "decimal"),
+        Column("satuan", "satuan"), Column("biaya_rp", "biaya_rp", "rupiah"),
+        Column("tahun_target", "tahun_target", "int"),
+        Column("usulan_pendana", imp_rencana.pendana_sel, width=40),
+        Column("keterangan", "keterangan", width=40),
+    ]
+
+
+def ekspor_rencana_qs(user, semua: bool = False):
+    return imp_rencana.ekspor_qs(user, semua or akses.is_admin(user))

@@ -1,4 +1,4 @@
-"""Import assessments or activities from an XLSX/CSV file (the upload page's engine)."""
+"""Import assessments, activities or plan items from an XLSX/CSV file (the upload page's engine)."""
 
 from pathlib import Path
 
@@ -13,7 +13,8 @@ from kotaku.impor import layanan
 class Command(BaseCommand):
     help = (
         "Mengimpor penilaian kekumuhan (satu baris per lokasi per tahun) atau kegiatan dan "
-        "pendanaan (satu baris per baris pendanaan) dari berkas XLSX/CSV dengan kolom templat "
+        "pendanaan (satu baris per baris pendanaan) atau item rencana kolaborasi (satu baris "
+        "per item) dari berkas XLSX/CSV dengan kolom templat "
         "impor. Semua atau tidak sama sekali; mengimpor berkas yang sama dua kali tidak "
         "mengubah apa pun. Tanpa --pengguna, semua desa boleh ditulis (peran admin)."
     )
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("berkas", help="Berkas .xlsx atau .csv")
         parser.add_argument("--type", dest="jenis", required=True, choices=layanan.JENIS,
-                            help="penilaian atau kegiatan")
+                            help="penilaian, kegiatan atau rencana")
         parser.add_argument("--locale", default="auto", choices=LOCALES,
                             help="Format angka berupa teks: id (1.218,50), en (1,218.50) atau "
                                  "auto (menolak yang ambigu). Bawaan: auto.")
