@@ -129,7 +129,9 @@ def unggah(request):
                 request.session.pop(SESSION_KEY, None)
             return _halaman_rencana(request, rencana, data, sidik)
     else:
-        form = ImporForm()
+        # ``?jenis=rencana`` (the plan page's button) preselects the kind.
+        jenis = request.GET.get("jenis")
+        form = ImporForm(initial={"jenis": jenis} if jenis in layanan.JENIS else None)
     return render(request, "impor/unggah.html", {"form": form})
 
 
