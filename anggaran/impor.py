@@ -17,7 +17,6 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -45,12 +44,15 @@ from inti.impor.rencana import (
     Rencana,
     cari_nama,
     nama_kunci,
+    pesan_ubah,
     petakan_kolom,
+    sama,
 )
 from inti.numbers import format_rupiah
 from inti.services import ServiceError, VersionConflict
 from inti.tahun import TAHUN_MAX, TAHUN_MIN
 from inti.tampil import tampil
+from kolaborasi.impor import cari_pemangku, indeks_pemangku
 from kolaborasi.models import PemangkuKepentingan
 
 JENIS = "kegiatan"
@@ -116,18 +118,6 @@ def _tampil(key: str, value) -> str:
     return tampil(value, rupiah=key in ("rencana_rp", "realisasi_rp"))
 
 
-def _ubah(label, old: str, new: str) -> str:
-    return _("%(isian)s: %(lama)s \u2192 %(baru)s") % {"isian": label, "lama": old, "baru": new}
-
-
-def _sama(a, b) -> bool:
-    if hasattr(a, "pk") or hasattr(b, "pk"):
-        return getattr(a, "pk", None) == getattr(b, "pk", None)
-    if isinstance(a, Decimal) or isinstance(b, Decimal):
-        return a is not None and b is not None and Decimal(a) == Decimal(b)
-    return a == b
-
-
 class _Konteks:
     def __init__(self, rows: list[Baris], user, semua_desa: bool):
         kode, pemangku = set(), set()
@@ -154,11 +144,7 @@ class _Konteks:
             self.lokasi[lok.desa_id].append(lok)
         for p in PemangkuKepentingan.objects.pelaksana().filter(desa_id__in=ids):
             self.pelaksana[p.desa_id].append(p)
-        lowered = {nama_kunci(n) for n in pemangku}
-        self.pemangku = defaultdict(list)
-        for p in (PemangkuKepentingan.objects.annotate(n=Lower("nama"))
-                  .filter(n__in=lowered | {n.lower() for n in pemangku})):
-            self.pemangku[nama_kunci(p.nama)].append(p)
+        self.pemangku = indeks_pemangku(pemangku)
         self.sumber = list(SumberDana.objects.all())
         self.kegiatan = defaultdict(list)
         for k in (Kegiatan.objects.filter(desa_id__in=ids).select_related("kriteria", "kawasan",
@@ -167,12 +153,7 @@ class _Konteks:
             self.kegiatan[(k.desa_id, nama_kunci(k.nama), k.tahun_anggaran)].append(k)
 
     def cari_pemangku(self, nama: str, desa):
-        found = self.pemangku.get(nama_kunci(nama), [])
-        if len(found) > 1:
-            # The same name in several desa (e.g. "Pemerintah Desa"): the activity's desa first.
-            local = [p for p in found if p.desa_id == getattr(desa, "pk", None)]
-            found = local or [p for p in found if p.desa_id is None]
-        return (found[0], None) if len(found) == 1 else (None, "ambigu" if found else None)
+        return cari_pemangku(self.pemangku, nama, desa)
 
     def cari_sumber(self, text: str):
         key = nama_kunci(text)
@@ -343,7 +324,7 @@ def _rencana_kegiatan(rows: list[dict], ktx: _Konteks, key) -> Item:
             if field not in values or values[field] in (None, ""):
                 r["baris"].salah(field, _("Kolom ini kosong di baris %(n)s, baris pertama "
                                           "kegiatan ini.") % {"n": first["baris"].nomor})
-            elif not _sama(values[field], value):
+            elif not sama(values[field], value):
                 r["baris"].salah(field, _("Berbeda dengan baris %(n)s untuk kegiatan yang "
                                           "sama.") % {"n": first["baris"].nomor})
     lines = {}
@@ -417,8 +398,8 @@ def _rencana_kegiatan(rows: list[dict], ktx: _Konteks, key) -> Item:
             "satuan": merged["satuan"], "n": len(lines), "rp": format_rupiah(total)})
     else:
         for f in FIELDS:
-            if not _sama(getattr(existing, f), merged[f]):
-                changes.append(_ubah(LABELS[f], _tampil(f, getattr(existing, f)),
+            if not sama(getattr(existing, f), merged[f]):
+                changes.append(pesan_ubah(LABELS[f], _tampil(f, getattr(existing, f)),
                                      _tampil(f, merged[f])))
         for lk, line in lines.items():
             old = existing_lines.get(lk)
@@ -428,8 +409,8 @@ def _rencana_kegiatan(rows: list[dict], ktx: _Konteks, key) -> Item:
                     "baris": label, "rp": format_rupiah(line["rencana_rp"])})
                 continue
             for f in LINE_FIELDS:
-                if not _sama(getattr(old, f), line[f]):
-                    changes.append(_ubah(f"{label}, {str(LABELS[f]).lower()}",
+                if not sama(getattr(old, f), line[f]):
+                    changes.append(pesan_ubah(f"{label}, {str(LABELS[f]).lower()}",
                                          _tampil(f, getattr(old, f)), _tampil(f, line[f])))
         for lk, old in existing_lines.items():
             if lk not in lines:

@@ -33,6 +33,7 @@ from inti.impor.rencana import (
     Rencana,
     cari_nama,
     nama_kunci,
+    pesan_ubah,
     petakan_kolom,
 )
 from inti.services import ServiceError
@@ -122,8 +123,7 @@ def layout(aturan=None) -> list[Kolom]:
 
 def _ubah(label, old, new) -> str:
     """One change line of the dry run: "Volume 1a: 21 → 40"."""
-    return _("%(isian)s: %(lama)s \u2192 %(baru)s") % {
-        "isian": label, "lama": tampil(old), "baru": tampil(new)}
+    return pesan_ubah(label, tampil(old), tampil(new))
 
 
 def pesan_desa_tidak_dikenal(kode: str) -> str:

@@ -22,20 +22,20 @@ from .models_rencana import DokumenRencana, ItemRencana, JenisRencana, KomitmenI
 BARIS_KRITERIA = 3
 
 
+def _tahun(label, wajib) -> forms.IntegerField:
+    """A year typed with 4 digits, within the portal's range."""
+    return forms.IntegerField(
+        label=label, min_value=TAHUN_MIN, max_value=TAHUN_MAX,
+        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN, "required": wajib,
+                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+
+
 class DokumenRencanaForm(BootstrapFormMixin, forms.ModelForm):
     """A plan document. A facilitator writes the RPLP of one of their desa; the Admin also
     the kabupaten plan (RP2KPKP with its Memorandum Program)."""
 
-    tahun_mulai = forms.IntegerField(
-        label=_("Tahun mulai"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
-        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
-                        "required": _("Isi tahun mulai."),
-                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
-    tahun_selesai = forms.IntegerField(
-        label=_("Tahun selesai"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
-        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
-                        "required": _("Isi tahun selesai."),
-                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+    tahun_mulai = _tahun(_("Tahun mulai"), _("Isi tahun mulai."))
+    tahun_selesai = _tahun(_("Tahun selesai"), _("Isi tahun selesai."))
 
     class Meta:
         model = DokumenRencana
@@ -83,11 +83,7 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
                             help_text=_("Mis. 170 atau 1.218,50"))
     biaya_rp = RupiahField(label=_("Perkiraan biaya (Rp)"), help_text=_("Mis. 150.000.000"),
                            error_messages={"required": _("Isi perkiraan biaya.")})
-    tahun_target = forms.IntegerField(
-        label=_("Tahun target"), min_value=TAHUN_MIN, max_value=TAHUN_MAX,
-        error_messages={"min_value": PESAN_TAHUN, "max_value": PESAN_TAHUN,
-                        "required": _("Isi tahun target."),
-                        "invalid": _("Tulis tahun dengan 4 angka, mis. 2024.")})
+    tahun_target = _tahun(_("Tahun target"), _("Isi tahun target."))
 
     class Meta:
         model = ItemRencana

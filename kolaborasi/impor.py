@@ -54,7 +54,9 @@ from inti.impor.rencana import (
     Rencana,
     cari_nama,
     nama_kunci,
+    pesan_ubah,
     petakan_kolom,
+    sama,
 )
 from inti.numbers import format_rupiah
 from inti.services import ServiceError
@@ -111,6 +113,27 @@ LABELS = {
 }
 FIELDS = ["kawasan", "lokasi", "komponen", "jenis_investasi", "pendekatan", "volume", "satuan",
           "biaya_rp", "keterangan"]
+
+
+def indeks_pemangku(nama) -> dict:
+    """The stakeholders named in a file, by :func:`nama_kunci` of their name (one query);
+    the activity import uses it too."""
+    lowered = {nama_kunci(n) for n in nama} | {n.lower() for n in nama}
+    indeks = defaultdict(list)
+    for p in PemangkuKepentingan.objects.annotate(n=Lower("nama")).filter(n__in=lowered):
+        indeks[nama_kunci(p.nama)].append(p)
+    return indeks
+
+
+def cari_pemangku(indeks: dict, nama: str, desa):
+    """``(stakeholder, None)``, ``(None, None)`` when unknown, ``(None, "ambigu")``. The same
+    name in several desa (e.g. "Pemerintah Desa"): the row's desa first, then the ones of no
+    desa."""
+    found = indeks.get(nama_kunci(nama), [])
+    if len(found) > 1:
+        local = [p for p in found if p.desa_id == getattr(desa, "pk", None)]
+        found = local or [p for p in found if p.desa_id is None]
+    return (found[0], None) if len(found) == 1 else (None, "ambigu" if found else None)
 
 
 def layout() -> list[Kolom]:
@@ -181,11 +204,7 @@ class _Konteks:
             self.lokasi[lok.desa_id].append(lok)
         aturan = AturanPenilaian.objects.bawaan()
         self.kriteria = {k.kode.lower(): k for k in Kriteria.objects.filter(aturan=aturan)}
-        lowered = {n.lower() for n in pendana}
-        self.pemangku = defaultdict(list)
-        for p in (PemangkuKepentingan.objects.annotate(n=Lower("nama"))
-                  .filter(n__in=lowered)):
-            self.pemangku[nama_kunci(p.nama)].append(p)
+        self.pemangku = indeks_pemangku(pendana)
         self.item = defaultdict(list)
         for it in (ItemRencana.objects.filter(dokumen_id__in=list(self.dokumen))
                    .select_related("desa", "kawasan", "lokasi")
@@ -202,12 +221,7 @@ class _Konteks:
         return self.boleh_dokumen[dokumen.pk]
 
     def cari_pemangku(self, nama: str, desa):
-        found = self.pemangku.get(nama_kunci(nama), [])
-        if len(found) > 1:
-            # The same name in several desa (e.g. "Pemerintah Desa"): the item's desa first.
-            local = [p for p in found if p.desa_id == getattr(desa, "pk", None)]
-            found = local or [p for p in found if p.desa_id is None]
-        return (found[0], None) if len(found) == 1 else (None, "ambigu" if found else None)
+        return cari_pemangku(self.pemangku, nama, desa)
 
 
 def rencanakan(tabel: Tabel, user, locale: str, semua_desa: bool = False) -> Rencana:
@@ -487,36 +501,24 @@ def _tampil(key, value) -> str:
     return tampil(value, rupiah=key == "biaya_rp")
 
 
-def _ubah(label, old: str, new: str) -> str:
-    return _("%(isian)s: %(lama)s \u2192 %(baru)s") % {"isian": label, "lama": old, "baru": new}
-
-
-def _sama(a, b) -> bool:
-    if hasattr(a, "pk") or hasattr(b, "pk"):
-        return getattr(a, "pk", None) == getattr(b, "pk", None)
-    if isinstance(a, Decimal) or isinstance(b, Decimal):
-        return a is not None and b is not None and Decimal(a) == Decimal(b)
-    return a == b
-
-
 def _perbedaan(existing: ItemRencana, values: dict, kriteria, pendana) -> list[str]:
     changes = []
     for f in FIELDS:
         if f not in values or (f in PILIHAN and values[f] is None):
             continue
-        if not _sama(getattr(existing, f), values[f]):
-            changes.append(_ubah(LABELS[f], _tampil(f, getattr(existing, f)),
+        if not sama(getattr(existing, f), values[f]):
+            changes.append(pesan_ubah(LABELS[f], _tampil(f, getattr(existing, f)),
                                  _tampil(f, values[f])))
     lama = sorted((r.kriteria.kode, r.volume) for r in existing.item_kriteria.all())
     baru = sorted((k["kriteria"].kode, k["volume"]) for k in kriteria)
     if [(k, Decimal(v)) for k, v in lama] != [(k, Decimal(v)) for k, v in baru]:
-        changes.append(_ubah(LABELS["kriteria"], format_kriteria(lama) or "-",
+        changes.append(pesan_ubah(LABELS["kriteria"], format_kriteria(lama) or "-",
                              format_kriteria(baru)))
     if pendana is not None:
         lama_p = sorted(p.nama for p in existing.usulan_pendana.all())
         baru_p = sorted(p.nama for p in pendana)
         if lama_p != baru_p:
-            changes.append(_ubah(LABELS["usulan_pendana"], "; ".join(lama_p) or "-",
+            changes.append(pesan_ubah(LABELS["usulan_pendana"], "; ".join(lama_p) or "-",
                                  "; ".join(baru_p) or "-"))
     return changes
 

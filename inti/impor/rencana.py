@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -179,6 +180,21 @@ def petakan_kolom(tabel: Tabel, kolom: Iterable[Kolom], rencana: Rencana
         rencana.peringatan.append(_("Kolom tidak dikenal dan diabaikan: %(kolom)s.")
                                   % {"kolom": ", ".join(unknown)})
     return posisi, judul
+
+
+def pesan_ubah(label, old: str, new: str) -> str:
+    """One change line of a dry run, values already shown: "Volume 1a: 21 → 40"."""
+    return _("%(isian)s: %(lama)s \u2192 %(baru)s") % {"isian": label, "lama": old, "baru": new}
+
+
+def sama(a, b) -> bool:
+    """Equal as an import compares a stored value with a read one: objects by pk, numbers
+    as decimals (``Decimal("1.50") == 1.5``), the rest as they are."""
+    if hasattr(a, "pk") or hasattr(b, "pk"):
+        return getattr(a, "pk", None) == getattr(b, "pk", None)
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return a is not None and b is not None and Decimal(a) == Decimal(b)
+    return a == b
 
 
 def nama_kunci(text: str) -> str:
