@@ -47,6 +47,8 @@ def rencana_baru(request):
     initial = {}
     if kode := request.GET.get("desa"):
         initial["desa"] = desa_qs.filter(kode_wilayah=kode).first()
+    elif len(satu := list(desa_qs[:2])) == 1:  # a facilitator of one desa
+        initial["desa"] = satu[0]
     form = DokumenRencanaForm(request.POST or None, initial=initial, desa_qs=desa_qs,
                               admin=akses.is_admin(request.user))
     if request.method == "POST" and form.is_valid():
@@ -55,7 +57,10 @@ def rencana_baru(request):
         if response is not None:
             return response
     return render(request, "kolaborasi/rencana_form.html", {
-        "form": form, "judul": _("Rencana baru")})
+        "form": form, "judul": _("Rencana baru"),
+        "pengantar": _("RPLP: rencana penataan lingkungan permukiman satu desa untuk satu "
+                       "periode. Rencana disimpan sebagai draf; tambahkan item rencananya, "
+                       "lalu tandai disepakati setelah forum kolaborasi menyepakatinya.")})
 
 
 @require_http_methods(["GET", "POST"])
