@@ -2,9 +2,12 @@
 
 A backup (``manage.py cadangkan``) is a zip holding
 
-* ``data.json``: every row of every table, as ``dumpdata --natural-foreign`` writes it
-  (primary keys kept; references to content types and permissions by natural key, because
-  those two tables are rebuilt by ``migrate``/``flush`` with possibly other ids);
+* ``data.jsonl``: every row of every table, one JSON object per line, as ``dumpdata
+  --natural-foreign --format jsonl`` writes it (primary keys kept; references to content
+  types and permissions by natural key, because those two tables are rebuilt by
+  ``migrate``/``flush`` with possibly other ids). One row per line lets the restore read the
+  rows one at a time (format 2); format 1 backups held one JSON document, ``data.json``,
+  which the restore still reads (parsed whole, in memory);
 * ``media/…``: every file under ``MEDIA_ROOT`` (progress photos);
 * ``manifest.json``: when and from what it was made, the applied migrations, the row count of
   every table and the size and SHA-256 of every file, so a restore can check it got
@@ -50,7 +53,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.serializers import json as json_serializer
+from django.core.serializers import jsonl as jsonl_serializer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -60,8 +63,10 @@ from django.utils import timezone
 from inti.sinyal import berhenti_dengan_rapi
 
 FORMAT = "kotaku-cadangan"
-FORMAT_VERSION = 1
-DATA_NAME = "data.json"
+FORMAT_VERSION = 2
+DATA_NAME = "data.jsonl"
+#: Per format version: the rows' member in the zip and loaddata's format for it.
+DATA_PER_VERSI = {1: ("data.json", "json"), 2: (DATA_NAME, "jsonl")}
 MANIFEST_NAME = "manifest.json"
 MEDIA_PREFIX = "media/"
 
@@ -101,15 +106,16 @@ class _PreciseEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-class Serializer(json_serializer.Serializer):
-    """``dumpdata`` format of the backups; ``loaddata`` reads it as plain JSON."""
+class Serializer(jsonl_serializer.Serializer):
+    """``dumpdata`` format of the backups: JSON Lines; ``loaddata`` reads it as ``jsonl``,
+    one row at a time."""
 
     def _init_options(self):
         super()._init_options()
         self.json_kwargs["cls"] = _PreciseEncoder
 
 
-Deserializer = json_serializer.Deserializer
+Deserializer = jsonl_serializer.Deserializer
 
 
 def _excluded(model) -> bool:
@@ -241,7 +247,7 @@ def baca_manifest(zf: zipfile.ZipFile) -> dict:
     except (KeyError, ValueError) as exc:
         raise BackupError("Berkas ini bukan cadangan portal KOTAKU (manifest.json tidak "
                           "ada atau rusak).") from exc
-    if manifest.get("format") != FORMAT or manifest.get("versi_format") != FORMAT_VERSION:
+    if manifest.get("format") != FORMAT or manifest.get("versi_format") not in DATA_PER_VERSI:
         raise BackupError("Format cadangan tidak dikenal: "
                           f"{manifest.get('format')} versi {manifest.get('versi_format')}.")
     return manifest
@@ -340,11 +346,13 @@ def _hapus_sisa_staging(parent: Path) -> None:
 def _load(zf: zipfile.ZipFile, manifest: dict, using: str) -> dict[str, int]:
     # No history rows for the load itself (rows keep the history they were backed up with).
     # The dump is read from the zip through loaddata's stdin ("-"), never written to disk.
+    # Format 2 (JSON Lines) is read a row at a time; format 1 is one JSON document.
+    nama, fmt = DATA_PER_VERSI[manifest["versi_format"]]
     with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic(using=using), \
-            zf.open(DATA_NAME) as member, io.TextIOWrapper(member, encoding="utf-8") as text, \
+            zf.open(nama) as member, io.TextIOWrapper(member, encoding="utf-8") as text, \
             _stdin(text):
         call_command("flush", database=using, interactive=False, verbosity=0)
-        call_command("loaddata", "-", format="json", database=using, verbosity=0)
+        call_command("loaddata", "-", format=fmt, database=using, verbosity=0)
         counts = row_counts(using)
         expected = manifest["jumlah"]
         wrong = {label: (expected.get(label), counts.get(label))

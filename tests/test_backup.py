@@ -281,7 +281,29 @@ def test_dump_is_one_snapshot_while_another_connection_writes(monkeypatch, tmp_p
     hasil = backup.buat_cadangan(target)
     assert PemangkuKepentingan.objects.filter(nama="Disimpan saat pencadangan").exists()
     with zipfile.ZipFile(target) as zf:
-        rows = json.loads(zf.read("data.json"))
+        lines = zf.read("data.jsonl").decode().splitlines()
+    rows = [json.loads(line) for line in lines]  # JSON Lines: one row per line
     dumped = sum(1 for r in rows if r["model"] == "kolaborasi.pemangkukepentingan")
     assert dumped == hasil.jumlah["kolaborasi.PemangkuKepentingan"] == 1
     assert not any(r["fields"].get("nama") == "Disimpan saat pencadangan" for r in rows)
+
+
+@real_transactions
+def test_a_format_1_backup_one_json_document_still_restores(small_backup, tmp_path, media):
+    """Backups made before format 2 hold one JSON document (data.json); they still restore.
+    Format 2 writes JSON Lines, read a row at a time."""
+    with zipfile.ZipFile(small_backup) as zf:
+        rows = [json.loads(line) for line in zf.read("data.jsonl").decode().splitlines()]
+    lama = tmp_path / "format1.zip"
+    with zipfile.ZipFile(small_backup) as src, zipfile.ZipFile(lama, "w") as dst:
+        for info in src.infolist():
+            if info.filename == "data.jsonl":
+                dst.writestr("data.json", json.dumps(rows))
+            elif info.filename == "manifest.json":
+                dst.writestr(info.filename, json.dumps(
+                    {**json.loads(src.read(info.filename)), "versi_format": 1}))
+            else:
+                dst.writestr(info.filename, src.read(info.filename))
+    PemangkuKepentingan.objects.create(nama="Dibuat setelah cadangan", jenis="swasta")
+    _run("pulihkan", str(lama), "--yes")
+    assert list(PemangkuKepentingan.objects.values_list("nama", flat=True)) == ["Dinas PKP"]

@@ -12,10 +12,10 @@ class Command(BaseCommand):
         "Membuat cadangan lengkap portal dalam satu berkas zip: seluruh isi database (satu "
         "snapshot yang konsisten) dan semua berkas unggahan (MEDIA_ROOT), dengan manifest "
         "berisi jumlah baris per tabel, versi migrasi dan hash setiap berkas. Pulihkan dengan "
-        "`manage.py pulihkan <berkas.zip> --yes`. Batas: pulihkan mengurai data.json "
-        "sekaligus di memori (beberapa kali ukuran data.json), jadi format portabel ini untuk "
-        "portal sebesar kecamatan/kabupaten; database nasional dicadangkan dengan pg_dump dan "
-        "arsip WAL (PITR), lihat docs/OPERATIONS.md."
+        "`manage.py pulihkan <berkas.zip> --yes`. Baris data ditulis satu per baris "
+        "(data.jsonl) dan dipulihkan satu per satu, dalam satu transaksi; database nasional "
+        "tetap lebih cepat dicadangkan dengan pg_dump dan arsip WAL (PITR), lihat "
+        "docs/OPERATIONS.md."
     )
 
     def add_arguments(self, parser):
@@ -34,9 +34,9 @@ class Command(BaseCommand):
         with zipfile.ZipFile(berkas) as zf:
             data_mb = zf.getinfo(DATA_NAME).file_size / 1e6
         self.stdout.write(
-            f"data.json {data_mb:,.1f} MB tanpa kompresi: pulihkan memuatnya sekaligus ke "
-            f"memori (siapkan beberapa kali ukuran itu). Untuk database nasional gunakan "
-            f"pg_dump/PITR (docs/OPERATIONS.md).")
+            f"{DATA_NAME} {data_mb:,.1f} MB tanpa kompresi; pulihkan membacanya baris demi baris "
+            f"dalam satu transaksi (lama, tetapi memori tetap). Untuk database nasional "
+            f"pg_dump/PITR lebih cepat (docs/OPERATIONS.md).")
         if opts["verbosity"] > 1:
             for label, n in sorted(hasil.jumlah.items()):
                 self.stdout.write(f"  {label:<50} {n:>8}")
