@@ -38,6 +38,7 @@ class KegiatanDariItemForm(BootstrapFormMixin, forms.Form):
                                                         "j": k.get_jenis_display()},
                 queryset=SumberDana.objects.order_by("urutan", "nama"),
                 error_messages={"required": _("Pilih sumber dana.")})
+        self.beri_kelas(self.fields[f"sumber_{k.pk}"] for k in self.komitmen)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,11 +10,18 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        self.beri_kelas(self.fields.values())
+
+    @staticmethod
+    def beri_kelas(fields) -> None:
+        """Bootstrap's class on each field's widget; a form that adds fields in its own
+        ``__init__`` calls it for them."""
+        for field in fields:
             widget = field.widget
             css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(widget, forms.Select) else "form-control")
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if css not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
     def full_clean(self):
         super().full_clean()

@@ -117,6 +117,8 @@ class ItemRencanaForm(BootstrapFormMixin, forms.ModelForm):
             self.fields[f"volume_{i}"] = DecimalIDField(
                 label=_("Volume kriteria %(i)s (satuan kriteria)") % {"i": i}, required=False,
                 min_value=Decimal("0.01"), max_value=Decimal("999999999999.99"))
+        self.beri_kelas(self.fields[f"{n}_{i}"] for i in range(1, BARIS_KRITERIA + 1)
+                        for n in ("kriteria", "volume"))
 
         if self.instance.pk and not self.is_bound:  # editing: the item's criteria rows
             for i, row in enumerate(self.instance.item_kriteria.select_related("kriteria")
