@@ -54,6 +54,13 @@ def _without_service_worker(page):
         status=200, content_type="application/javascript", body="/* no fetch handler */"))
 
 
+def _buka(page, url):
+    """Open a form and wait for its scripts: typed before the draft script listens, a value
+    would never reach the device's copy (under load the deferred scripts run late)."""
+    page.goto(url)
+    wait_until(page, "() => document.readyState === 'complete'")
+
+
 def _send_offline(page, button_name):
     page.context.set_offline(True)
     try:
@@ -144,11 +151,11 @@ def test_failed_send_of_progress_forum_and_pledge_loses_nothing(
     login_as(page.context, live_server, fasilitator_a)
 
     url = reverse("anggaran:progres_baru", args=[kegiatan.pk])
-    page.goto(url)
+    _buka(page, url)
     page.get_by_label("Progres fisik (%)").fill("35")
     page.get_by_label("Catatan").fill("Galian selesai, pengecoran minggu depan.")
     _send_offline(page, "Simpan laporan")
-    page.goto(url)
+    _buka(page, url)
     expect(page.locator("[data-draf-pulih]")).to_be_visible()
     assert page.input_value("#id_catatan") == "Galian selesai, pengecoran minggu depan."
     page.get_by_role("button", name="Simpan laporan").click()
@@ -156,11 +163,11 @@ def test_failed_send_of_progress_forum_and_pledge_loses_nothing(
     assert LaporanProgres.objects.count() == 1
 
     url = reverse("kolaborasi:forum_baru")
-    page.goto(url)
+    _buka(page, url)
     page.get_by_label("Tanggal").fill("2025-03-05")
     page.get_by_label("Judul").fill("Rembug warga RT 3")
     _send_offline(page, "Simpan")
-    page.goto(url)
+    _buka(page, url)
     expect(page.locator("[data-draf-pulih]")).to_be_visible()
     assert page.input_value("#id_judul") == "Rembug warga RT 3"
     page.get_by_role("button", name="Simpan", exact=True).click()
@@ -168,13 +175,13 @@ def test_failed_send_of_progress_forum_and_pledge_loses_nothing(
     assert ForumKolaborasi.objects.count() == 1
 
     url = reverse("kolaborasi:komitmen_baru")
-    page.goto(url)
+    _buka(page, url)
     page.select_option("#id_pemangku", str(dinas.pk))
     page.select_option("#id_desa", str(desa_a.pk))
     page.get_by_label("Tahun").fill("2025")
     page.locator("#id_nilai_rp").fill("150.000.000")
     _send_offline(page, "Simpan")
-    page.goto(url)
+    _buka(page, url)
     expect(page.locator("[data-draf-pulih]")).to_be_visible()
     assert page.input_value("#id_nilai_rp") == "150.000.000"
     page.get_by_role("button", name="Simpan", exact=True).click()
