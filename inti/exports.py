@@ -266,6 +266,14 @@ def _csv_formatter(kind: str) -> Callable[[Any], str]:
 _CSV_FORMATTERS = {kind: _csv_formatter(kind) for kind in KINDS}
 
 
+def csv_header(columns: Sequence[Column]) -> bytes:
+    """The start of every CSV file: the BOM (Excel then reads UTF-8) and the header row."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerow([_defuse(_clean_text(c.label)) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
 def iter_csv(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     """The CSV file as UTF-8 byte chunks of about CSV_CHUNK_CHARS: BOM, header, the rows.
 
@@ -274,8 +282,7 @@ def iter_csv(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     cells = [(column.getter, _CSV_FORMATTERS[column.kind]) for column in columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow([_defuse(_clean_text(c.label)) for c in columns])
+    buffer.write(csv_header(columns).decode("utf-8"))
     for row in _rows(rows):
         writer.writerow([fmt(get(row)) for get, fmt in cells])
         if buffer.tell() >= CSV_CHUNK_CHARS:
