@@ -132,6 +132,7 @@ def pendanaan_csv(request):
         response = FileResponse(_copy_ke_berkas(db), as_attachment=True,
                                 filename="pendanaan-semua.csv",
                                 content_type="text/csv; charset=utf-8")
+        response.block_size = 64 * 1024  # one socket write per 64 KB, as the Python path
         response["X-Content-Type-Options"] = "nosniff"
         return response
     return csv_response("pendanaan-semua", COLUMNS, _rows(db))

@@ -8,7 +8,7 @@ RSS during the run (``VmHWM``, reset before each run), with the load average bef
 no formatting): the floor the export cannot beat. Usage::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kotaku_nasional DEBUG=True \\
-        .venv/bin/python bench/export_rate.py [--runs 3] [--rows 200000] [--sql]
+        .venv/bin/python bench/export_rate.py [--runs 3] [--rows 200000] [--sql] [--python]
 
 A gunicorn worker adds the socket writes on top (see docs/PERFORMANCE.md for both numbers).
 """
@@ -54,12 +54,17 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def run_export(limit: int | None) -> dict:
-    """Read the view's streamed body; stop after ``limit`` data rows if given."""
+def run_export(limit: int | None, python: bool = False) -> dict:
+    """Read the view's streamed body; stop after ``limit`` data rows if given. ``python``:
+    the Python formatting path (SQLite's, and PostgreSQL's before COPY) instead of COPY."""
     _reset_peak()
     rss_before = _status_mb("VmRSS")
     t0 = time.perf_counter()
-    response = views_ekspor.pendanaan_csv(RequestFactory().get("/ekspor/pendanaan.csv"))
+    if python:
+        response = views_ekspor.csv_response("pendanaan-semua", views_ekspor.COLUMNS,
+                                             views_ekspor._rows("default"))
+    else:
+        response = views_ekspor.pendanaan_csv(RequestFactory().get("/ekspor/pendanaan.csv"))
     lines = size = chunks = 0
     first = None
     content = iter(response.streaming_content)
@@ -67,7 +72,7 @@ def run_export(limit: int | None) -> dict:
         for chunk in content:
             if first is None:
                 first = time.perf_counter() - t0
-            lines += chunk.count(b"\r\n")  # the record terminator (the data has no CR LF)
+            lines += chunk.count(b"\n")  # LF ends a record on both paths (the data has none)
             size += len(chunk)
             chunks += 1
             if limit is not None and lines > limit:
@@ -108,6 +113,8 @@ def main() -> None:
                         help="stop after this many rows (default: all)")
     parser.add_argument("--sql", action="store_true",
                         help="also time the bare fetch of the same rows")
+    parser.add_argument("--python", action="store_true",
+                        help="also time the Python formatting path (before COPY)")
     args = parser.parse_args()
 
     db = connection.settings_dict
@@ -118,10 +125,11 @@ def main() -> None:
         r = run_sql(args.rows)
         print(f"bare fetch: {r['rows']:,} rows in {r['seconds']:.2f} s = "
               f"{r['rows_s']:,.0f} rows/s; peak RSS {r['peak_rss_mb']:.1f} MB; load {_load()}")
-    for i in range(1, args.runs + 1):
+    kinds = [("export", False)] + ([("python path", True)] if args.python else [])
+    for (label, python), i in ((k, i) for k in kinds for i in range(1, args.runs + 1)):
         load_before = _load()
-        r = run_export(args.rows)
-        print(f"export run {i}: {r['rows']:,} rows, {r['mb']:.1f} MB in {r['seconds']:.2f} s = "
+        r = run_export(args.rows, python)
+        print(f"{label} run {i}: {r['rows']:,} rows, {r['mb']:.1f} MB in {r['seconds']:.2f} s = "
               f"{r['rows_s']:,.0f} rows/s ({r['mb_s']:.1f} MB/s); {r['chunks']:,} chunks, "
               f"first after {r['first_ms']:.0f} ms; RSS {r['rss_before_mb']:.1f} MB before, "
               f"peak {r['peak_rss_mb']:.1f} MB; load {load_before} -> {_load()}")
