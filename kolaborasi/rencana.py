@@ -46,6 +46,13 @@ def simpan_dokumen(dokumen: DokumenRencana) -> DokumenRencana:
                            tahun_mulai__lte=dokumen.tahun_selesai,
                            tahun_selesai__gte=dokumen.tahun_mulai, **wilayah)
                    .exclude(pk=dokumen.pk).order_by("tahun_mulai").first())
+    if dokumen.pk and (luar := dokumen.item.exclude(
+            tahun_target__range=(dokumen.tahun_mulai, dokumen.tahun_selesai))
+            .order_by("tahun_target").first()) is not None:
+        raise ServiceError(
+            _("Item “%(item)s” bertahun target %(t)s, di luar periode baru. Ubah item itu "
+              "lebih dulu, atau pilih periode yang mencakupnya.")
+            % {"item": luar.nama, "t": luar.tahun_target}, field="tahun_mulai")
     if bentrok is not None:
         raise ServiceError(
             _("Periode ini bertumpang dengan draf rencana “%(judul)s” (%(a)s–%(b)s) untuk "

@@ -73,11 +73,12 @@ def rencana_ubah(request, pk):
     form = DokumenRencanaForm(request.POST or None, instance=dokumen,
                               desa_qs=akses.writable_desa(request.user),
                               admin=akses.is_admin(request.user))
-    if request.method == "POST" and form.is_valid():
-        response = _simpan_dokumen(request, form, _("Rencana tersimpan."))
-        if response is not None:
-            return response
-        dokumen.refresh_from_db()
+    if request.method == "POST":
+        if form.is_valid():
+            response = _simpan_dokumen(request, form, _("Rencana tersimpan."))
+            if response is not None:
+                return response
+        dokumen.refresh_from_db()  # the heading shows what is saved, not what was typed
     return render(request, "kolaborasi/rencana_form.html", {
         "form": form, "dokumen": dokumen, "judul": _("Ubah rencana")})
 

@@ -103,6 +103,12 @@ def test_a_facilitator_corrects_an_item_and_the_title(client_for, fasilitator_a,
     dokumen.refresh_from_db()
     assert (dokumen.judul, dokumen.tahun_selesai, dokumen.jenis) == (
         "RPLP Bibrik (revisi)", 2025, "rplp")
+    # A period that leaves an item outside is refused, naming the item.
+    response = client.post(reverse("kolaborasi:rencana_ubah", args=[dokumen.pk]),
+                           {"judul": "RPLP Bibrik (revisi)", "tahun_mulai": "2023",
+                            "tahun_selesai": "2025", "keterangan": ""})
+    assert "Saluran RW 01 dan 02" in response.context["form"].errors["tahun_mulai"][0]
+    assert DokumenRencana.objects.get(pk=dokumen.pk).tahun_mulai == 2020
     # An item's target year outside the period is refused on the field, nothing changed.
     response = client.post(url, {**data, "tahun_target": "2031"})
     assert "Tahun target harus dalam periode" in response.content.decode()
