@@ -207,7 +207,9 @@ def kondisi(tahun: int | None = None, desa_ids: tuple | None = None,
 def kondisi_per_tahun(desa_ids: tuple | None = None, wilayah: str | None = None,
                       sampai: int | None = None) -> list[tuple[int, k.Agregat]]:
     """``(year, aggregate)`` from the first verified assessment's year to ``sampai`` (default
-    this year): the hectares-by-level chart and the yearly history. Same queries as one year."""
+    this year), computed from the raw tables. Pages read the stored rows instead
+    (``desa.kondisi_tersimpan.luas_per_tahun``, one grouped query); this is the engine's own
+    figure the tests hold them to."""
     return _per_tahun_tersimpan(tuple(desa_ids) if desa_ids is not None else None,
                                 wilayah or None, sampai or tahun_sekarang())
 

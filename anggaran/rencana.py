@@ -216,10 +216,9 @@ def target_vs_terukur(dokumen) -> list[dict]:
     """The kabupaten's yearly targets (ha of slum to reduce, RPJMD) beside the measured slum
     hectares (terukur, issue 14) at the end of each year and their fall since the year before.
     Only for a kabupaten plan; ``[]`` otherwise or without targets."""
+    from desa import kondisi_tersimpan
     from kolaborasi.models import TargetTahunan
     from kolaborasi.target import baris_target
-
-    from .kondisi import kondisi_per_tahun
 
     if dokumen.kabupaten_id is None:
         return []
@@ -227,6 +226,6 @@ def target_vs_terukur(dokumen) -> list[dict]:
                                                 kawasan__isnull=True).order_by("tahun"))
     if not targets:
         return []
-    terukur = {t: a.luas_kumuh("terukur") for t, a in kondisi_per_tahun(
+    terukur = {t: a.luas_kumuh("terukur") for t, a in kondisi_tersimpan.luas_per_tahun(
         wilayah=dokumen.kabupaten.kode_wilayah, sampai=max(t.tahun for t in targets))}
     return baris_target(targets, terukur)

@@ -28,6 +28,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from desa import kondisi as k
+from desa import scoring
 from desa.models import (
     Desa,
     KondisiDesaTahunan,
@@ -224,17 +225,23 @@ def periksa() -> list[str]:
     return beda
 
 
-def desa_per_tahun(tahun: int | None = None, wilayah: str | None = None,
-                   desa_ids: Iterable[int] | None = None):
-    """Per desa its stored row for ``tahun`` (default this year): the latest row not after
-    it. ``wilayah`` (a Kemendagri code) reads only that region's rows (an index prefix)."""
-    tahun = tahun or tahun_sekarang()
-    qs = KondisiDesaTahunan.objects.filter(tahun__lte=tahun)
+def _lingkup(qs, wilayah: str | None, desa_ids: Iterable[int] | None):
+    """Stored rows of a region (a Kemendagri code: its rows only, an index prefix) and/or of
+    the given desa."""
     if wilayah:
         qs = qs.filter(kode_wilayah__startswith=wilayah + ("." if wilayah.count(".") < 3
                                                            else ""))
     if desa_ids is not None:
         qs = qs.filter(desa_id__in=list(desa_ids))
+    return qs
+
+
+def desa_per_tahun(tahun: int | None = None, wilayah: str | None = None,
+                   desa_ids: Iterable[int] | None = None):
+    """Per desa its stored row for ``tahun`` (default this year): the latest row not after
+    it. ``wilayah`` (a Kemendagri code) reads only that region's rows (an index prefix)."""
+    tahun = tahun or tahun_sekarang()
+    qs = _lingkup(KondisiDesaTahunan.objects.filter(tahun__lte=tahun), wilayah, desa_ids)
     lebih_baru = KondisiDesaTahunan.objects.filter(
         desa_id=OuterRef("desa_id"), tahun__gt=OuterRef("tahun"), tahun__lte=tahun)
     return qs.filter(~Exists(lebih_baru)).order_by()
@@ -257,3 +264,35 @@ def luas_kumuh_kawasan_per_tahun(kawasan_id: int, sampai: int | None = None) -> 
             .values("tahun").annotate(ha=Sum("luas_kumuh_terukur"), n=Count("lokasi_id"))
             .order_by("tahun"))
     return {r["tahun"]: (Decimal(r["ha"]).quantize(Decimal("0.0001")), r["n"]) for r in rows}
+
+
+class LuasTahun:
+    """One year's slum hectares of a scope from the stored location rows: the measured area
+    per level (``luas["terukur"][level]``) and the projected slum area; reads like the
+    ``desa.kondisi.Agregat`` figures the hectare chart and the targets use."""
+
+    def __init__(self, terukur: dict[str, Decimal], kumuh_proyeksi: Decimal):
+        self.luas = {"terukur": terukur}
+        self._proyeksi = kumuh_proyeksi
+
+    def luas_kumuh(self, tahap: str) -> Decimal:
+        if tahap == "proyeksi":
+            return self._proyeksi
+        return k.luas_kumuh(self.luas[tahap])
+
+
+def luas_per_tahun(wilayah: str | None = None, desa_ids: Iterable[int] | None = None,
+                   sampai: int | None = None) -> list[tuple[int, LuasTahun]]:
+    """``(year, LuasTahun)`` from the first measured year to ``sampai`` (default this year,
+    never later: a year not begun is not measured), one grouped query over the stored
+    location rows (each location has a row for every year since its first measurement)."""
+    qs = _lingkup(KondisiLokasiTahunan.objects.filter(
+        tahun__lte=min(sampai or tahun_sekarang(), tahun_sekarang())), wilayah, desa_ids)
+    per_tahun: dict = defaultdict(lambda: ({lvl: k.NOL for lvl, _l in scoring.LEVELS}, []))
+    for r in (qs.order_by().values("tahun", "terukur_tingkat")
+              .annotate(ha=Sum("luas_terukur"), proyeksi=Sum("luas_kumuh_proyeksi"))):
+        luas, proyeksi = per_tahun[r["tahun"]]
+        luas[r["terukur_tingkat"]] += Decimal(r["ha"])
+        proyeksi.append(Decimal(r["proyeksi"]))
+    return [(tahun, LuasTahun(luas, sum(proyeksi, k.NOL)))
+            for tahun, (luas, proyeksi) in sorted(per_tahun.items())]

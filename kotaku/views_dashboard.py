@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
-from anggaran.kondisi import biaya_satuan, kondisi, kondisi_per_tahun
+from anggaran.kondisi import biaya_satuan, kondisi
 from desa import kondisi_tersimpan
 from desa.kondisi import LAYANAN
 from desa.models import Desa, Kawasan, Tingkat
@@ -305,7 +305,8 @@ def dampak(request):
         return export_response(fmt, "dampak-penanganan", DAMPAK_COLUMNS,
                                [*rows, *([total] if total else [])])
     h = kondisi()
-    per_tahun = kondisi_per_tahun()
+    # Hectares by level per year from the stored location rows (one grouped query).
+    per_tahun = kondisi_tersimpan.luas_per_tahun()
     per_tingkat = Counter(d.terukur.tingkat for d in rows)
     return render(request, "dashboard/dampak.html", {
         "rows": rows, "total": total, "keluar": [d for d in rows if d.keluar_dari_kumuh],

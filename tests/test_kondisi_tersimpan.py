@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from anggaran import dashboard as dash
-from anggaran.kondisi import hitung_kondisi, tahun_sekarang
+from anggaran.kondisi import hitung_kondisi, kondisi_per_tahun, tahun_sekarang
 from anggaran.models import Kegiatan, StatusKegiatan
 from anggaran.services import hapus_kegiatan, simpan_kegiatan
 from desa import kondisi_tersimpan
@@ -55,6 +55,15 @@ def _sama_dengan_mesin(wilayah=None):
         assert r.luas_kumuh_baseline_ha == live.total.luas_kumuh("baseline")
         assert r.luas_kumuh_proyeksi_ha == live.total.luas_kumuh("proyeksi")
         assert r.lokasi_jumlah == live.total.jumlah_lokasi
+    # Hectares by level per year (Dampak's chart, the plans' targets) from the stored rows
+    # equal the engine's yearly aggregates.
+    tersimpan = kondisi_tersimpan.luas_per_tahun(wilayah=wilayah)
+    mesin = kondisi_per_tahun(wilayah=wilayah)
+    assert [t for t, _a in tersimpan] == [t for t, _a in mesin]
+    for (_t, a), (_t2, b) in zip(tersimpan, mesin, strict=True):
+        assert a.luas["terukur"] == b.luas["terukur"]
+        assert a.luas_kumuh("terukur") == b.luas_kumuh("terukur")
+        assert a.luas_kumuh("proyeksi") == b.luas_kumuh("proyeksi")
     return stored
 
 
