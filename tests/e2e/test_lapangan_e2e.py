@@ -52,6 +52,10 @@ def _without_service_worker(page):
     (The service worker's queue is tested by test_entered_offline_sent_once_…)"""
     page.context.route("**/sw.js", lambda route: route.fulfill(
         status=200, content_type="application/javascript", body="/* no fetch handler */"))
+    # The route alone is not enough: Chromium may fetch the worker's script outside the
+    # routes, and an installed worker then queues the offline send (and forgets the draft).
+    page.add_init_script("if (navigator.serviceWorker) {"
+                         " navigator.serviceWorker.register = () => new Promise(() => {}); }")
 
 
 def _buka(page, url):
