@@ -77,24 +77,30 @@ class Filter:
             ("aspek", self.aspek), ("wilayah", self.wilayah)) if v not in (None, "")}
 
 
+#: Where each filter field lies, from a funding line and from a rollup row.
+_JALUR_PENDANAAN = {"tahun": "kegiatan__tahun_anggaran", "sumber": "sumber__kode",
+                    "jenis": "pemangku__jenis", "aspek": "kegiatan__kriteria__aspek__kode",
+                    "desa_id": "kegiatan__desa_id", "pemangku_id": "pemangku_id",
+                    "wilayah": "kegiatan__desa__"}
+_JALUR_RINGKASAN = {"tahun": "tahun", "sumber": "sumber__kode", "jenis": "jenis",
+                    "aspek": "kriteria__aspek__kode", "desa_id": "desa_id",
+                    "pemangku_id": "pemangku_id", "wilayah": "desa__"}
+
+
+def _saring(qs, f: Filter, jalur: dict):
+    """``qs`` narrowed by every filter field that is set, through ``jalur``."""
+    for nama in ("tahun", "sumber", "jenis", "aspek", "desa_id", "pemangku_id"):
+        if value := getattr(f, nama):
+            qs = qs.filter(**{jalur[nama]: value})
+    if f.wilayah:
+        qs = qs.filter(dalam_wilayah(f.wilayah, jalur["wilayah"]))
+    return qs.order_by()
+
+
 def pendanaan(f: Filter = Filter()):
     """Funding lines in scope: cancelled activities never count."""
-    qs = Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL)
-    if f.tahun:
-        qs = qs.filter(kegiatan__tahun_anggaran=f.tahun)
-    if f.sumber:
-        qs = qs.filter(sumber__kode=f.sumber)
-    if f.jenis:
-        qs = qs.filter(pemangku__jenis=f.jenis)
-    if f.aspek:
-        qs = qs.filter(kegiatan__kriteria__aspek__kode=f.aspek)
-    if f.desa_id:
-        qs = qs.filter(kegiatan__desa_id=f.desa_id)
-    if f.pemangku_id:
-        qs = qs.filter(pemangku_id=f.pemangku_id)
-    if f.wilayah:
-        qs = qs.filter(dalam_wilayah(f.wilayah, "kegiatan__desa__"))
-    return qs.order_by()
+    return _saring(Pendanaan.objects.exclude(kegiatan__status=StatusKegiatan.BATAL), f,
+                   _JALUR_PENDANAAN)
 
 
 def kegiatan(f: Filter = Filter()):
@@ -116,22 +122,7 @@ def kegiatan(f: Filter = Filter()):
 def _ringkasan(model, f: Filter):
     """Rollup rows in scope (``anggaran.ringkasan`` keeps them equal to the raw lines of
     :func:`pendanaan`: cancelled activities are never in them)."""
-    qs = model.objects.all()
-    if f.tahun:
-        qs = qs.filter(tahun=f.tahun)
-    if f.sumber:
-        qs = qs.filter(sumber__kode=f.sumber)
-    if f.jenis:
-        qs = qs.filter(jenis=f.jenis)
-    if f.aspek:
-        qs = qs.filter(kriteria__aspek__kode=f.aspek)
-    if f.desa_id:
-        qs = qs.filter(desa_id=f.desa_id)
-    if f.pemangku_id:
-        qs = qs.filter(pemangku_id=f.pemangku_id)
-    if f.wilayah:
-        qs = qs.filter(dalam_wilayah(f.wilayah, "desa__"))
-    return qs.order_by()
+    return _saring(model.objects.all(), f, _JALUR_RINGKASAN)
 
 
 def dana(f: Filter = Filter()):
