@@ -3,7 +3,6 @@
 
 Agreed plans are public; drafts only for programme staff (others get 404)."""
 
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 from anggaran import rencana
 from desa import akses
 from desa.models import Desa
+from desa.wilayah import dalam_wilayah
 from inti import exports
 from inti.viewutils import hitung_demo
 from kolaborasi.models import DokumenRencana, Komponen, Pendekatan, StatusRencana
@@ -148,13 +148,11 @@ def peluang_item(request, pk):
 def _item_wilayah(kode: str):
     """Agreed plan items of a region given by its Kemendagri code (desa, kecamatan or
     kabupaten: ``35.19`` takes ``35.19.*``)."""
-    if "\x00" in kode or len(kode) > 20:
+    if "\x00" in kode or len(kode) > 20 or not 1 <= kode.count(".") + 1 <= 4:
         raise Http404
-    if not Desa.objects.filter(Q(kode_wilayah=kode) | Q(kode_wilayah__startswith=kode + "."))\
-            .exists():
+    if not Desa.objects.filter(dalam_wilayah(kode)).exists():
         raise Http404
-    return rencana.item_terbuka().filter(Q(desa__kode_wilayah=kode)
-                                         | Q(desa__kode_wilayah__startswith=kode + "."))
+    return rencana.item_terbuka().filter(dalam_wilayah(kode, "desa__"))
 
 
 def kolom_komitmen():
