@@ -15,12 +15,11 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from anggaran.models import VOLUME_TERTANGANI, Kegiatan, Pendanaan, StatusKegiatan
 from desa import kondisi as k
 from desa import scoring
-from desa.kondisi_tersimpan import muat_pengukuran
+from desa.kondisi_tersimpan import muat_pengukuran, tahun_sekarang
 from desa.models import Desa, Kawasan, Lokasi
 from desa.penilaian import default_aturan, ruleset_of
 from desa.wilayah import dalam_wilayah
@@ -143,10 +142,6 @@ class Kondisi:
                             "terukur": kl.terukur,
                             "realisasi": self.realisasi_lokasi.get(pk, Decimal(0))})
         return sorted(out, key=lambda r: (r["desa"], r["nama"]))
-
-
-def tahun_sekarang() -> int:
-    return timezone.localdate().year
 
 
 def _hitung(data: Data, tahun: int) -> Kondisi:
