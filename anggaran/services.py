@@ -33,6 +33,13 @@ FIELD_DANA = ("pemangku", "sumber", "rencana_rp", "realisasi_rp", "natura", "ura
               "alasan_lebih")
 
 
+#: What the stored condition (``desa.kondisi_tersimpan``) reads of an activity: whether it is
+#: completed, where, in which year, and the volume it handled (``VOLUME_TERTANGANI``). The
+#: first three are read back by name below.
+KUNCI_KONDISI = ("status", "desa_id", "kriteria_id", "lokasi_id", "tahun_anggaran",
+                 "volume_kriteria", "volume", "satuan")
+
+
 @transaction.atomic
 def simpan_kegiatan(kegiatan: Kegiatan, baris_dana: list[dict], user,
                     versi: int | None) -> Kegiatan:
@@ -66,10 +73,11 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
     if ada:
         # Lock the row so two saves of the same activity cannot both pass the check.
         row = (Kegiatan.objects.select_for_update().filter(pk=kegiatan.pk)
-               .values_list("versi", "status", "desa_id", "kriteria_id").first())
+               .values_list("versi", *KUNCI_KONDISI).first())
         if row is None:
             raise ServiceError(_("Kegiatan ini sudah tidak ada."))
-        current, status_lama, desa_lama, kriteria_lama = row
+        current, kunci_lama = row[0], row[1:]
+        status_lama, desa_lama, kriteria_lama = kunci_lama[:3]
         if versi != current:
             raise VersionConflict(_(
                 "Kegiatan ini sudah diubah oleh pengguna lain setelah formulir Anda dibuka. "
@@ -81,6 +89,7 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
         kegiatan.dibuat_oleh = kegiatan.dibuat_oleh or user
         kegiatan.versi = 1
         status_lama, desa_lama, kriteria_lama = None, None, None
+        kunci_lama = None
     try:
         # A savepoint, so that a refused write raises our message and the whole change is
         # still rolled back by the outer atomic block.
@@ -118,9 +127,11 @@ def _simpan_kegiatan(kegiatan, baris_dana, user, versi):
         raise ServiceError(_(
             "Data tidak dapat disimpan karena melanggar aturan data (mis. nilai negatif atau "
             "realisasi tanpa alasan). Tidak ada yang tersimpan.")) from exc
-    if StatusKegiatan.SELESAI in (status_lama, kegiatan.status):
+    kunci_baru = tuple(getattr(kegiatan, f) for f in KUNCI_KONDISI)
+    if StatusKegiatan.SELESAI in (status_lama, kegiatan.status) and kunci_baru != kunci_lama:
         # A completed activity's handled volume lowers the projection: the stored
-        # condition of its desa (and of the desa it left) follows, same transaction.
+        # condition of its desa (and of the desa it left) follows, same transaction. A save
+        # that changes only money, names or dates leaves the condition as it was (no rescoring).
         kondisi_tersimpan.perbarui({kegiatan.desa_id, desa_lama})
     return kegiatan
 

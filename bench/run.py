@@ -39,9 +39,8 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 RESULTS = ROOT / "bench" / "results"
 ADMIN_URL = os.environ.get("BENCH_ADMIN_DSN", "dbname=postgres user=postgres host=127.0.0.1")
-DB_NAME = "kotaku_bench"
-DB_URL = os.environ.get("BENCH_DATABASE_URL",
-                        f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_NAME = os.environ.get("BENCH_DATABASE", "kotaku_bench")
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 SLOW_MS = 2000
 VERY_SLOW_MS = 10_000
@@ -51,12 +50,23 @@ PAGES = [
     ("beranda", "/"),
     ("matriks", "/siapa-mendanai/"),
     ("matriks_aspek", "/siapa-mendanai/?kolom=aspek"),
+    ("matriks_sumber", "/siapa-mendanai/?baris=sumber"),
     ("matriks_kab", "/siapa-mendanai/?wilayah=35.19"),
     ("beranda_kab", "/?wilayah=35.19"),
+    ("dampak", "/dampak/"),
     ("desa", "/desa/35.19.09.2005/"),
+    ("pemangku", "/kolaborasi/pemangku/{pemangku}/"),
     ("kegiatan", "/anggaran/kegiatan/?tahun_anggaran=2022&sumber=apbd-kab"),
     ("ekspor_csv", "/ekspor/pendanaan.csv"),
 ]
+#: The desa the writer saves in (Sukolilo, whose pages are measured: its saves touch every
+#: scope measured, from the desa to the nation).
+WRITER_DESA = "35.19.09.2005"
+#: Passes over the pages, each with a fresh gunicorn per page: the dashboard cache off (every
+#: request computes), the same while the writer saves every second, and the cache on (warm).
+PASSES = [("dingin", {"DASHBOARD_CACHE": "False"}, False),
+          ("penulis", {"DASHBOARD_CACHE": "False"}, True),
+          ("hangat", {"DASHBOARD_CACHE": "True"}, False)]
 EXPORT = "ekspor_csv"
 
 
@@ -64,7 +74,7 @@ def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def env() -> dict:
+def env(extra: dict | None = None) -> dict:
     e = dict(os.environ)
     e.update({
         "DJANGO_SETTINGS_MODULE": "kotaku.settings",
@@ -76,6 +86,7 @@ def env() -> dict:
         "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
     })
     e.pop("DASHBOARD_CACHE", None)
+    e.update(extra or {})
     return e
 
 
@@ -125,14 +136,16 @@ def free_port(preferred: int) -> int:
 
 
 class Server:
-    def __init__(self, port: int, workers: int):
+    def __init__(self, port: int, workers: int, extra_env: dict | None = None):
         self.port, self.workers, self.proc = port, workers, None
+        self.extra_env = extra_env or {}
 
     def __enter__(self):
         self.proc = subprocess.Popen(
             [GUNICORN, "kotaku.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
              str(self.workers), "--timeout", "180", "--graceful-timeout", "5",
-             "--log-level", "warning"], cwd=ROOT, env=env(), start_new_session=True)
+             "--log-level", "warning"], cwd=ROOT, env=env(self.extra_env),
+            start_new_session=True)
         for _ in range(100):
             try:
                 urllib.request.urlopen(self.url("/healthz"), timeout=2).read()
@@ -233,27 +246,96 @@ def export_download(server: Server, url: str) -> dict:
 # ---------------------------------------------------------------------------------- phases
 
 
-def phase(name: str, args) -> dict:
-    log(f"phase {name}: HTTP (gunicorn, {args.workers} workers, 127.0.0.1:{args.port})")
+class Writer:
+    """``bench/writer.py`` in its own process for the length of a pass."""
+
+    def __init__(self, interval: float):
+        self.interval, self.proc = interval, None
+        self.out = Path(tempfile.mkstemp(suffix=".json")[1])
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(
+            [PY, str(ROOT / "bench" / "writer.py"), str(self.out), WRITER_DESA, "--interval",
+             str(self.interval)], cwd=ROOT, env=env(), start_new_session=True)
+        time.sleep(3)  # django.setup() and the first save
+        if self.proc.poll() is not None:
+            raise SystemExit(f"bench/writer.py stopped (exit {self.proc.returncode})")
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=60)
+
+    def result(self) -> dict:
+        try:
+            data = json.loads(self.out.read_text() or "{}")
+        finally:
+            self.out.unlink(missing_ok=True)
+        return data
+
+
+def pages(args) -> list[tuple[str, str]]:
+    return [(p, u.format(pemangku=args.pemangku)) for p, u in PAGES]
+
+
+def http_pass(name: str, extra_env: dict, args) -> dict:
     http: dict = {}
-    for page, url in PAGES:
+    for page, url in pages(args):
+        if page == EXPORT:
+            continue
         # A fresh gunicorn per page, so each page's peak worker RSS is its own.
-        with Server(args.port, args.workers) as server:
-            if page == EXPORT:
-                http[page] = export_download(server, url)
-                log(f"  {page:<14} {http[page]}")
-                continue
+        with Server(args.port, args.workers, extra_env) as server:
             http[page] = load_page(server, url, args.duration, args.connections)
         r = http[page]
-        log(f"  {page:<14} cold {r['cold_ms']:>9.1f} ms  p50 {r['p50_ms']:>9.1f}  "
+        log(f"  {name:<7} {page:<14} cold {r['cold_ms']:>9.1f} ms  p50 {r['p50_ms']:>9.1f}  "
             f"p95 {r['p95_ms']:>9.1f}  {r['req_s']:>8} req/s  RSS {r['peak_rss_mb']} MB")
-    log(f"phase {name}: in-process queries and bare SQL")
-    out = Path(tempfile.mkstemp(suffix=".json")[1])
-    subprocess.run([PY, str(ROOT / "bench" / "measure.py"), str(out),
-                    *(f"{p}={u}" for p, u in PAGES)], cwd=ROOT, env=env(), check=True)
-    inproc = json.loads(out.read_text())
-    out.unlink()
-    return {"http": http, "inprocess": inproc, "loadavg_end": os.getloadavg()}
+    return http
+
+
+def phase(name: str, args) -> dict:
+    log(f"phase {name}: HTTP (gunicorn, {args.workers} workers, 127.0.0.1:{args.port})")
+    out: dict = {"passes": {}, "loadavg": {}}
+    for pass_name, extra_env, with_writer in PASSES:
+        out["loadavg"][pass_name] = os.getloadavg()
+        if with_writer:
+            with Writer(args.writer_interval) as writer:
+                out["passes"][pass_name] = http_pass(pass_name, extra_env, args)
+            out["writer"] = writer.result()
+            w = out["writer"]
+            log(f"  writer: {w.get('saves')} saves, p50 {w.get('p50_ms')} ms, "
+                f"p95 {w.get('p95_ms')} ms, {w.get('errors')} errors")
+        else:
+            out["passes"][pass_name] = http_pass(pass_name, extra_env, args)
+    with Server(args.port, args.workers) as server:
+        out["export"] = export_download(server, dict(PAGES)[EXPORT])
+    log(f"  export {out['export']}")
+    log(f"phase {name}: in-process queries, bare SQL, admin changelists")
+    tmp = Path(tempfile.mkstemp(suffix=".json")[1])
+    subprocess.run([PY, str(ROOT / "bench" / "measure.py"), str(tmp),
+                    *(f"{p}={u}" for p, u in pages(args))], cwd=ROOT, env=env(), check=True)
+    out["inprocess"] = json.loads(tmp.read_text())
+    tmp.unlink()
+    out["loadavg_end"] = os.getloadavg()
+    return out
+
+
+def pick_funder() -> int:
+    """The stakeholder page measured: the funder with most lines in Jiwan (same id at both
+    scales: the national data is added after it)."""
+    sql = ("SELECT p.pemangku_id FROM anggaran_pendanaan p JOIN anggaran_kegiatan k "
+           "ON k.id = p.kegiatan_id JOIN desa_desa d ON d.id = k.desa_id "
+           "WHERE d.kode_wilayah LIKE '35.19.09.%' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    dsn = f"dbname={DB_NAME} user=postgres host=127.0.0.1"
+    return int(subprocess.run(["psql", dsn, "-tAc", sql], text=True, capture_output=True,
+                              check=True).stdout.strip())
+
+
+def timed_manage(result: dict, key: str, *args: str) -> None:
+    t = time.monotonic()
+    result[key + "_output"] = manage(*args, capture=True)
+    result[key + "_seconds"] = round(time.monotonic() - t, 1)
+    log(result[key + "_output"].strip()[-2000:])
 
 
 def main(argv=None) -> int:
@@ -261,34 +343,42 @@ def main(argv=None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    ap.add_argument("--duration", type=int, default=8, help="seconds of wrk per page")
     ap.add_argument("--connections", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--writer-interval", type=float, default=1.0,
+                    help="seconds between the writer's saves (default 1)")
     ap.add_argument("--skip-national", action="store_true")
+    ap.add_argument("--reuse", action="store_true",
+                    help="measure the national data already in $BENCH_DATABASE (no reset, "
+                         "no Jiwan phase, no load)")
     args = ap.parse_args(argv)
     args.port = free_port(args.port)
     started = time.monotonic()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     result: dict = {"started": stamp, "machine": machine(), "args": vars(args),
-                    "pages": dict(PAGES)}
-    reset_database()
-    manage("migrate", "--noinput", "-v0")
+                    "pages": dict(PAGES), "database": DB_NAME}
+    if not args.reuse:
+        reset_database()
+        manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
-    manage("muat_wilayah_jiwan")
-    manage("muat_pemangku_jiwan")
-    manage("seed_demo")
-    result["jiwan"] = phase("jiwan", args)
-    if not args.skip_national:
-        t = time.monotonic()
-        result["wilayah_output"] = manage("muat_wilayah_nasional", capture=True)
-        result["wilayah_seconds"] = round(time.monotonic() - t, 1)
-        t = time.monotonic()
-        result["generator_output"] = manage(
-            "bangkitkan_data_nasional", "--lines", str(args.lines), "--seed", str(args.seed),
-            "--tanpa-wilayah", capture=True)
-        result["generator_seconds"] = round(time.monotonic() - t, 1)
-        log(result["generator_output"])
+    if not args.reuse:
+        manage("muat_wilayah_jiwan")
+        manage("muat_pemangku_jiwan")
+        manage("seed_demo")
+    args.pemangku = pick_funder()
+    result["pages"] = dict(pages(args))
+    if not args.reuse:
+        result["jiwan"] = phase("jiwan", args)
+    if args.reuse or not args.skip_national:
+        if not args.reuse:
+            timed_manage(result, "wilayah", "muat_wilayah_nasional")
+            timed_manage(result, "generator", "bangkitkan_data_nasional", "--lines",
+                         str(args.lines), "--seed", str(args.seed), "--tanpa-wilayah")
+        # The rebuilds on their own (the generator runs them inside its load as well).
+        timed_manage(result, "rebuild_money", "bangun_ulang_ringkasan")
+        timed_manage(result, "rebuild_condition", "bangun_ulang_kondisi")
         result["nasional"] = phase("nasional", args)
     result["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(exist_ok=True)

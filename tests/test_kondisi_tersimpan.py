@@ -153,6 +153,41 @@ def test_activity_completion_volume_and_delete(desa_a):
     assert _sama_dengan_mesin()[desa_a.pk].masukan == sebelum.masukan
 
 
+def test_money_only_save_of_a_completed_activity_does_not_rescore(desa_a, monkeypatch):
+    """The stored condition reads status, place, year and handled volume of an activity, not
+    its money: a save changing only amounts or the name leaves it alone (the writer's save in
+    the benchmark), a volume change still rewrites it."""
+    lokasi = buat_lokasi(desa_a)
+    buat_penilaian(lokasi, tahun=2022, status="diverifikasi",
+                   volumes={**kebunan_volumes(), "2b": Decimal(300)})
+    pemda = buat_pemangku("Pemda uji")
+    keg = buat_kegiatan(desa_a, tahun=2023, lokasi=lokasi, status=StatusKegiatan.SELESAI,
+                        lines=[(pemda, "apbd-kab", 1000)])
+    kondisi_tersimpan.perbarui([desa_a.pk])
+    panggilan = []
+    asli = kondisi_tersimpan.perbarui
+    monkeypatch.setattr(kondisi_tersimpan, "perbarui",
+                        lambda *a, **kw: (panggilan.append(a), asli(*a, **kw)))
+
+    def simpan(**ubah):
+        k = Kegiatan.objects.get(pk=keg.pk)
+        for name, value in ubah.pop("kegiatan", {}).items():
+            setattr(k, name, value)
+        line = k.pendanaan.get()
+        simpan_kegiatan(k, [{"pk": line.pk, "pemangku": line.pemangku, "sumber": line.sumber,
+                             "rencana_rp": ubah.get("rp", line.rencana_rp), "realisasi_rp": 0,
+                             "natura": False, "uraian_natura": "", "alasan_lebih": ""}],
+                        None, k.versi)
+
+    simpan(rp=5000)
+    simpan(kegiatan={"nama": "Nama baru"}, rp=7000)
+    assert panggilan == []
+    _sama_dengan_mesin()
+    simpan(kegiatan={"volume": Decimal(100)})
+    assert len(panggilan) == 1
+    assert Decimal(_sama_dengan_mesin()[desa_a.pk].masukan["proyeksi"]["volumes"]["2b"]) == 200
+
+
 def test_hitung_ulang_skor_after_raw_volume_change(desa_a):
     lokasi = buat_lokasi(desa_a)
     p = buat_penilaian(lokasi, tahun=2024, status="diverifikasi")
