@@ -350,6 +350,8 @@ def main(argv=None) -> int:
     ap.add_argument("--writer-interval", type=float, default=1.0,
                     help="seconds between the writer's saves (default 1)")
     ap.add_argument("--skip-national", action="store_true")
+    ap.add_argument("--skip-rebuild", action="store_true",
+                    help="do not time the rollup rebuilds on their own at national scale")
     ap.add_argument("--reuse", action="store_true",
                     help="measure the national data already in $BENCH_DATABASE (no reset, "
                          "no Jiwan phase, no load)")
@@ -376,9 +378,10 @@ def main(argv=None) -> int:
             timed_manage(result, "wilayah", "muat_wilayah_nasional")
             timed_manage(result, "generator", "bangkitkan_data_nasional", "--lines",
                          str(args.lines), "--seed", str(args.seed), "--tanpa-wilayah")
-        # The rebuilds on their own (the generator runs them inside its load as well).
-        timed_manage(result, "rebuild_money", "bangun_ulang_ringkasan")
-        timed_manage(result, "rebuild_condition", "bangun_ulang_kondisi")
+        if not args.skip_rebuild:
+            # The rebuilds on their own (the generator runs them inside its load as well).
+            timed_manage(result, "rebuild_money", "bangun_ulang_ringkasan")
+            timed_manage(result, "rebuild_condition", "bangun_ulang_kondisi")
         result["nasional"] = phase("nasional", args)
     result["total_seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(exist_ok=True)

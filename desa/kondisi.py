@@ -20,6 +20,7 @@ that figure's level. Basic services: 100 − the deficiency % of the criteria co
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -105,11 +106,26 @@ class KondisiLokasi:
         return self.baseline.hasil.is_kumuh and not self.terukur.hasil.is_kumuh
 
 
+@functools.lru_cache(maxsize=2048)
+def _skor(rules: scoring.RuleSet, header: tuple, volumes: tuple) -> scoring.AssessmentResult:
+    return scoring.score_assessment({k: Decimal(v) for k, v in header},
+                                    {k: Decimal(v) for k, v in volumes}, rules=rules)
+
+
+def _kunci(values: dict) -> tuple:
+    # By text, so 5 and 5.0 (equal Decimals, printed differently) are not one entry.
+    return tuple(sorted((k, str(v)) for k, v in values.items()))
+
+
 def _tahap(tahun, header, volumes, rules) -> Tahap:
+    """A figure scored by the engine. The same inputs under the same rules give the same
+    (immutable) result, so it is computed once: a location's baseline is the same every
+    year, and its terukur and proyeksi change only in a year with a measurement or a
+    completed activity (rebuilding the stored rows scores each year of each location)."""
     header = {k: Decimal(v or 0) for k, v in header.items()}
     volumes = {k: Decimal(v or 0) for k, v in volumes.items()}
-    return Tahap(tahun, header, volumes,
-                 scoring.score_assessment(header, volumes, rules=rules))
+    hasil = _skor(rules, _kunci(header), _kunci(volumes))
+    return Tahap(tahun, header, volumes, hasil)
 
 
 def kondisi_lokasi(
