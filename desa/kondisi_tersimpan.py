@@ -24,7 +24,9 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from desa import kondisi as k
@@ -296,3 +298,75 @@ def luas_per_tahun(wilayah: str | None = None, desa_ids: Iterable[int] | None = 
         proyeksi.append(Decimal(r["proyeksi"]))
     return [(tahun, LuasTahun(luas, sum(proyeksi, k.NOL)))
             for tahun, (luas, proyeksi) in sorted(per_tahun.items())]
+
+
+# ------------------------------------------------------------------ wider scopes (Dampak)
+
+
+def per_wilayah(jalur: str, wilayah: str | None = None, tahun: int | None = None) -> dict:
+    """Per region in scope (``jalur``: the path from a stored desa row to the region's pk,
+    e.g. ``"desa__kecamatan_id"``): assessed desa per measured level, locations (demo ones
+    counted), slum hectares baseline → terukur → proyeksi, the hectares assessed (``luas``)
+    and the latest measurement year,
+    summed from the stored desa rows of ``tahun`` (one grouped query at any scale)."""
+    out: dict = {}
+    for r in (desa_per_tahun(tahun, wilayah).values(region=F(jalur), tingkat=F("terukur_tingkat"))
+              .annotate(n=Count("pk"), lokasi=Sum("jumlah_lokasi"), demo=Sum("jumlah_demo"),
+                        b=Sum("luas_kumuh_baseline"), t=Sum("luas_kumuh_terukur"),
+                        p=Sum("luas_kumuh_proyeksi"), luas=Sum("luas_terukur"),
+                        th=Max("terukur_tahun"))
+              .order_by()):
+        row = out.setdefault(r["region"], {
+            "desa": 0, "per_tingkat": defaultdict(int), "lokasi": 0, "lokasi_demo": 0,
+            "baseline": k.NOL, "terukur": k.NOL, "proyeksi": k.NOL, "luas": k.NOL,
+            "tahun": None})
+        row["desa"] += r["n"]
+        row["per_tingkat"][r["tingkat"]] += r["n"]
+        row["lokasi"] += r["lokasi"]
+        row["lokasi_demo"] += r["demo"]
+        row["baseline"] += Decimal(r["b"])
+        row["terukur"] += Decimal(r["t"])
+        row["proyeksi"] += Decimal(r["p"])
+        row["luas"] += Decimal(r["luas"])
+        row["tahun"] = max(filter(None, (row["tahun"], r["th"])), default=None)
+    return out
+
+
+def gabungan(wilayah: str | None = None, tahun: int | None = None) -> dict | None:
+    """The scope's pooled figures from the stored desa rows: per figure (baseline, terukur,
+    proyeksi) the desa's summed inputs (``masukan``) summed again and scored once by the
+    engine, which is what scoring every location's inputs pooled gives (DOMAIN §4: sum
+    volumes and denominators, then score). One query; ``None`` when nothing is assessed."""
+    rules = ruleset_of(default_aturan())
+    angka = DecimalField(max_digits=24, decimal_places=6)
+    kunci = [(t, "header", f) for t in k.TAHAP for f in HEADER_FIELDS]
+    kunci += [(t, "volumes", c.code) for t in k.TAHAP for c in rules.criteria]
+    jumlah = desa_per_tahun(tahun, wilayah).aggregate(
+        _n=Count("pk"),
+        **{f"x{i}": Sum(Cast(KT(f"masukan__{t}__{g}__{c}"), angka))
+           for i, (t, g, c) in enumerate(kunci)})
+    if not jumlah.pop("_n"):
+        return None
+    masukan: dict = {t: {"header": {}, "volumes": {}} for t in k.TAHAP}
+    for i, (t, g, c) in enumerate(kunci):
+        nilai = jumlah[f"x{i}"]
+        if nilai is not None or g == "header":
+            masukan[t][g][c] = Decimal(nilai or 0)
+    tahap = {t: k._tahap(None, m["header"], m["volumes"], rules) for t, m in masukan.items()}
+    return {
+        "skor": {t: tahap[t].hasil for t in k.TAHAP},
+        "layanan": {t: k.layanan(tahap[t].hasil) for t in k.TAHAP},
+        "akses_air_minum": k.akses(tahap["terukur"].hasil, k.AKSES_AIR_MINUM),
+        "akses_sanitasi": k.akses(tahap["terukur"].hasil, k.AKSES_SANITASI),
+    }
+
+
+def lokasi_keluar_dari_kumuh(wilayah: str | None = None, tahun: int | None = None) -> int:
+    """Locations measured out of slum in scope (baseline slum, latest measurement not), from
+    the stored location rows of ``tahun`` (one query)."""
+    tahun = tahun or tahun_sekarang()
+    qs = _lingkup(KondisiLokasiTahunan.objects.filter(tahun__lte=tahun), wilayah, None)
+    lebih_baru = KondisiLokasiTahunan.objects.filter(
+        lokasi_id=OuterRef("lokasi_id"), tahun__gt=OuterRef("tahun"), tahun__lte=tahun)
+    return (qs.filter(~Exists(lebih_baru), terukur_tingkat=scoring.TIDAK_KUMUH)
+            .exclude(baseline_tingkat=scoring.TIDAK_KUMUH).count())

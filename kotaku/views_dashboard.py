@@ -5,6 +5,7 @@ page and its CSV/XLSX come from the same function, so they always agree.
 """
 
 from collections import Counter
+from decimal import Decimal
 
 from django import forms
 from django.db.models import Case, Exists, F, JSONField, Value, When
@@ -18,11 +19,17 @@ from django.views.decorators.http import require_GET
 from anggaran import dashboard as dash
 from anggaran.kondisi import biaya_satuan, kondisi
 from desa import kondisi_tersimpan
-from desa.kondisi import LAYANAN
+from desa.kondisi import LAYANAN, persen
 from desa.models import Desa, Kawasan, Tingkat
 from desa.services import peta_geojson
 from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL
-from desa.wilayah import cakupan_bawaan, desa_dalam, satu_kecamatan
+from desa.wilayah import (
+    cakupan_bawaan,
+    desa_dalam,
+    jalur_wilayah,
+    satu_kecamatan,
+    tingkat_rincian,
+)
 from inti.exports import Column, export_response, requested_format
 from inti.viewutils import hitung_demo
 from kotaku.dashboard_forms import DashboardFilterForm
@@ -297,24 +304,81 @@ def grafik_luas(per_tahun) -> dict:
     }
 
 
+DAMPAK_WILAYAH_COLUMNS = [
+    Column(_("Kode Kemendagri"), "kode"), Column(_("Wilayah"), "nama"),
+    Column(_("Desa dinilai"), "desa", "int"),
+    *[Column(str(label), (lambda r, c=code: r["per_tingkat"].get(c, 0)), "int")
+      for code, label in Tingkat.choices],
+    Column(_("Lokasi"), "lokasi", "int"), Column(_("Lokasi data demo"), "lokasi_demo", "int"),
+    Column(_("Luas kumuh baseline (ha)"), "baseline", "decimal"),
+    Column(_("Luas kumuh terukur (ha)"), "terukur", "decimal"),
+    Column(_("Luas kumuh proyeksi (ha, perkiraan)"), "proyeksi", "decimal"),
+    Column(_("Tahun pengukuran terakhir"), "tahun", "int"),
+]
+
+
+def _dampak_wilayah(f: dash.Filter, level: tuple) -> tuple[list[dict], dict]:
+    """Dampak of a scope wider than MAKS_KOLOM desa: per region (the scope's next level) and
+    in total, from the stored condition rows only (no location is rescored per request)."""
+    name, _path, model = level
+    data = kondisi_tersimpan.per_wilayah(jalur_wilayah(level, "desa"), wilayah=f.wilayah)
+    rows = []
+    for pk, kode, nama in (model.objects.filter(pk__in=list(data)).order_by("kode_wilayah")
+                           .values_list("pk", "kode_wilayah", "nama")):
+        rows.append({"kode": kode, "nama": nama, **data[pk],
+                     "url": f"{reverse('dampak')}?{_query_wilayah(f, kode)}"})
+    total = {key: sum((r[key] for r in rows), Decimal(0))
+             for key in ("desa", "lokasi", "lokasi_demo", "baseline", "terukur", "proyeksi",
+                         "luas")}
+    total["per_tingkat"] = Counter()
+    for r in rows:
+        total["per_tingkat"].update(r["per_tingkat"])
+    total["tahun"] = max((r["tahun"] for r in rows if r["tahun"]), default=None)
+    total["penurunan"] = total["baseline"] - total["terukur"]
+    total["penurunan_persen"] = persen(total["penurunan"], total["baseline"])
+    total["persen_kumuh"] = persen(total["terukur"], total["luas"])
+    return rows, total
+
+
 @require_GET
 def dampak(request):
-    rows, total = dash.dampak()
+    form, f = _filter(request, fields=("wilayah",))
+    level = tingkat_rincian(f)
+    cakupan = _cakupan(form, f)
+    # Hectares by level per year from the stored location rows (one grouped query).
+    per_tahun = kondisi_tersimpan.luas_per_tahun(wilayah=f.wilayah)
+    umum = {"form": form, "filter": f, "cakupan": cakupan, "per_tahun": per_tahun,
+            "grafik_luas": grafik_luas(per_tahun), "tingkat_choices": Tingkat.choices,
+            "layanan_daftar": LAYANAN}
     fmt = requested_format(request)
+    if level[0] != "desa":
+        # A wide scope (a kabupaten, a province, the nation): regions, not desa, and every
+        # figure from the stored rows, so the page costs the same few queries at any size.
+        rows, total = _dampak_wilayah(f, level)
+        if fmt:
+            return export_response(fmt, f"dampak-per-{level[0]}", DAMPAK_WILAYAH_COLUMNS,
+                                   rows)
+        return render(request, "dashboard/dampak_wilayah.html", {
+            **umum, "rows": rows, "total": total, "wilayah_nama": TINGKAT_NAMA[level[0]],
+            "desa_per_tingkat": [(c, lbl, total["per_tingkat"].get(c, 0))
+                                 for c, lbl in Tingkat.choices],
+            "gabungan": kondisi_tersimpan.gabungan(wilayah=f.wilayah),
+            "lokasi_keluar": kondisi_tersimpan.lokasi_keluar_dari_kumuh(wilayah=f.wilayah),
+        })
+    # At most MAKS_KOLOM desa: per desa and per location, by the engine (bounded work).
+    ids = tuple(desa_dalam(f).order_by("pk").values_list("pk", flat=True))
+    rows, total = dash.dampak(ids)
     if fmt:
         return export_response(fmt, "dampak-penanganan", DAMPAK_COLUMNS,
                                [*rows, *([total] if total else [])])
-    h = kondisi()
-    # Hectares by level per year from the stored location rows (one grouped query).
-    per_tahun = kondisi_tersimpan.luas_per_tahun()
+    h = kondisi(desa_ids=ids)
     per_tingkat = Counter(d.terukur.tingkat for d in rows)
     return render(request, "dashboard/dampak.html", {
-        "rows": rows, "total": total, "keluar": [d for d in rows if d.keluar_dari_kumuh],
+        **umum, "rows": rows, "total": total,
+        "keluar": [d for d in rows if d.keluar_dari_kumuh],
         "kondisi": h, "lokasi_keluar": h.keluar_dari_kumuh(),
         "desa_per_tingkat": [(c, lbl, per_tingkat.get(c, 0)) for c, lbl in Tingkat.choices],
-        "per_tahun": per_tahun, "grafik_luas": grafik_luas(per_tahun),
-        "biaya": biaya_satuan(), "tingkat_choices": Tingkat.choices,
-        "layanan_daftar": LAYANAN,
+        "biaya": biaya_satuan(ids),
     })
 
 

@@ -1,0 +1,90 @@
+"""Issue 16: Dampak of a scope wider than 50 desa answers per region from the stored condition
+rows (no location rescored per request), with the engine's figures; a scope of at most 50
+desa keeps the per-desa, per-location page."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from anggaran import dashboard as dash
+from anggaran.kondisi import hitung_kondisi, tahun_sekarang
+from desa import wilayah
+from desa.kondisi import layanan
+from desa.models import Tingkat
+
+
+@pytest.fixture
+def demo(jiwan):
+    call_command("seed_demo", stdout=io.StringIO())
+    return jiwan
+
+
+@pytest.fixture
+def lebar(monkeypatch):
+    """Jiwan's 14 desa counted as a wide scope: regions (the kecamatan) instead of desa."""
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 5)
+
+
+def test_wide_scope_answers_per_region_with_the_engine_figures(client, demo, lebar,
+                                                               django_assert_max_num_queries):
+    engine = hitung_kondisi(tahun_sekarang(), None, None)
+    rows, _total = dash.dampak()
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("dampak"))
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "dashboard/dampak_wilayah.html"
+    [jiwan] = response.context["rows"]
+    total = response.context["total"]
+    assert jiwan["nama"] == "Jiwan" and jiwan["desa"] == len(engine.desa) == total["desa"]
+    a = engine.total
+    for tahap in ("baseline", "terukur", "proyeksi"):
+        assert total[tahap] == a.luas_kumuh(tahap)
+    assert total["lokasi"] == a.jumlah_lokasi and total["lokasi_demo"] == a.jumlah_demo
+    per_tingkat = {c: sum(1 for d in rows if d.terukur.tingkat == c) for c, _l in Tingkat.choices}
+    assert {c: n for c, n in total["per_tingkat"].items() if n} == \
+        {c: n for c, n in per_tingkat.items() if n}
+    # The pooled services: the stored inputs summed and scored once equal the engine's pooled
+    # aggregate of every location.
+    g = response.context["gabungan"]
+    for tahap in ("baseline", "terukur", "proyeksi"):
+        assert g["layanan"][tahap] == layanan(getattr(a, tahap).hasil)
+        assert g["skor"][tahap].total == getattr(a, tahap).total
+    assert response.context["lokasi_keluar"] == len(engine.keluar_dari_kumuh())
+    body = response.content.decode()
+    assert "Per Kecamatan" in body and "?wilayah=35.19.09" in body
+    assert "data demo" in body or "demo" in body  # demo locations marked
+
+
+def test_wide_scope_export_lists_the_regions(client, demo, lebar):
+    response = client.get(reverse("dampak"), {"format": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming
+                    else [response.content]).decode("utf-8-sig")
+    header, *lines = [line for line in text.splitlines() if line]
+    assert header.startswith("Kode Kemendagri,Wilayah,Desa dinilai")
+    assert len(lines) == 1 and lines[0].startswith("35.19.09,Jiwan,14")
+
+
+def test_narrow_scope_keeps_desa_and_locations(client, demo):
+    response = client.get(reverse("dampak"), {"wilayah": "35.19.09"})
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "dashboard/dampak.html"
+    assert len(response.context["rows"]) == 14
+    assert response.context["biaya"] is not None
+
+
+def test_wide_scope_without_assessments(client, jiwan, lebar):
+    response = client.get(reverse("dampak"))
+    assert response.status_code == 200
+    assert "Belum ada penilaian terverifikasi di cakupan ini." in response.content.decode()
+    assert response.context["gabungan"] is None
+
+
+def test_region_rows_sum_to_totals_hectares(client, demo, lebar):
+    response = client.get(reverse("dampak"))
+    rows, total = response.context["rows"], response.context["total"]
+    for key in ("baseline", "terukur", "proyeksi", "luas"):
+        assert sum((r[key] for r in rows), Decimal(0)) == total[key]
