@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Count, DecimalField, Exists, F, Max, OuterRef, Sum
+from django.db.models import Count, DecimalField, F, Max, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -120,6 +120,12 @@ def hitung(desa_ids: Iterable[int]) -> tuple[list, list]:
             lokasi_rows.append(KondisiLokasiTahunan(
                 lokasi_id=pk, desa_id=d, tahun=tahun, kode_wilayah=kode[d],
                 is_demo=kl.is_demo, **_kolom(kl.baseline, kl.terukur, kl.proyeksi, luas)))
+    if lokasi_rows:
+        akhir = {}
+        for row in lokasi_rows:  # per location, its rows in year order
+            akhir[row.lokasi_id] = row
+        for row in akhir.values():
+            row.terakhir = True
     desa_rows = []
     for (d, tahun), items in sorted(per_desa_tahun.items()):
         a = k.agregat(items, rules=rules, tahun=tahun)
@@ -128,6 +134,8 @@ def hitung(desa_ids: Iterable[int]) -> tuple[list, list]:
             jumlah_lokasi=a.jumlah_lokasi, jumlah_demo=a.jumlah_demo,
             terukur_tahun_awal=a.tahun_terukur[0],
             **_kolom(a.baseline, a.terukur, a.proyeksi, a.luas)))
+    for i, row in enumerate(desa_rows):  # sorted by desa, then year
+        row.terakhir = i + 1 == len(desa_rows) or desa_rows[i + 1].desa_id != row.desa_id
     return lokasi_rows, desa_rows
 
 
@@ -200,7 +208,7 @@ PERIKSA_DESA = ("desa_id", "tahun")
 _BANDING = ("kode_wilayah", "baseline_tahun", "baseline_skor", "baseline_tingkat",
             "terukur_tahun", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
             "proyeksi_tingkat", "luas_kumuh_baseline", "luas_kumuh_terukur",
-            "luas_kumuh_proyeksi", "luas_terukur", "is_demo")
+            "luas_kumuh_proyeksi", "luas_terukur", "is_demo", "terakhir")
 
 
 def _nilai(row) -> tuple:
@@ -242,11 +250,15 @@ def desa_per_tahun(tahun: int | None = None, wilayah: str | None = None,
                    desa_ids: Iterable[int] | None = None):
     """Per desa its stored row for ``tahun`` (default this year): the latest row not after
     it. ``wilayah`` (a Kemendagri code) reads only that region's rows (an index prefix)."""
+    return _lingkup(KondisiDesaTahunan.objects.filter(_per_tahun(tahun)), wilayah,
+                    desa_ids).order_by()
+
+
+def _per_tahun(tahun: int | None) -> Q:
+    """The latest stored row not after ``tahun`` (default this year) of each location or
+    desa: its row of that year, or its last row when that is older (rows have no gaps)."""
     tahun = tahun or tahun_sekarang()
-    qs = _lingkup(KondisiDesaTahunan.objects.filter(tahun__lte=tahun), wilayah, desa_ids)
-    lebih_baru = KondisiDesaTahunan.objects.filter(
-        desa_id=OuterRef("desa_id"), tahun__gt=OuterRef("tahun"), tahun__lte=tahun)
-    return qs.filter(~Exists(lebih_baru)).order_by()
+    return Q(tahun=tahun) | Q(terakhir=True, tahun__lt=tahun)
 
 
 def skor_per_desa(tahun: int | None = None, wilayah: str | None = None,
@@ -364,9 +376,6 @@ def gabungan(wilayah: str | None = None, tahun: int | None = None) -> dict | Non
 def lokasi_keluar_dari_kumuh(wilayah: str | None = None, tahun: int | None = None) -> int:
     """Locations measured out of slum in scope (baseline slum, latest measurement not), from
     the stored location rows of ``tahun`` (one query)."""
-    tahun = tahun or tahun_sekarang()
-    qs = _lingkup(KondisiLokasiTahunan.objects.filter(tahun__lte=tahun), wilayah, None)
-    lebih_baru = KondisiLokasiTahunan.objects.filter(
-        lokasi_id=OuterRef("lokasi_id"), tahun__gt=OuterRef("tahun"), tahun__lte=tahun)
-    return (qs.filter(~Exists(lebih_baru), terukur_tingkat=scoring.TIDAK_KUMUH)
+    qs = _lingkup(KondisiLokasiTahunan.objects.filter(_per_tahun(tahun)), wilayah, None)
+    return (qs.filter(terukur_tingkat=scoring.TIDAK_KUMUH)
             .exclude(baseline_tingkat=scoring.TIDAK_KUMUH).count())

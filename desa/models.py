@@ -758,6 +758,10 @@ class KondisiTahunan(models.Model):
     # as strings): what a region needs to aggregate further without the raw tables.
     masukan = models.JSONField(default=dict)
     is_demo = models.BooleanField(default=False)
+    # The location's (desa's) last stored year: rows run without gaps from the first
+    # measurement to it, so "the latest row not after year T" is the row of T, or the last row
+    # when it is older than T (an equality test the indexes serve, no anti-join).
+    terakhir = models.BooleanField(default=False)
 
     class Meta:
         abstract = True
@@ -775,7 +779,9 @@ class KondisiLokasiTahunan(KondisiTahunan):
         constraints = [models.UniqueConstraint(fields=["lokasi", "tahun"],
                                                name="kondisi_lokasi_tahun_unik")]
         indexes = [models.Index(fields=["tahun", "kode_wilayah"],
-                                name="kondisi_lokasi_tahun_kode")]
+                                name="kondisi_lokasi_tahun_kode"),
+                   models.Index(fields=["kode_wilayah"], condition=models.Q(terakhir=True),
+                                name="kondisi_lokasi_terakhir")]
 
 
 class KondisiDesaTahunan(KondisiTahunan):
@@ -789,4 +795,6 @@ class KondisiDesaTahunan(KondisiTahunan):
         constraints = [models.UniqueConstraint(fields=["desa", "tahun"],
                                                name="kondisi_desa_tahun_unik")]
         indexes = [models.Index(fields=["tahun", "kode_wilayah"],
-                                name="kondisi_desa_tahun_kode")]
+                                name="kondisi_desa_tahun_kode"),
+                   models.Index(fields=["kode_wilayah"], condition=models.Q(terakhir=True),
+                                name="kondisi_desa_terakhir")]
