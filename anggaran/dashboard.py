@@ -31,8 +31,11 @@ from anggaran.models import (
     Kegiatan,
     Pendanaan,
     RingkasanDana,
+    RingkasanDanaKabupaten,
     RingkasanPendana,
+    RingkasanPendanaKabupaten,
     RingkasanSumber,
+    RingkasanSumberKabupaten,
     StatusKegiatan,
     SumberDana,
 )
@@ -125,16 +128,71 @@ def _ringkasan(model, f: Filter):
     return _saring(model.objects.all(), f, _JALUR_RINGKASAN)
 
 
-def dana(f: Filter = Filter()):
+#: From a kabupaten rollup row: the filter fields it holds, and the region levels it can group.
+_JALUR_KABUPATEN = {"tahun": "tahun", "sumber": "sumber__kode", "jenis": "jenis"}
+_WILAYAH_KABUPATEN = {"kabupaten": "kabupaten_id", "provinsi": "kabupaten__provinsi_id"}
+_KODE_KABUPATEN = {1: "kabupaten__provinsi__kode_wilayah", 2: "kabupaten__kode_wilayah"}
+_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPendanaKabupaten)
+
+
+def _per_kabupaten(f: Filter, tingkat: str | None = None, per_pendana: bool = False) -> bool:
+    """Whether the kabupaten rollups can answer: no desa, funder or aspect in the filter, a
+    scope of a province or a kabupaten (or none), regions no finer than kabupaten; the
+    per-funder table holds neither year nor source."""
+    if f.desa_id or f.pemangku_id or f.aspek:
+        return False
+    if f.wilayah and f.wilayah.count(".") > 1:
+        return False
+    if tingkat is not None and tingkat not in _WILAYAH_KABUPATEN:
+        return False
+    return not (per_pendana and (f.tahun or f.sumber))
+
+
+def _kabupaten(model, f: Filter):
+    """Kabupaten rollup rows in scope; a filter the table cannot apply is an error (the
+    routing above never asks), never silently dropped."""
+    qs = model.objects.all()
+    fields = {field.name for field in model._meta.get_fields()}
+    for nama, jalur in _JALUR_KABUPATEN.items():
+        if value := getattr(f, nama):
+            if jalur.split("__")[0] not in fields:
+                raise ValueError(f"{model.__name__} has no {nama}")
+            qs = qs.filter(**{jalur: value})
+    if f.wilayah:
+        qs = qs.filter(**{_KODE_KABUPATEN[f.wilayah.count(".") + 1]: f.wilayah})
+    return qs.order_by()
+
+
+def jalur_region(qs, level: tuple) -> str:
+    """Path to a region level's pk from the rows of ``qs`` (a per-desa or kabupaten rollup)."""
+    if qs.model in _KABUPATEN:
+        return _WILAYAH_KABUPATEN[level[0]]
+    return jalur_wilayah(level, "desa")
+
+
+def dana(f: Filter = Filter(), tingkat: str | None = None):
     """Money in scope from the rollups: per funder type, or per funder when the filter names
-    one (same columns: ``rencana_rp``, ``realisasi_rp``, ``sumber``, ``kriteria``, ``desa``,
-    ``jumlah_kegiatan``)."""
+    one (same columns: ``rencana_rp``, ``realisasi_rp``, ``sumber``, ``jenis``,
+    ``jumlah_kegiatan``; per-desa rows also ``kriteria`` and ``desa``). Rows per kabupaten
+    when they can answer (``tingkat``: the region level the caller groups by, if any)."""
+    if _per_kabupaten(f, tingkat):
+        return _kabupaten(RingkasanDanaKabupaten, f)
     return _ringkasan(RingkasanPendana if f.pemangku_id else RingkasanDana, f)
 
 
-def dana_pendana(f: Filter = Filter()):
-    """Money in scope per funder (for distinct funders and funder rows)."""
+def dana_pendana(f: Filter = Filter(), tingkat: str | None = None):
+    """Money in scope per funder (for distinct funders and funder rows), per kabupaten when
+    those rows can answer."""
+    if _per_kabupaten(f, tingkat, per_pendana=True):
+        return _kabupaten(RingkasanPendanaKabupaten, f)
     return _ringkasan(RingkasanPendana, f)
+
+
+def kegiatan_per_sumber(f: Filter = Filter()):
+    """Distinct activities per source across funder types (rows with ``jumlah_kegiatan``)."""
+    if _per_kabupaten(f) and not f.jenis:
+        return _kabupaten(RingkasanSumberKabupaten, f)
+    return _ringkasan(RingkasanSumber, f)
 
 
 def _sums(f: Filter) -> dict:
@@ -206,13 +264,13 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             row["tahun_terukur"] = a["terukur_tahun"] if a else None
             row["lokasi_demo"] = a["jumlah_demo"] if a else 0
             row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
-    region = F(jalur_wilayah(level, "desa"))
+    uang, pendana = dana(f, name), dana_pendana(f, name)
     money = {
-        r["region"]: r for r in dana(f).values(region=region).annotate(
+        r["region"]: r for r in uang.values(region=F(jalur_region(uang, level))).annotate(
             sumber=Count("sumber", distinct=True),
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
-    for r in dana_pendana(f).values(region=region).annotate(
+    for r in pendana.values(region=F(jalur_region(pendana, level))).annotate(
             pendana=Count("pemangku", distinct=True)):
         money[r["region"]]["pendana"] = r["pendana"]
     rows = []
@@ -312,7 +370,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
     }
     # Distinct activities per source: a funder's or a funder type's rows count them exactly;
     # across funder types only RingkasanSumber does.
-    per_kegiatan = dana(f) if (f.jenis or f.pemangku_id) else _ringkasan(RingkasanSumber, f)
+    per_kegiatan = dana(f) if (f.jenis or f.pemangku_id) else kegiatan_per_sumber(f)
     for row in per_kegiatan.values("sumber_id").annotate(n=Sum("jumlah_kegiatan")):
         sums[row["sumber_id"]]["kegiatan"] = row["n"]
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
@@ -418,7 +476,10 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
     """
     row_id, row_label = ROW_KEYS[baris]
     amount = "realisasi_rp" if nilai == "realisasi" else "rencana_rp"
-    qs = dana_pendana(f) if baris == "pemangku" else dana(f)
+    region = tingkat_rincian(f) if kolom == "desa" else None
+    # Region columns may come from the kabupaten rollups; aspect columns need the criterion.
+    tingkat = region[0] if region else "aspek"
+    qs = dana_pendana(f, tingkat) if baris == "pemangku" else dana(f, tingkat)
     top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
                .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
     pooled = len(top) > MAKS_BARIS
@@ -430,8 +491,7 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
     else:
         row_key = F(row_id)
     if kolom == "desa":
-        region = tingkat_rincian(f)
-        level, col_path, model = region[0], jalur_wilayah(region, "desa"), region[2]
+        level, col_path, model = region[0], jalur_region(qs, region), region[2]
     else:
         level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
     data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
@@ -480,7 +540,10 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     summed per (source, stakeholder-or-lainnya, desa-or-lainnya, aspect) in SQL, so at most
     sources × (top+1)² × aspects rows reach Python, whatever the number of lines.
     """
-    qs = dana_pendana(f)
+    wilayah = tingkat_rincian(f)
+    if _per_kabupaten(f, wilayah[0]):
+        return _aliran_wilayah(f, wilayah, top)
+    qs = _ringkasan(RingkasanPendana, f)  # per desa and criterion: the flows need both
     top_p = list(qs.values("pemangku_id", "pemangku__nama").annotate(v=Sum("rencana_rp"))
                  .order_by("-v", "pemangku_id")[:top])
     top_d = list(qs.values("desa_id", "desa__nama")
@@ -519,8 +582,44 @@ def aliran(f: Filter = Filter(), top: int = 12) -> dict:
     # (source → stakeholder → desa → aspect), the largest flows first.
     data.sort(key=lambda d: ("spd".index(d["from"][0]), -d["flow"], d["from"], d["to"]))
     used = {n for d in data for n in (d["from"], d["to"])}
-    return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used}}
+    return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used},
+            "tingkat": "desa"}
 
+
+def _aliran_wilayah(f: Filter, wilayah: tuple, top: int) -> dict:
+    """The flows of a wide scope (a province, the nation) from the kabupaten rollups, one
+    grouped query: source → funder type → region (the page's region level; beyond ``top``
+    regions pooled as "lainnya"). With tens of thousands of funders and desa, the funder
+    and desa nodes and the aspect level would be a few rows of "lainnya" and cost a scan of
+    every per-desa row; ``tingkat`` tells the page which picture it is."""
+    name, _path, model = wilayah
+    rows = list(_kabupaten(RingkasanDanaKabupaten, f).values(
+        "sumber_id", "sumber__nama", "jenis", r=F(_WILAYAH_KABUPATEN[name]))
+        .annotate(v=Sum("rencana_rp")))
+    per_region: dict = defaultdict(Decimal)
+    for r in rows:
+        per_region[r["r"]] += r["v"]
+    besar = sorted(per_region, key=lambda pk: (-per_region[pk], pk))[:top]
+    labels = {"d:lain": f"{WILAYAH_LABEL[name]} lainnya"}
+    labels.update({f"d:{pk}": nama for pk, nama in
+                   model.objects.filter(pk__in=besar).values_list("pk", "nama")})
+    jenis_label = dict(JenisPemangku.choices)
+    flows: dict = defaultdict(Decimal)
+    for r in rows:
+        s, p = f"s:{r['sumber_id']}", f"p:{r['jenis']}"
+        d = f"d:{r['r']}" if r["r"] in besar else "d:lain"
+        labels[s] = r["sumber__nama"]
+        labels[p] = str(jenis_label.get(r["jenis"], r["jenis"]))
+        flows[(s, p)] += r["v"]
+        flows[(p, d)] += r["v"]
+    data = [{"from": a, "to": b, "flow": float(v)} for (a, b), v in flows.items() if v > 0]
+    data.sort(key=lambda d: ("spd".index(d["from"][0]), -d["flow"], d["from"], d["to"]))
+    used = {n for d in data for n in (d["from"], d["to"])}
+    return {"flows": data, "labels": {k: v for k, v in labels.items() if k in used},
+            "tingkat": name}
+
+
+WILAYAH_LABEL = {"kabupaten": "Kabupaten/kota", "provinsi": "Provinsi"}
 
 #: Planned totals within this share of each other count as "similar" for the review.
 MIRIP = Decimal("0.10")

@@ -28,9 +28,10 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
+from desa.models import Desa
 from inti import cache
 from kolaborasi.models import PemangkuKepentingan
 
@@ -38,8 +39,11 @@ from .models import (
     Kegiatan,
     Pendanaan,
     RingkasanDana,
+    RingkasanDanaKabupaten,
     RingkasanPendana,
+    RingkasanPendanaKabupaten,
     RingkasanSumber,
+    RingkasanSumberKabupaten,
     StatusKegiatan,
 )
 
@@ -151,28 +155,82 @@ def _hapus(qs) -> None:
 
 
 TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
+TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPendanaKabupaten)
+_KAB = "desa__kecamatan__kabupaten_id"
+
+
+def _kabupaten_baru(kab_ids=None) -> dict:
+    """The kabupaten rows, grouped from the per-desa rollups (all, or of ``kab_ids``)."""
+    def lingkup(model):
+        qs = model.objects.order_by()
+        return qs.filter(**{f"{_KAB}__in": kab_ids}) if kab_ids is not None else qs
+
+    return {
+        "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
+                 (r["r"], r["s"], r["b"], r["k"]) for r in
+                 lingkup(RingkasanDana).values(_KAB, "tahun", "sumber_id", "jenis").annotate(
+                     r=Sum("rencana_rp"), s=Sum("realisasi_rp"), b=Sum("jumlah_baris"),
+                     k=Sum("jumlah_kegiatan"))},
+        "sumber": {(r[_KAB], r["tahun"], r["sumber_id"]): r["k"] for r in
+                   lingkup(RingkasanSumber).values(_KAB, "tahun", "sumber_id")
+                   .annotate(k=Sum("jumlah_kegiatan"))},
+        # A funder has one type (kept current on every row): Max only names it.
+        "pendana": {(r[_KAB], r["pemangku_id"]): (r["j"], r["r"], r["s"]) for r in
+                    lingkup(RingkasanPendana).values(_KAB, "pemangku_id").annotate(
+                        j=Max("jenis"), r=Sum("rencana_rp"), s=Sum("realisasi_rp"))},
+    }
+
+
+def _tulis_kabupaten(kab_ids=None) -> None:
+    h = _kabupaten_baru(kab_ids)
+    RingkasanDanaKabupaten.objects.bulk_create(
+        [RingkasanDanaKabupaten(kabupaten_id=kab, tahun=t, sumber_id=s, jenis=j, rencana_rp=r,
+                                realisasi_rp=sr, jumlah_baris=b, jumlah_kegiatan=k)
+         for (kab, t, s, j), (r, sr, b, k) in h["dana"].items()], batch_size=BATCH)
+    RingkasanSumberKabupaten.objects.bulk_create(
+        [RingkasanSumberKabupaten(kabupaten_id=kab, tahun=t, sumber_id=s, jumlah_kegiatan=k)
+         for (kab, t, s), k in h["sumber"].items()], batch_size=BATCH)
+    RingkasanPendanaKabupaten.objects.bulk_create(
+        [RingkasanPendanaKabupaten(kabupaten_id=kab, pemangku_id=p, jenis=j, rencana_rp=r,
+                                   realisasi_rp=sr)
+         for (kab, p), (j, r, sr) in h["pendana"].items()], batch_size=BATCH)
+
+
+@transaction.atomic
+def bangun_kabupaten(kab_ids=None) -> None:
+    """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups."""
+    for model in TABEL_KABUPATEN:
+        qs = model.objects.all()
+        _hapus(qs if kab_ids is None else qs.filter(kabupaten_id__in=kab_ids))
+    _tulis_kabupaten(kab_ids)
 
 
 @transaction.atomic
 def perbarui(desa_ids) -> None:
-    """Recompute the rollup rows of these desa from their raw lines."""
+    """Recompute the rollup rows of these desa from their raw lines, then the rows of their
+    kabupaten from the per-desa rows."""
     ids = sorted(set(desa_ids))
     if not ids:
         return
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(_baris_mentah(Pendanaan.objects.filter(kegiatan__desa_id__in=ids)))
+    bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
+                                .values_list("kecamatan__kabupaten_id", flat=True))))
     # The dashboards' cache: only these desa's regions, money only (at commit).
     cache.catat_perubahan_desa(ids, jenis=("uang",))
 
 
 @transaction.atomic
-def bangun_ulang(segarkan_cache: bool = True) -> int:
+def bangun_ulang(segarkan_cache: bool = True, kabupaten: bool = True) -> int:
     """Rebuild the rollup tables from all raw lines; returns the number of funder rows.
-    ``segarkan_cache=False`` (the data migration): no dashboard version to bump yet."""
+    ``segarkan_cache=False`` (the data migration): no dashboard version to bump yet;
+    ``kabupaten=False`` (the migration before those tables existed): per desa only."""
     for model in TABEL:
         _hapus(model.objects.all())
     n = _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    if kabupaten:
+        bangun_kabupaten()
     if segarkan_cache:
         transaction.on_commit(lambda: cache.bump(jenis=("uang",)))
     return n
@@ -191,6 +249,18 @@ def periksa() -> list[str]:
         "sumber": {r[:4]: r[4] for r in RingkasanSumber.objects.order_by().values_list(
             "desa_id", "tahun", "sumber_id", "kriteria_id", "jumlah_kegiatan")},
     }
+    # The kabupaten rows against the per-desa rows (which are checked against the raw lines).
+    harus.update({f"kabupaten {k}": v for k, v in _kabupaten_baru().items()})
+    ada["kabupaten dana"] = {r[:4]: r[4:] for r in RingkasanDanaKabupaten.objects.order_by()
+                             .values_list("kabupaten_id", "tahun", "sumber_id", "jenis",
+                                          "rencana_rp", "realisasi_rp", "jumlah_baris",
+                                          "jumlah_kegiatan")}
+    ada["kabupaten sumber"] = {r[:3]: r[3] for r in RingkasanSumberKabupaten.objects.order_by()
+                               .values_list("kabupaten_id", "tahun", "sumber_id",
+                                            "jumlah_kegiatan")}
+    ada["kabupaten pendana"] = {r[:2]: r[2:] for r in RingkasanPendanaKabupaten.objects
+                                .order_by().values_list("kabupaten_id", "pemangku_id", "jenis",
+                                                        "rencana_rp", "realisasi_rp")}
     salah = []
     for tabel, rows in harus.items():
         for key in sorted(set(rows) | set(ada[tabel]), key=str):

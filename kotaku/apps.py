@@ -36,7 +36,8 @@ VERSI_JENIS = {
     # Money rollups (issue 16 part A): rewritten in bulk per desa by ``anggaran.ringkasan``,
     # which bumps those desa's regions itself; a full rebuild bumps everything.
     "anggaran.ringkasanpendana": (), "anggaran.ringkasandana": (),
-    "anggaran.ringkasansumber": (),
+    "anggaran.ringkasansumber": (), "anggaran.ringkasandanakabupaten": (),
+    "anggaran.ringkasansumberkabupaten": (), "anggaran.ringkasanpendanakabupaten": (),
 }
 # From a watched model to its desa: a change there bumps only that desa's provinsi and
 # kabupaten (and the nation). Models not listed (sources, rule sets) bump every scope.

@@ -97,7 +97,7 @@ def pemangku_detail(request, pk):
         .annotate(n=Count("kegiatan", distinct=True)).values_list("kegiatan__desa_id", "n"))
     # Its share of each desa's planned funding (all funders there), one grouped query.
     desa_totals = dict(
-        dash.dana().filter(desa_id__in=[r["desa_id"] for r in per_desa])
+        dash.dana(tingkat="desa").filter(desa_id__in=[r["desa_id"] for r in per_desa])
         .values("desa_id").annotate(s=Sum("rencana_rp")).values_list("desa_id", "s"))
     for row in per_desa:
         row["porsi"] = dash.share(row["rencana"], desa_totals.get(row["desa_id"]))

@@ -56,7 +56,7 @@ def test_every_money_figure_equals_the_raw_computation(data, settings):
         assert {r["pk"]: (r["sumber"], r["pendana"], r["rencana"], r["realisasi"])
                 for r in dash.per_wilayah(f)["rows"] if r["rencana"] or r["sumber"]
                 } == mentah.per_wilayah_uang(f), f
-        assert dash.aliran(f) == mentah.aliran(f), f
+        assert dash.aliran(f) == {**mentah.aliran(f), "tingkat": "desa"}, f
         for baris, kolom, nilai in MATRIKS:
             # Two Matriks classes (product, reference): compare their fields.
             assert asdict(dash.matriks(f, baris, kolom, nilai)) == asdict(mentah.matriks(
@@ -65,6 +65,49 @@ def test_every_money_figure_equals_the_raw_computation(data, settings):
         got, want = dash.profil_desa(desa, None), mentah.profil_desa(desa, None)
         for key in ("sums", "per_sumber", "per_pemangku"):
             assert got[key] == want[key], (desa, key)
+
+
+def test_wide_scopes_read_the_kabupaten_rollups_with_the_same_figures(data, settings,
+                                                                    monkeypatch):
+    """With regions as columns (a province, the nation), the kabupaten rollups answer the
+    region tables, the matrices and the flows: the same money as the raw lines."""
+    from anggaran.models import RingkasanDanaKabupaten, RingkasanPendanaKabupaten
+    from desa import wilayah
+
+    settings.DASHBOARD_CACHE = False
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 0)  # every scope shows provinsi or kabupaten
+    assert RingkasanDanaKabupaten.objects.exists() and RingkasanPendanaKabupaten.objects.exists()
+    kunci_jenis = dash.Filter(jenis="lkm")
+    for f in (dash.Filter(), dash.Filter(wilayah="35"), dash.Filter(wilayah="35.19"),
+              kunci_jenis, dash.Filter(tahun=2022)):
+        assert dash._per_kabupaten(f, "provinsi")
+        assert dash._ringkasan_dana(f)["sums"] == mentah._sums(mentah.pendanaan(f)), f
+        assert dash.per_sumber(f) == mentah.per_sumber(f), f
+        assert dash.per_jenis_pemangku(f) == mentah.per_jenis_pemangku(f), f
+        assert {r["pk"]: (r["sumber"], r["pendana"], r["rencana"], r["realisasi"])
+                for r in dash.per_wilayah(f)["rows"] if r["rencana"] or r["sumber"]
+                } == mentah.per_wilayah_uang(f), f
+        for baris, kolom, nilai in MATRIKS:
+            assert asdict(dash.matriks(f, baris, kolom, nilai)) == asdict(mentah.matriks(
+                f, baris, kolom, nilai)), (f, baris, kolom, nilai)
+        # The flows of a wide scope: source → funder type → region, every rupiah once.
+        a = dash.aliran(f)
+        level = wilayah.tingkat_rincian(f)
+        assert a["tingkat"] == level[0]
+        raw = mentah.pendanaan(f)
+        path = "kegiatan__desa__" + level[1]
+        want_sp, want_pd = {}, {}
+        for r in raw.values("sumber_id", "pemangku__jenis", path).annotate(
+                v=dash.Sum("rencana_rp")):
+            sp = (f"s:{r['sumber_id']}", f"p:{r['pemangku__jenis']}")
+            want_sp[sp] = want_sp.get(sp, 0) + r["v"]
+            pd = (f"p:{r['pemangku__jenis']}", f"d:{r[path]}")
+            want_pd[pd] = want_pd.get(pd, 0) + r["v"]
+        got = {(x["from"], x["to"]): Decimal(str(x["flow"])) for x in a["flows"]}
+        assert {k: v for k, v in got.items() if k[0].startswith("s:")} == \
+            {k: v for k, v in want_sp.items() if v}, f
+        assert {k: v for k, v in got.items() if k[0].startswith("p:")} == \
+            {k: v for k, v in want_pd.items() if v}, f
 
 
 @pytest.mark.parametrize("cache", [False, True])

@@ -59,6 +59,7 @@ from anggaran.models import (
     StatusKegiatan,
     SumberDana,
 )
+from anggaran.ringkasan import TABEL_KABUPATEN
 from anggaran.ringkasan import bangun_ulang as bangun_ulang_ringkasan
 from desa import kondisi_tersimpan, scoring
 from desa.models import (
@@ -684,7 +685,7 @@ class Command(BaseCommand):
         # deleted here; both are rebuilt in full after the load, in this transaction.
         with connection.cursor() as cursor:
             for model in (RingkasanPendana, RingkasanDana, RingkasanSumber,
-                          KondisiLokasiTahunan, KondisiDesaTahunan):
+                          *TABEL_KABUPATEN, KondisiLokasiTahunan, KondisiDesaTahunan):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             for sql in statements:
                 cursor.execute(sql, [MARK])
@@ -695,7 +696,7 @@ class Command(BaseCommand):
         tables = [m._meta.db_table for m in (
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
             Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, RingkasanDana,
-            RingkasanPendana, RingkasanSumber)]
+            RingkasanPendana, RingkasanSumber, *TABEL_KABUPATEN)]
         # VACUUM cannot run in a transaction; it also sets the visibility map, so the planner
         # can use index-only scans on the fresh rows.
         with connection.cursor() as cursor:
