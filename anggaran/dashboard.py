@@ -730,6 +730,45 @@ def celah_pendanaan(desa: Desa, hasil: scoring.AssessmentResult | None):
 
 
 # ---------------------------------------------------------------------------------------------
+# Stakeholder profile: where a funder's money goes
+# ---------------------------------------------------------------------------------------------
+
+
+def pendanaan_per_wilayah(pemangku_id: int) -> tuple[str, list[dict]]:
+    """A funder's money by place: per desa when it funds at most MAKS_KOLOM desa, otherwise
+    per the finest region level with at most MAKS_KOLOM regions (a national funder's 70,000
+    desa are no table). Rows: ``pk``, ``kode``, ``nama``, planned and realised Rp, distinct
+    activities, and ``porsi``, its share of all planned funding there. Five queries at any
+    size (levels counted, money, activities, names, totals there)."""
+    from desa import wilayah as wil
+
+    f = Filter(pemangku_id=pemangku_id)
+    qs = _ringkasan(RingkasanPendana, f)
+    n = qs.aggregate(n_desa=Count("desa_id", distinct=True),
+                     n_kecamatan=Count("desa__kecamatan_id", distinct=True),
+                     n_kabupaten=Count("desa__kecamatan__kabupaten_id", distinct=True))
+    level = next((lv for lv in WILAYAH[:3] if n[f"n_{lv[0]}"] <= wil.MAKS_KOLOM), WILAYAH[-1])
+    name, _path, model = level
+    money = {r["region"]: r for r in qs.values(region=F(jalur_wilayah(level, "desa")))
+             .annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))}
+    kegiatan_n = dict(pendanaan(f).values_list(jalur_wilayah(level, "kegiatan__desa"))
+                      .annotate(n=Count("kegiatan", distinct=True)))
+    semua = dana(tingkat=name)
+    jalur = jalur_region(semua, level)
+    total = dict(semua.filter(**{f"{jalur}__in": list(money)}).values_list(jalur)
+                 .annotate(s=Sum("rencana_rp")))
+    rows = []
+    for pk, kode, nama in (model.objects.filter(pk__in=list(money))
+                           .values_list("pk", "kode_wilayah", "nama")):
+        m = money[pk]
+        rows.append({"pk": pk, "kode": kode, "nama": nama, "rencana": m["rencana"],
+                     "realisasi": m["realisasi"], "kegiatan": kegiatan_n.get(pk, 0),
+                     "porsi": share(m["rencana"], total.get(pk))})
+    rows.sort(key=lambda r: (r["nama"], r["kode"]) if name == "desa" else (r["kode"],))
+    return name, rows
+
+
+# ---------------------------------------------------------------------------------------------
 # Desa profile: funding, activities, stakeholders, funding gap
 # ---------------------------------------------------------------------------------------------
 

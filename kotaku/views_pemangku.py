@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -27,6 +29,8 @@ from kolaborasi.models import (
     PemangkuKepentingan,
 )
 from kolaborasi.riwayat import riwayat_forum, riwayat_pemangku
+
+from .views_dashboard import TINGKAT_NAMA
 
 C = exports.Column
 # What public pages may show of a stakeholder: never its contact person, phone or e-mail.
@@ -86,22 +90,12 @@ def pemangku_detail(request, pk):
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
             kegiatan=Sum("jumlah_kegiatan"))
         .order_by("sumber__urutan", "sumber__nama"))
-    per_desa = list(
-        counted.values("desa_id", "desa__nama", "desa__kode_wilayah").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-        .order_by("desa__nama"))
-    # Distinct activities per desa across sources cannot be summed from the rollups: one
-    # query on this funder's own lines (indexed by funder).
-    kegiatan_per_desa = dict(
-        dash.pendanaan(dash.Filter(pemangku_id=pemangku.pk)).values("kegiatan__desa_id")
-        .annotate(n=Count("kegiatan", distinct=True)).values_list("kegiatan__desa_id", "n"))
-    # Its share of each desa's planned funding (all funders there), one grouped query.
-    desa_totals = dict(
-        dash.dana(tingkat="desa").filter(desa_id__in=[r["desa_id"] for r in per_desa])
-        .values("desa_id").annotate(s=Sum("rencana_rp")).values_list("desa_id", "s"))
+    # Per desa, or per region for a funder present in more than 50 desa (one per level).
+    tingkat, per_desa = dash.pendanaan_per_wilayah(pemangku.pk)
     for row in per_desa:
-        row["porsi"] = dash.share(row["rencana"], desa_totals.get(row["desa_id"]))
-        row["kegiatan"] = kegiatan_per_desa.get(row["desa_id"], 0)
+        row["url"] = (f"{reverse('anggaran:kegiatan_list')}?"
+                      + urlencode({"desa" if tingkat == "desa" else "wilayah": row["kode"],
+                                   "pemangku": pemangku.pk}))
     page = Paginator(
         lines.select_related("kegiatan__desa", "kegiatan__kriteria", "sumber")
         .order_by("-kegiatan__tahun_anggaran", "kegiatan__desa__nama", "kegiatan__nama", "pk"),
@@ -118,6 +112,7 @@ def pemangku_detail(request, pk):
     staff = akses.is_staff_reader(request.user)
     return render(request, "kolaborasi/pemangku_detail.html", {
         "pemangku": pemangku, "per_sumber": per_sumber, "per_desa": per_desa, "page": page,
+        "tingkat": tingkat, "tingkat_nama": TINGKAT_NAMA[tingkat],
         "komitmen_list": komitmen, "dilaksanakan": dilaksanakan,
         "komitmen_rencana": komitmen_pemangku(pemangku),
         "tanda": hitung_demo(page, _("baris pendanaan di halaman ini"),

@@ -88,3 +88,28 @@ def test_region_rows_sum_to_totals_hectares(client, demo, lebar):
     rows, total = response.context["rows"], response.context["total"]
     for key in ("baseline", "terukur", "proyeksi", "luas"):
         assert sum((r[key] for r in rows), Decimal(0)) == total[key]
+
+
+def test_funder_in_many_desa_is_shown_per_region(client, jiwan, desa_a, desa_b, monkeypatch):
+    """A funder present in more desa than a table holds: its money per region (here the
+    kecamatan, with at most one desa allowed per table), its share of all planned money
+    there, and a link to its activities in that region."""
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+
+    pupr = buat_pemangku("Kementerian PUPR", "kementerian")
+    lain = buat_pemangku("Pemda uji")
+    buat_kegiatan(desa_a, lines=[(pupr, "apbn", 600), (lain, "apbd-kab", 400)])
+    buat_kegiatan(desa_b, lines=[(pupr, "apbn", 1000)])
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 1)
+    response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))
+    assert response.context["tingkat"] == "kecamatan"
+    [row] = response.context["per_desa"]
+    assert (row["nama"], row["rencana"], row["kegiatan"]) == ("Jiwan", Decimal(1600), 2)
+    assert row["porsi"] == Decimal("80.0")  # 1,600 of 2,000 planned in Jiwan
+    assert "wilayah=35.19.09" in row["url"] and f"pemangku={pupr.pk}" in row["url"]
+    assert "Menurut kecamatan" in response.content.decode()
+    assert client.get(row["url"]).status_code == 200
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 50)
+    response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))
+    assert response.context["tingkat"] == "desa"
+    assert sorted(r["rencana"] for r in response.context["per_desa"]) == [600, 1000]

@@ -99,7 +99,7 @@ def test_pemangku_detail_shows_funding_by_source_and_desa_and_pledges(client, du
     per_sumber = response.context["per_sumber"]
     assert per_sumber == [{"sumber__nama": "Swasta/CSR", "rencana": Decimal(30_000_000),
                            "realisasi": Decimal(25_000_000), "kegiatan": 2}]
-    assert [r["desa__nama"] for r in response.context["per_desa"]] == ["Bibrik"]
+    assert [r["nama"] for r in response.context["per_desa"]] == ["Bibrik"]
     for text in ("Paving jalan akses kolam lele", "Drainase Bibrik", "Rp 30.000.000",
                  "Rp 25.000.000", "Rp 70.000.000"):
         assert text in body, text
@@ -315,10 +315,10 @@ def _bulk(desa, n):
 
 PINNED = {
     "pemangku_list": 3,  # desa choices, count, rows
-    # stakeholder, per source, per desa, desa totals (rollups), activities per desa (raw,
-    # issue 16: cannot be summed from the rollups), count, lines, pledges, plan commitments
-    # (issue 15)
-    "pemangku_detail": 9,
+    # stakeholder, per source, then by place (issue 16: desa or regions counted, money,
+    # activities (raw: cannot be summed from the rollups), names, totals there), count,
+    # lines, pledges, plan commitments (issue 15)
+    "pemangku_detail": 11,
     "forum_list": 4,  # desa choices, years, count, rows
     "forum_detail": 3,  # forum, participants, pledges
     "komitmen_list": 6,  # pemangku, desa, years choices, count, rows, total
