@@ -27,7 +27,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
@@ -130,23 +130,46 @@ def _hitung(rows) -> dict:
     }
 
 
-def _tulis(rows) -> int:
-    """Insert the rollup rows of the grouped raw ``rows`` (all three tables)."""
-    h = _hitung(rows)
-    RingkasanPendana.objects.bulk_create(
-        [RingkasanPendana(desa_id=d, tahun=t, sumber_id=s, pemangku_id=p, kriteria_id=k,
-                          jenis=v[0], rencana_rp=v[1], realisasi_rp=v[2], jumlah_baris=v[3],
-                          jumlah_kegiatan=v[4])
-         for (d, t, s, p, k), v in h["pendana"].items()], batch_size=BATCH)
-    RingkasanDana.objects.bulk_create(
-        [RingkasanDana(desa_id=d, tahun=t, sumber_id=s, jenis=j, kriteria_id=k,
-                       rencana_rp=v[0], realisasi_rp=v[1], jumlah_baris=v[2],
-                       jumlah_kegiatan=v[3])
-         for (d, t, s, j, k), v in h["dana"].items()], batch_size=BATCH)
-    RingkasanSumber.objects.bulk_create(
-        [RingkasanSumber(desa_id=d, tahun=t, sumber_id=s, kriteria_id=k, jumlah_kegiatan=v)
-         for (d, t, s, k), v in h["sumber"].items()], batch_size=BATCH)
-    return len(h["pendana"])
+def _tulis(desa_ids=None) -> int:
+    """Insert the per-desa rollup rows of these desa (None: all) from their raw lines, one
+    ``INSERT … SELECT … GROUP BY`` per table (no row passes through Python); the number of
+    funder rows. :func:`_hitung` is the independent Python computation :func:`periksa`
+    holds them to."""
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (RingkasanPendana, RingkasanDana, RingkasanSumber,
+                                          Pendanaan, Kegiatan, PemangkuKepentingan)}
+    sumber = (f"FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id "
+              f"JOIN {t[PemangkuKepentingan]} pk ON pk.id = p.pemangku_id "
+              f"WHERE k.status <> %s")
+    perintah = [
+        (f"INSERT INTO {t[RingkasanPendana]} (desa_id, tahun, sumber_id, pemangku_id, "
+         "kriteria_id, jenis, rencana_rp, realisasi_rp, jumlah_baris, jumlah_kegiatan) "
+         "SELECT k.desa_id, k.tahun_anggaran, p.sumber_id, p.pemangku_id, k.kriteria_id, "
+         "MAX(pk.jenis), SUM(p.rencana_rp), SUM(p.realisasi_rp), COUNT(*), "
+         f"COUNT(DISTINCT p.kegiatan_id) {sumber}{{}} GROUP BY k.desa_id, k.tahun_anggaran, "
+         "p.sumber_id, p.pemangku_id, k.kriteria_id"),
+        (f"INSERT INTO {t[RingkasanDana]} (desa_id, tahun, sumber_id, jenis, kriteria_id, "
+         "rencana_rp, realisasi_rp, jumlah_baris, jumlah_kegiatan) "
+         "SELECT k.desa_id, k.tahun_anggaran, p.sumber_id, pk.jenis, k.kriteria_id, "
+         "SUM(p.rencana_rp), SUM(p.realisasi_rp), COUNT(*), COUNT(DISTINCT p.kegiatan_id) "
+         f"{sumber}{{}} GROUP BY k.desa_id, k.tahun_anggaran, p.sumber_id, pk.jenis, "
+         "k.kriteria_id"),
+        (f"INSERT INTO {t[RingkasanSumber]} (desa_id, tahun, sumber_id, kriteria_id, "
+         "jumlah_kegiatan) SELECT k.desa_id, k.tahun_anggaran, p.sumber_id, k.kriteria_id, "
+         f"COUNT(DISTINCT p.kegiatan_id) {sumber}{{}} GROUP BY k.desa_id, k.tahun_anggaran, "
+         "p.sumber_id, k.kriteria_id"),
+    ]
+    bagian = [None] if desa_ids is None else [
+        desa_ids[i:i + 500] for i in range(0, len(desa_ids), 500)]
+    n = 0
+    with connection.cursor() as cursor:
+        for ids in bagian:
+            where = "" if ids is None else f" AND k.desa_id IN ({', '.join(['%s'] * len(ids))})"
+            for i, sql in enumerate(perintah):
+                cursor.execute(sql.format(where), [StatusKegiatan.BATAL, *(ids or ())])
+                if i == 0:
+                    n += max(cursor.rowcount, 0)
+    return n
 
 
 def _hapus(qs) -> None:
@@ -214,7 +237,7 @@ def perbarui(desa_ids) -> None:
         return
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
-    _tulis(_baris_mentah(Pendanaan.objects.filter(kegiatan__desa_id__in=ids)))
+    _tulis(ids)
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
                                 .values_list("kecamatan__kabupaten_id", flat=True))))
     # The dashboards' cache: only these desa's regions, money only (at commit).
@@ -228,7 +251,7 @@ def bangun_ulang(segarkan_cache: bool = True, kabupaten: bool = True) -> int:
     ``kabupaten=False`` (the migration before those tables existed): per desa only."""
     for model in TABEL:
         _hapus(model.objects.all())
-    n = _tulis(_baris_mentah(Pendanaan.objects.all()).iterator(chunk_size=BATCH))
+    n = _tulis()
     if kabupaten:
         bangun_kabupaten()
     if segarkan_cache:
