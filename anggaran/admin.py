@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from inti.admin_base import HistoryAdmin, PerkiraanPaginator
+from inti.admin_base import CariPerTabel, HistoryAdmin, PerkiraanPaginator
 from inti.numbers import format_rupiah
 
 from .forms import FotoProgresAdminForm
@@ -52,7 +52,7 @@ class LaporanProgresInline(admin.TabularInline):
 
 
 @admin.register(Kegiatan)
-class KegiatanAdmin(HistoryAdmin):
+class KegiatanAdmin(CariPerTabel, HistoryAdmin):
     paginator = PerkiraanPaginator  # 330,000 activities nationally: no COUNT(*) per page
     list_display = ["nama", "desa", "kode_kriteria", "tahun_anggaran", "status", "volume",
                     "satuan", "rencana", "realisasi", "is_demo"]
@@ -105,7 +105,7 @@ class KegiatanAdmin(HistoryAdmin):
 
 
 @admin.register(Pendanaan)
-class PendanaanAdmin(HistoryAdmin):
+class PendanaanAdmin(CariPerTabel, HistoryAdmin):
     paginator = PerkiraanPaginator  # a million lines nationally: no COUNT(*) per page
     list_display = ["kegiatan", "pemangku", "sumber", "rencana", "realisasi", "natura"]
     list_filter = ["sumber", "natura", "pemangku__jenis", "kegiatan__tahun_anggaran"]

@@ -18,6 +18,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 # Above this many rows (PostgreSQL's planner estimate) an unfiltered changelist shows the
 # estimate instead of running COUNT(*) over the whole table (1M funding lines: ~0.3 s per page).
 PERKIRAAN_MULAI = 100_000
+# From this row offset on, a page is read by its primary keys first (PerkiraanPaginator.page).
+HALAMAN_DALAM = 5_000
 
 
 class PerkiraanPaginator(Paginator):
@@ -34,6 +36,22 @@ class PerkiraanPaginator(Paginator):
                 return perkiraan
         return super().count
 
+    def page(self, number):
+        """A deep page selects its primary keys first (the OFFSET walks an index, joining
+        nothing) and then only those rows with their related objects: OFFSET over the joined
+        rows of ``list_select_related`` and annotations cost seconds at page 10,000."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        qs = self.object_list
+        if not isinstance(qs, QuerySet) or bottom < HALAMAN_DALAM:
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        pks = list(qs.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in qs.filter(pk__in=pks)}
+        return self._get_page([rows[pk] for pk in pks if pk in rows], number, self)
+
 
 def perkiraan_baris(model, using: str = "default") -> int | None:
     """The planner's row estimate of ``model``'s table on PostgreSQL, else None."""
@@ -45,3 +63,35 @@ def perkiraan_baris(model, using: str = "default") -> int | None:
                        [model._meta.db_table])
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+class CariPerTabel:
+    """Admin search that looks in each related table through that table's own (trigram)
+    index: ``kegiatan__nama`` becomes ``kegiatan IN (activities whose name matches)``.
+    Django's default joins every searched table to every row and ORs the ``LIKE``s over the
+    join, which no index serves (6 s over a million funding lines). Same matches: every
+    word of the search must match one of the fields (Django's rule)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = self.get_search_fields(request)
+        if not search_term or not fields or any(f[0] in "^=@" for f in fields):
+            return super().get_search_results(request, queryset, search_term)
+        from django.db.models import Q
+        from django.utils.text import smart_split, unescape_string_literal
+
+        model = queryset.model
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            cocok = Q()
+            for field in fields:
+                relasi, _sep, kolom = field.partition("__")
+                f = model._meta.get_field(relasi)
+                if kolom and f.is_relation and f.many_to_one:
+                    target = f.related_model._base_manager.filter(
+                        **{f"{kolom}__icontains": bit}).values("pk")
+                    cocok |= Q(**{f"{relasi}__in": target})
+                else:
+                    cocok |= Q(**{f"{field}__icontains": bit})
+            queryset = queryset.filter(cocok)
+        return queryset, False

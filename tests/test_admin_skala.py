@@ -54,3 +54,46 @@ def test_large_lists_use_the_estimate_and_searches_have_trigram_indexes(
 
 def test_the_estimate_starts_at_national_size():
     assert admin_base.PERKIRAAN_MULAI == 100_000
+
+
+def test_deep_pages_read_their_keys_first_and_show_the_same_rows(admin_client, desa_a,
+                                                                 monkeypatch):
+    """Past HALAMAN_DALAM rows a changelist page selects its primary keys first, then those
+    rows with their related objects: the same rows in the same order as a plain OFFSET."""
+    from anggaran.admin import PendanaanAdmin
+
+    pemda = buat_pemangku("Pemda uji")
+    for i in range(7):
+        buat_kegiatan(desa_a, nama=f"Kegiatan {i}", lines=[(pemda, "apbd-kab", 1000 + i)])
+    url = reverse("admin:anggaran_pendanaan_changelist")
+    monkeypatch.setattr(PendanaanAdmin, "list_per_page", 2)
+    biasa = [list(admin_client.get(url, {"p": n, "o": "4"}).context["cl"].result_list)
+             for n in (2, 3, 4)]
+    monkeypatch.setattr(admin_base, "HALAMAN_DALAM", 1)
+    dalam = [list(admin_client.get(url, {"p": n, "o": "4"}).context["cl"].result_list)
+             for n in (2, 3, 4)]
+    assert dalam == biasa and [len(p) for p in dalam] == [2, 2, 1]
+    assert [line.rencana_rp for line in dalam[0]] == [1002, 1003]  # ordered by rencana
+
+
+@pytest.mark.parametrize("term", ["jalan", "PEMDA", "apbd", "jalan pemda", "tidak-ada", "'jalan'"])
+def test_search_per_table_finds_what_the_joined_search_finds(admin_client, desa_a, term):
+    """The per-table search (each related table through its own index) lists exactly the
+    rows Django's joined search lists, for funding lines and activities."""
+    from django.contrib.admin import ModelAdmin
+
+    from anggaran.models import Kegiatan, Pendanaan
+
+    pemda, opd = buat_pemangku("Pemda uji"), buat_pemangku("Dinas Jalan", "opd")
+    buat_kegiatan(desa_a, nama="Jalan lingkungan", lines=[(pemda, "apbd-kab", 1000)])
+    buat_kegiatan(desa_a, nama="Drainase", lines=[(opd, "apbn", 2000), (pemda, "apbd-kab", 5)])
+    from django.contrib import admin
+
+    for model, name in ((Pendanaan, "pendanaan"), (Kegiatan, "kegiatan")):
+        response = admin_client.get(reverse(f"admin:anggaran_{name}_changelist"), {"q": term})
+        assert response.status_code == 200
+        got = {o.pk for o in response.context["cl"].result_list}
+        model_admin = admin.site._registry[model]
+        want, _dup = ModelAdmin.get_search_results(
+            model_admin, response.wsgi_request, model.objects.all(), term)
+        assert got == {o.pk for o in want}, (model, term)
