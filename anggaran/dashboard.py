@@ -243,14 +243,29 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     level = (next(w for w in WILAYAH if w[0] == tingkat) if tingkat
              else tingkat_rincian(f))
     name, path, model = level
-    # Scores, levels and the projection (an estimate) per desa: the stored condition
-    # (desa.kondisi_tersimpan), read for the scope's region only.
-    tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
-        wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat", "proyeksi_skor",
-                                  "proyeksi_tingkat", "terukur_tahun", "jumlah_demo",
-                                  "luas_kumuh_terukur")}
     regions: dict = {}
-    for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
+    if name != "desa" and not f.desa_id:
+        # Regions: desa counted per region and per stored level in SQL (a nation's 83,762
+        # desa never pass through Python).
+        for region_pk, n in desa_dalam(f).order_by().values_list(path).annotate(n=Count("pk")):
+            regions[region_pk] = {"jumlah_desa": n, "_levels": Counter()}
+        for region_pk, tingkat_desa, n in (
+                kondisi_tersimpan.desa_per_tahun(wilayah=f.wilayah)
+                .values_list(f"desa__{path}", "terukur_tingkat").annotate(n=Count("pk"))):
+            if region_pk in regions:
+                regions[region_pk]["_levels"][tingkat_desa] += n
+        for row in regions.values():
+            row["_levels"]["belum"] = row["jumlah_desa"] - sum(row["_levels"].values())
+        tersimpan: dict = {}
+    else:
+        # Scores, levels and the projection (an estimate) per desa: the stored condition
+        # (desa.kondisi_tersimpan), read for the scope's region only.
+        tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
+            wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat",
+                                      "proyeksi_skor", "proyeksi_tingkat", "terukur_tahun",
+                                      "jumlah_demo", "luas_kumuh_terukur")}
+    for desa_pk, region_pk in (desa_dalam(f).order_by().values_list("pk", path)
+                               if not regions else ()):
         row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
         row["jumlah_desa"] += 1
         a = tersimpan.get(desa_pk)

@@ -113,3 +113,18 @@ def test_funder_in_many_desa_is_shown_per_region(client, jiwan, desa_a, desa_b, 
     response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))
     assert response.context["tingkat"] == "desa"
     assert sorted(r["rencana"] for r in response.context["per_desa"]) == [600, 1000]
+
+
+def test_region_table_counts_desa_per_level_like_the_desa_table(demo, monkeypatch, settings):
+    """Beranda's per-region table counts desa per stored level in SQL; the same numbers as
+    summing its per-desa table (every desa, assessed or not, counted once)."""
+    settings.DASHBOARD_CACHE = False
+    per_desa = dash.per_wilayah(dash.Filter(), tingkat="desa")
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 0)
+    for tingkat in ("kecamatan", "kabupaten", "provinsi"):
+        wide = dash.per_wilayah(dash.Filter(), tingkat=tingkat)
+        [row] = wide["rows"]
+        assert row["jumlah_desa"] == len(per_desa["rows"]) == 14
+        assert row["per_tingkat"] == per_desa["totals"]["per_tingkat"]
+        assert row["belum"] == per_desa["totals"]["belum"]
+        assert wide["totals"] == per_desa["totals"]
