@@ -60,6 +60,7 @@ class KegiatanAdmin(CariPerTabel, HistoryAdmin):
     list_filter = ["tahun_anggaran", "status", "is_demo", "kriteria__aspek__nama",
                    "pendanaan__sumber"]
     list_select_related = ["desa", "kriteria"]
+    ordering = ["-pk"]  # newest first by key (see PendanaanAdmin)
     search_fields = ["nama", "desa__nama", "kriteria__kode", "kriteria__nama"]
     autocomplete_fields = ["desa", "pelaksana"]
     raw_id_fields = ["kawasan", "lokasi", "item_rencana"]
@@ -110,6 +111,9 @@ class PendanaanAdmin(CariPerTabel, HistoryAdmin):
     list_display = ["kegiatan", "pemangku", "sumber", "rencana", "realisasi", "natura"]
     list_filter = ["sumber", "natura", "pemangku__jenis", "kegiatan__tahun_anggaran"]
     list_select_related = ["kegiatan", "pemangku", "sumber"]
+    # Newest first by key: the model's ordering (year, desa, activity across three tables)
+    # sorts a million joined rows for every page (1.4 s nationally); a column sorts on click.
+    ordering = ["-pk"]
     search_fields = ["kegiatan__nama", "pemangku__nama", "pemangku__singkatan", "sumber__nama"]
     autocomplete_fields = ["kegiatan", "pemangku", "sumber"]
 

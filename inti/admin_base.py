@@ -65,6 +65,9 @@ def perkiraan_baris(model, using: str = "default") -> int | None:
     return int(row[0]) if row and row[0] and row[0] > 0 else None
 
 
+BATAS_CARI = 10_000
+
+
 class CariPerTabel:
     """Admin search that looks in each related table through that table's own (trigram)
     index: ``kegiatan__nama`` becomes ``kegiatan IN (activities whose name matches)``.
@@ -80,6 +83,7 @@ class CariPerTabel:
         from django.utils.text import smart_split, unescape_string_literal
 
         model = queryset.model
+        semua = Q()
         for bit in smart_split(search_term):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
@@ -93,5 +97,13 @@ class CariPerTabel:
                     cocok |= Q(**{f"{relasi}__in": target})
                 else:
                     cocok |= Q(**{f"{field}__icontains": bit})
-            queryset = queryset.filter(cocok)
-        return queryset, False
+            semua &= cocok
+        # The matching keys first, in one scan that no ordering steers (the planner guesses an
+        # OR of LIKEs matches a third of the rows and walks the ordering's index testing each
+        # row: 1.3 s for 39 matches among 333,000 activities), then those rows in order. Past
+        # BATAS_CARI matches the filter goes into the page query as it is.
+        ids = list(model._base_manager.filter(semua).order_by()
+                   .values_list("pk", flat=True)[:BATAS_CARI + 1])
+        if len(ids) <= BATAS_CARI:
+            return queryset.filter(pk__in=ids), False
+        return queryset.filter(semua), False
