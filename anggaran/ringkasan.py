@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
-from desa.models import Desa
+from desa.models import Desa, Kecamatan
 from inti import cache
 from kolaborasi.models import PemangkuKepentingan
 
@@ -205,18 +205,38 @@ def _kabupaten_baru(kab_ids=None) -> dict:
 
 
 def _tulis_kabupaten(kab_ids=None) -> None:
-    h = _kabupaten_baru(kab_ids)
-    RingkasanDanaKabupaten.objects.bulk_create(
-        [RingkasanDanaKabupaten(kabupaten_id=kab, tahun=t, sumber_id=s, jenis=j, rencana_rp=r,
-                                realisasi_rp=sr, jumlah_baris=b, jumlah_kegiatan=k)
-         for (kab, t, s, j), (r, sr, b, k) in h["dana"].items()], batch_size=BATCH)
-    RingkasanSumberKabupaten.objects.bulk_create(
-        [RingkasanSumberKabupaten(kabupaten_id=kab, tahun=t, sumber_id=s, jumlah_kegiatan=k)
-         for (kab, t, s), k in h["sumber"].items()], batch_size=BATCH)
-    RingkasanPendanaKabupaten.objects.bulk_create(
-        [RingkasanPendanaKabupaten(kabupaten_id=kab, pemangku_id=p, jenis=j, rencana_rp=r,
-                                   realisasi_rp=sr)
-         for (kab, p), (j, r, sr) in h["pendana"].items()], batch_size=BATCH)
+    """Insert the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, one
+    ``INSERT … SELECT … GROUP BY`` per table; :func:`_kabupaten_baru` is the Python
+    reference :func:`periksa` compares them with."""
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (*TABEL, *TABEL_KABUPATEN, Desa, Kecamatan)}
+    asal = ("FROM {tabel} r JOIN " + t[Desa] + " d ON d.id = r.desa_id JOIN " + t[Kecamatan]
+            + " kc ON kc.id = d.kecamatan_id WHERE 1 = 1{where}")
+    perintah = [
+        (f"INSERT INTO {t[RingkasanDanaKabupaten]} (kabupaten_id, tahun, sumber_id, jenis, "
+         "rencana_rp, realisasi_rp, jumlah_baris, jumlah_kegiatan) SELECT kc.kabupaten_id, "
+         "r.tahun, r.sumber_id, r.jenis, SUM(r.rencana_rp), SUM(r.realisasi_rp), "
+         "SUM(r.jumlah_baris), SUM(r.jumlah_kegiatan) " + asal
+         + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id, r.jenis", t[RingkasanDana]),
+        (f"INSERT INTO {t[RingkasanSumberKabupaten]} (kabupaten_id, tahun, sumber_id, "
+         "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
+         "SUM(r.jumlah_kegiatan) " + asal
+         + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id", t[RingkasanSumber]),
+        # A funder has one type (kept current on every row): MAX only names it.
+        (f"INSERT INTO {t[RingkasanPendanaKabupaten]} (kabupaten_id, pemangku_id, jenis, "
+         "rencana_rp, realisasi_rp) SELECT kc.kabupaten_id, r.pemangku_id, MAX(r.jenis), "
+         "SUM(r.rencana_rp), SUM(r.realisasi_rp) " + asal
+         + " GROUP BY kc.kabupaten_id, r.pemangku_id", t[RingkasanPendana]),
+    ]
+    where, params = "", []
+    if kab_ids is not None:
+        if not kab_ids:
+            return
+        where = f" AND kc.kabupaten_id IN ({', '.join(['%s'] * len(kab_ids))})"
+        params = list(kab_ids)
+    with connection.cursor() as cursor:
+        for sql, tabel in perintah:
+            cursor.execute(sql.format(tabel=tabel, where=where), params)
 
 
 @transaction.atomic
