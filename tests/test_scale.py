@@ -372,6 +372,8 @@ BENCH_PAGES = [
     ("matriks", {"wilayah": KABUPATEN}),
     ("anggaran:kegiatan_list", {"tahun_anggaran": 2022, "sumber": "apbd-kab"}),
     ("ekspor_pendanaan", {}),
+    ("dampak", {}),
+    ("dampak", {"wilayah": KABUPATEN}),
 ]
 
 
