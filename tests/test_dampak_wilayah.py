@@ -128,3 +128,10 @@ def test_region_table_counts_desa_per_level_like_the_desa_table(demo, monkeypatc
         assert row["per_tingkat"] == per_desa["totals"]["per_tingkat"]
         assert row["belum"] == per_desa["totals"]["belum"]
         assert wide["totals"] == per_desa["totals"]
+
+
+def test_one_kecamatan_portal_shows_no_empty_filter_form(client, demo):
+    """Jiwan alone has no region to choose: Dampak shows no filter form (a lone "Terapkan"
+    button with nothing to apply)."""
+    body = client.get(reverse("dampak")).content.decode()
+    assert "Terapkan" not in body and "Per desa" in body
