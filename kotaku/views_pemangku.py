@@ -1,6 +1,8 @@
 """Stakeholders, forums and pledges: their public pages (never contact details), with what each
 funded and what each pledge delivered (money from the anggaran app)."""
 
+from decimal import Decimal
+
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -90,6 +92,9 @@ def pemangku_detail(request, pk):
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
             kegiatan=Sum("jumlah_kegiatan"))
         .order_by("sumber__urutan", "sumber__nama"))
+    total = sum((r["rencana"] for r in per_sumber), Decimal(0))
+    for r in per_sumber:
+        r["porsi"] = dash.share(r["rencana"], total)  # the source's part of this funder's plan
     # Per desa, or per region for a funder present in more than 50 desa (one per level).
     tingkat, per_desa = dash.pendanaan_per_wilayah(pemangku.pk)
     for row in per_desa:

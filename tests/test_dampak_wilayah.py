@@ -108,6 +108,8 @@ def test_funder_in_many_desa_is_shown_per_region(client, jiwan, desa_a, desa_b, 
     assert row["porsi"] == Decimal("80.0")  # 1,600 of 2,000 planned in Jiwan
     assert "wilayah=35.19.09" in row["url"] and f"pemangku={pupr.pk}" in row["url"]
     assert "Menurut kecamatan" in response.content.decode()
+    # By source: each source's part of the funder's plan (the column had no header or value).
+    assert [r["porsi"] for r in response.context["per_sumber"]] == [Decimal("100.0")]
     assert client.get(row["url"]).status_code == 200
     monkeypatch.setattr(wilayah, "MAKS_KOLOM", 50)
     response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))

@@ -98,7 +98,8 @@ def test_pemangku_detail_shows_funding_by_source_and_desa_and_pledges(client, du
     assert response.status_code == 200
     per_sumber = response.context["per_sumber"]
     assert per_sumber == [{"sumber__nama": "Swasta/CSR", "rencana": Decimal(30_000_000),
-                           "realisasi": Decimal(25_000_000), "kegiatan": 2}]
+                           "realisasi": Decimal(25_000_000), "kegiatan": 2,
+                           "porsi": Decimal("100.0")}]
     assert [r["nama"] for r in response.context["per_desa"]] == ["Bibrik"]
     for text in ("Paving jalan akses kolam lele", "Drainase Bibrik", "Rp 30.000.000",
                  "Rp 25.000.000", "Rp 70.000.000"):
