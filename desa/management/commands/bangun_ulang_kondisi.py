@@ -5,6 +5,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from desa import kondisi_tersimpan
+from desa.models import KondisiDesaTahunan, KondisiLokasiTahunan
+from inti.tabel import segarkan_statistik
 
 
 class Command(BaseCommand):
@@ -14,5 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         t = time.monotonic()
         n = kondisi_tersimpan.bangun_ulang()
+        segarkan_statistik((KondisiDesaTahunan, KondisiLokasiTahunan))  # after the commit
         self.stdout.write(f"Kondisi tersimpan dibangun ulang: {n} desa dalam "
                           f"{time.monotonic() - t:.1f} s.")

@@ -78,6 +78,7 @@ from desa.models import (
 )
 from desa.penilaian import kolom_tersimpan
 from inti.cache import bump_data_version
+from inti.tabel import segarkan_statistik
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
 
 MARK = "[sintetis: bangkitkan_data_nasional]"
@@ -691,21 +692,13 @@ class Command(BaseCommand):
                 cursor.execute(sql, [MARK])
 
     def _analyze(self):
-        if connection.vendor != "postgresql":
-            return
-        tables = [m._meta.db_table for m in (
+        # VACUUM also sets the visibility map, so the planner can use index-only scans on the
+        # fresh rows (inside a transaction, ANALYZE only).
+        segarkan_statistik((
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
             Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, RingkasanDana,
-            RingkasanPendana, RingkasanSumber, *TABEL_KABUPATEN)]
-        # VACUUM cannot run in a transaction; it also sets the visibility map, so the planner
-        # can use index-only scans on the fresh rows.
-        with connection.cursor() as cursor:
-            if connection.get_autocommit():
-                cursor.execute("VACUUM ANALYZE " + ", ".join(
-                    connection.ops.quote_name(t) for t in tables))
-            else:
-                for table in tables:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            RingkasanPendana, RingkasanSumber, *TABEL_KABUPATEN, KondisiLokasiTahunan,
+            KondisiDesaTahunan))
 
     # -------------------------------------------------------------------------- summary
 
