@@ -91,12 +91,18 @@ _JALUR_RINGKASAN = {"tahun": "tahun", "sumber": "sumber__kode", "jenis": "jenis"
 
 
 def _saring(qs, f: Filter, jalur: dict):
-    """``qs`` narrowed by every filter field that is set, through ``jalur``."""
+    """``qs`` narrowed by every filter field that is set, through ``jalur``: the path of each
+    field, and for ``wilayah`` either the path to the desa or the region-code path per code
+    depth (a dict). A set field the rows cannot hold is an error, never silently dropped."""
     for nama in ("tahun", "sumber", "jenis", "aspek", "desa_id", "pemangku_id"):
         if value := getattr(f, nama):
+            if nama not in jalur:
+                raise ValueError(f"{qs.model.__name__} has no {nama}")
             qs = qs.filter(**{jalur[nama]: value})
     if f.wilayah:
-        qs = qs.filter(dalam_wilayah(f.wilayah, jalur["wilayah"]))
+        via = jalur["wilayah"]
+        qs = qs.filter(Q(**{via[f.wilayah.count(".") + 1]: f.wilayah}) if isinstance(via, dict)
+                       else dalam_wilayah(f.wilayah, via))
     return qs.order_by()
 
 
@@ -128,10 +134,12 @@ def _ringkasan(model, f: Filter):
     return _saring(model.objects.all(), f, _JALUR_RINGKASAN)
 
 
-#: From a kabupaten rollup row: the filter fields it holds, and the region levels it can group.
-_JALUR_KABUPATEN = {"tahun": "tahun", "sumber": "sumber__kode", "jenis": "jenis"}
+#: From a kabupaten rollup row: the filter fields it may hold, the region-code paths, and the
+#: region levels it can group.
+_JALUR_KABUPATEN = {"tahun": "tahun", "sumber": "sumber__kode", "jenis": "jenis",
+                    "wilayah": {1: "kabupaten__provinsi__kode_wilayah",
+                                2: "kabupaten__kode_wilayah"}}
 _WILAYAH_KABUPATEN = {"kabupaten": "kabupaten_id", "provinsi": "kabupaten__provinsi_id"}
-_KODE_KABUPATEN = {1: "kabupaten__provinsi__kode_wilayah", 2: "kabupaten__kode_wilayah"}
 _KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPendanaKabupaten)
 
 
@@ -149,18 +157,12 @@ def _per_kabupaten(f: Filter, tingkat: str | None = None, per_pendana: bool = Fa
 
 
 def _kabupaten(model, f: Filter):
-    """Kabupaten rollup rows in scope; a filter the table cannot apply is an error (the
-    routing above never asks), never silently dropped."""
-    qs = model.objects.all()
+    """Kabupaten rollup rows in scope (the fields a table lacks are not in its paths, so a
+    filter on one fails in :func:`_saring`; the routing above never asks for it)."""
     fields = {field.name for field in model._meta.get_fields()}
-    for nama, jalur in _JALUR_KABUPATEN.items():
-        if value := getattr(f, nama):
-            if jalur.split("__")[0] not in fields:
-                raise ValueError(f"{model.__name__} has no {nama}")
-            qs = qs.filter(**{jalur: value})
-    if f.wilayah:
-        qs = qs.filter(**{_KODE_KABUPATEN[f.wilayah.count(".") + 1]: f.wilayah})
-    return qs.order_by()
+    jalur = {nama: path for nama, path in _JALUR_KABUPATEN.items()
+             if nama == "wilayah" or path.split("__")[0] in fields}
+    return _saring(model.objects.all(), f, jalur)
 
 
 def jalur_region(qs, level: tuple) -> str:
@@ -230,6 +232,30 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _per_desa(f: Filter, path: str, regions: dict, per_desa: bool) -> None:
+    """Beranda's table built desa by desa (a desa-level table, or a scope named by one desa):
+    each desa's stored score, level and projection (an estimate), read for the scope's
+    region only, counted into ``regions``."""
+    tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
+        wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat",
+                                  "proyeksi_skor", "proyeksi_tingkat", "terukur_tahun",
+                                  "jumlah_demo", "luas_kumuh_terukur")}
+    for desa_pk, region_pk in desa_dalam(f).order_by().values_list("pk", path):
+        row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
+        row["jumlah_desa"] += 1
+        a = tersimpan.get(desa_pk)
+        row["_levels"][a["terukur_tingkat"] if a else "belum"] += 1
+        if per_desa:
+            row["skor"], row["tingkat"] = (a["terukur_skor"], a["terukur_tingkat"]) if a \
+                else (None, "")
+            row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
+            row["proyeksi"] = a["proyeksi_skor"] if a else None
+            row["proyeksi_tingkat"] = a["proyeksi_tingkat"] if a else ""
+            row["tahun_terukur"] = a["terukur_tahun"] if a else None
+            row["lokasi_demo"] = a["jumlah_demo"] if a else 0
+            row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
+
+
 @cached_aggregate("per_wilayah")
 def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
     """The per-region table of Beranda and the district report, at the level of
@@ -256,29 +282,8 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
                 regions[region_pk]["_levels"][tingkat_desa] += n
         for row in regions.values():
             row["_levels"]["belum"] = row["jumlah_desa"] - sum(row["_levels"].values())
-        tersimpan: dict = {}
     else:
-        # Scores, levels and the projection (an estimate) per desa: the stored condition
-        # (desa.kondisi_tersimpan), read for the scope's region only.
-        tersimpan = {r["desa_id"]: r for r in kondisi_tersimpan.desa_per_tahun(
-            wilayah=f.wilayah).values("desa_id", "terukur_skor", "terukur_tingkat",
-                                      "proyeksi_skor", "proyeksi_tingkat", "terukur_tahun",
-                                      "jumlah_demo", "luas_kumuh_terukur")}
-    for desa_pk, region_pk in (desa_dalam(f).order_by().values_list("pk", path)
-                               if not regions else ()):
-        row = regions.setdefault(region_pk, {"jumlah_desa": 0, "_levels": Counter()})
-        row["jumlah_desa"] += 1
-        a = tersimpan.get(desa_pk)
-        row["_levels"][a["terukur_tingkat"] if a else "belum"] += 1
-        if name == "desa":
-            row["skor"], row["tingkat"] = (a["terukur_skor"], a["terukur_tingkat"]) if a \
-                else (None, "")
-            row["tingkat_label"] = str(TINGKAT_LABEL.get(row["tingkat"], "Belum dinilai"))
-            row["proyeksi"] = a["proyeksi_skor"] if a else None
-            row["proyeksi_tingkat"] = a["proyeksi_tingkat"] if a else ""
-            row["tahun_terukur"] = a["terukur_tahun"] if a else None
-            row["lokasi_demo"] = a["jumlah_demo"] if a else 0
-            row["luas_kumuh_ha"] = a["luas_kumuh_terukur"] if a else None
+        _per_desa(f, path, regions, per_desa=name == "desa")
     uang, pendana = dana(f, name), dana_pendana(f, name)
     money = {
         r["region"]: r for r in uang.values(region=F(jalur_region(uang, level))).annotate(

@@ -182,11 +182,11 @@ TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPe
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
-def _kabupaten_baru(kab_ids=None) -> dict:
-    """The kabupaten rows, grouped from the per-desa rollups (all, or of ``kab_ids``)."""
+def _kabupaten_baru() -> dict:
+    """Every kabupaten row, grouped in Python from the per-desa rollups: the reference
+    :func:`periksa` holds the SQL-written rows to."""
     def lingkup(model):
-        qs = model.objects.order_by()
-        return qs.filter(**{f"{_KAB}__in": kab_ids}) if kab_ids is not None else qs
+        return model.objects.order_by()
 
     return {
         "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
