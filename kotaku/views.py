@@ -42,6 +42,10 @@ def healthz(request):
                                    [int(settings.HEALTHZ_DB_TIMEOUT_MS)])
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
+            # Nothing to keep: rolled back, so the local timeout ends here even when the
+            # check runs inside an outer transaction (a test's, or a caller's), where a
+            # released savepoint would carry it to every later statement.
+            transaction.set_rollback(True)
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         response = HttpResponse(f"db error\ncache: {_cache_state()}\n", status=503,
                                 content_type="text/plain")

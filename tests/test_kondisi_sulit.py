@@ -416,6 +416,21 @@ def test_statement_timeout_is_set_for_web_requests_on_postgresql():
         assert cursor.fetchone()[0] == "25s"
 
 
+@pytest.mark.django_db
+def test_healthz_short_timeout_ends_with_the_check(client):
+    """``/healthz`` sets a 2-second local timeout; inside an outer transaction (a test's, as
+    here) it must not outlive the check: a released savepoint kept it for every later
+    statement, and a slow query of a later request (CI under load) was cancelled."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    assert client.get("/healthz").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "25s"
+
+
 # ------------------------------------------------------------------ hostile spreadsheets
 
 
