@@ -344,13 +344,17 @@ def _dampak_wilayah(f: dash.Filter, level: tuple) -> tuple[list[dict], dict]:
 def dampak(request):
     form, f = _filter(request, fields=("wilayah",))
     level = tingkat_rincian(f)
-    cakupan = _cakupan(form, f)
-    # Hectares by level per year from the stored location rows (one grouped query).
-    per_tahun = kondisi_tersimpan.luas_per_tahun(wilayah=f.wilayah)
-    umum = {"form": form, "filter": f, "cakupan": cakupan, "per_tahun": per_tahun,
-            "grafik_luas": grafik_luas(per_tahun), "tingkat_choices": Tingkat.choices,
-            "layanan_daftar": LAYANAN}
     fmt = requested_format(request)
+
+    def tampil(template, context):
+        # The page's shared parts, only when a page is rendered (an export needs none):
+        # hectares by level per year from the stored location rows (one grouped query).
+        per_tahun = kondisi_tersimpan.luas_per_tahun(wilayah=f.wilayah)
+        return render(request, template, {
+            "form": form, "filter": f, "cakupan": _cakupan(form, f), "per_tahun": per_tahun,
+            "grafik_luas": grafik_luas(per_tahun), "tingkat_choices": Tingkat.choices,
+            "layanan_daftar": LAYANAN, **context})
+
     if level[0] != "desa":
         # A wide scope (a kabupaten, a province, the nation): regions, not desa, and every
         # figure from the stored rows, so the page costs the same few queries at any size.
@@ -358,8 +362,8 @@ def dampak(request):
         if fmt:
             return export_response(fmt, f"dampak-per-{level[0]}", DAMPAK_WILAYAH_COLUMNS,
                                    rows)
-        return render(request, "dashboard/dampak_wilayah.html", {
-            **umum, "rows": rows, "total": total, "wilayah_nama": TINGKAT_NAMA[level[0]],
+        return tampil("dashboard/dampak_wilayah.html", {
+            "rows": rows, "total": total, "wilayah_nama": TINGKAT_NAMA[level[0]],
             "desa_per_tingkat": [(c, lbl, total["per_tingkat"].get(c, 0))
                                  for c, lbl in Tingkat.choices],
             "gabungan": kondisi_tersimpan.gabungan(wilayah=f.wilayah),
@@ -373,8 +377,8 @@ def dampak(request):
                                [*rows, *([total] if total else [])])
     h = kondisi(desa_ids=ids)
     per_tingkat = Counter(d.terukur.tingkat for d in rows)
-    return render(request, "dashboard/dampak.html", {
-        **umum, "rows": rows, "total": total,
+    return tampil("dashboard/dampak.html", {
+        "rows": rows, "total": total,
         "keluar": [d for d in rows if d.keluar_dari_kumuh],
         "kondisi": h, "lokasi_keluar": h.keluar_dari_kumuh(),
         "desa_per_tingkat": [(c, lbl, per_tingkat.get(c, 0)) for c, lbl in Tingkat.choices],

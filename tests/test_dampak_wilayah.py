@@ -68,6 +68,22 @@ def test_wide_scope_export_lists_the_regions(client, demo, lebar):
     assert len(lines) == 1 and lines[0].startswith("35.19.09,Jiwan,14")
 
 
+@pytest.mark.parametrize("wide", [True, False])
+def test_export_skips_the_page_only_chart(client, demo, monkeypatch, wide):
+    """A download needs the table, not the page's yearly hectares chart (a grouped query)."""
+    from desa import kondisi_tersimpan
+
+    if wide:
+        monkeypatch.setattr(wilayah, "MAKS_KOLOM", 5)
+
+    def tidak(**kwargs):
+        raise AssertionError("luas_per_tahun computed for an export")
+
+    monkeypatch.setattr(kondisi_tersimpan, "luas_per_tahun", tidak)
+    for fmt in ("csv", "xlsx"):
+        assert client.get(reverse("dampak"), {"format": fmt}).status_code == 200
+
+
 def test_narrow_scope_keeps_desa_and_locations(client, demo):
     response = client.get(reverse("dampak"), {"wilayah": "35.19.09"})
     assert response.status_code == 200
