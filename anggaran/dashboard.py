@@ -34,6 +34,7 @@ from anggaran.models import (
     RingkasanDanaKabupaten,
     RingkasanPendana,
     RingkasanPendanaKabupaten,
+    RingkasanPendanaTotal,
     RingkasanSumber,
     RingkasanSumberKabupaten,
     StatusKegiatan,
@@ -190,6 +191,16 @@ def dana_pendana(f: Filter = Filter(), tingkat: str | None = None):
     return _ringkasan(RingkasanPendana, f)
 
 
+def pendana_total(f: Filter = Filter()):
+    """One row per funder (all years, sources and places; ``RingkasanPendanaTotal``) when the
+    filter asks for nothing finer than the funder type, else None: distinct funders by a
+    plain count and the largest funders by index, whatever the number of lines."""
+    if f.tahun or f.sumber or f.aspek or f.desa_id or f.pemangku_id or f.wilayah:
+        return None
+    qs = RingkasanPendanaTotal.objects.all()
+    return qs.filter(jenis=f.jenis) if f.jenis else qs
+
+
 def kegiatan_per_sumber(f: Filter = Filter()):
     """Distinct activities per source across funder types (rows with ``jumlah_kegiatan``)."""
     if _per_kabupaten(f) and not f.jenis:
@@ -205,7 +216,9 @@ def _sums(f: Filter) -> dict:
         non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
         sumber=Count("sumber", distinct=True),
     )
-    sums["pendana"] = dana_pendana(f).aggregate(n=Count("pemangku", distinct=True))["n"]
+    total = pendana_total(f)
+    sums["pendana"] = (total.count() if total is not None else
+                       dana_pendana(f).aggregate(n=Count("pemangku", distinct=True))["n"])
     return sums
 
 
@@ -434,7 +447,10 @@ def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
         row["jenis"]: row for row in dana(f).values("jenis").annotate(
             rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     }
-    for row in dana_pendana(f).values("jenis").annotate(n=Count("pemangku", distinct=True)):
+    total = pendana_total(f)
+    pendana = (total.values("jenis").annotate(n=Count("pk")) if total is not None else
+               dana_pendana(f).values("jenis").annotate(n=Count("pemangku", distinct=True)))
+    for row in pendana:
         sums[row["jenis"]]["pendana"] = row["n"]
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
@@ -500,8 +516,13 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
     # Region columns may come from the kabupaten rollups; aspect columns need the criterion.
     tingkat = region[0] if region else "aspek"
     qs = dana_pendana(f, tingkat) if baris == "pemangku" else dana(f, tingkat)
-    top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
-               .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
+    total = pendana_total(f) if baris == "pemangku" else None
+    if total is not None:  # each funder's total is one indexed row: no grouping
+        top = list(total.values(row_id, row_label, t=F(amount))
+                   .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
+    else:
+        top = list(qs.values(row_id, row_label).annotate(t=Sum(amount))
+                   .order_by("-t", row_label, row_id)[:MAKS_BARIS + 1])
     pooled = len(top) > MAKS_BARIS
     top = top[:MAKS_BARIS]
     labels = {r[row_id]: r[row_label] for r in top}
@@ -758,21 +779,31 @@ def pendanaan_per_wilayah(pemangku_id: int) -> tuple[str, list[dict]]:
     """A funder's money by place: per desa when it funds at most MAKS_KOLOM desa, otherwise
     per the finest region level with at most MAKS_KOLOM regions (a national funder's 70,000
     desa are no table). Rows: ``pk``, ``kode``, ``nama``, planned and realised Rp, distinct
-    activities, and ``porsi``, its share of all planned funding there. Five queries at any
-    size (levels counted, money, activities, names, totals there)."""
+    activities, and ``porsi``, its share of all planned funding there.
+
+    The levels are counted from the funder's kabupaten rows (distinct desa and kecamatan
+    per kabupaten add up exactly); per kabupaten or province, money and activities come from
+    those rows too (at most 514), finer levels from the per-desa rollups and its lines. Four
+    or five queries at any size (levels, money, activities below kabupaten, names, totals)."""
     from desa import wilayah as wil
 
     f = Filter(pemangku_id=pemangku_id)
-    qs = _ringkasan(RingkasanPendana, f)
-    n = qs.aggregate(n_desa=Count("desa_id", distinct=True),
-                     n_kecamatan=Count("desa__kecamatan_id", distinct=True),
-                     n_kabupaten=Count("desa__kecamatan__kabupaten_id", distinct=True))
+    kab = RingkasanPendanaKabupaten.objects.filter(pemangku_id=pemangku_id)
+    n = kab.aggregate(n_desa=Coalesce(Sum("jumlah_desa"), 0),
+                      n_kecamatan=Coalesce(Sum("jumlah_kecamatan"), 0), n_kabupaten=Count("pk"))
     level = next((lv for lv in WILAYAH[:3] if n[f"n_{lv[0]}"] <= wil.MAKS_KOLOM), WILAYAH[-1])
     name, _path, model = level
-    money = {r["region"]: r for r in qs.values(region=F(jalur_wilayah(level, "desa")))
-             .annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))}
-    kegiatan_n = dict(pendanaan(f).values_list(jalur_wilayah(level, "kegiatan__desa"))
-                      .annotate(n=Count("kegiatan", distinct=True)))
+    if name in _WILAYAH_KABUPATEN:
+        money = {r["region"]: r for r in kab.values(region=F(jalur_region(kab, level)))
+                 .annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+                           kegiatan=Sum("jumlah_kegiatan"))}
+        kegiatan_n = {pk: r["kegiatan"] for pk, r in money.items()}
+    else:
+        qs = _ringkasan(RingkasanPendana, f)
+        money = {r["region"]: r for r in qs.values(region=F(jalur_wilayah(level, "desa")))
+                 .annotate(rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))}
+        kegiatan_n = dict(pendanaan(f).values_list(jalur_wilayah(level, "kegiatan__desa"))
+                          .annotate(n=Count("kegiatan", distinct=True)))
     semua = dana(tingkat=name)
     jalur = jalur_region(semua, level)
     total = dict(semua.filter(**{f"{jalur}__in": list(money)}).values_list(jalur)

@@ -545,7 +545,9 @@ class RingkasanSumberKabupaten(models.Model):
 
 class RingkasanPendanaKabupaten(models.Model):
     """Per kabupaten/kota × funder, all years and sources: distinct funders, the largest
-    funders and the funder × region cells of unfiltered national and provincial pages."""
+    funders and the funder × region cells of unfiltered national and provincial pages, and a
+    funder's page by region. The counts are distinct within the kabupaten; an activity, a
+    desa and a kecamatan lie in one kabupaten, so they add up exactly over kabupaten."""
 
     kabupaten = models.ForeignKey(Kabupaten, on_delete=models.CASCADE, related_name="+")
     pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
@@ -553,6 +555,9 @@ class RingkasanPendanaKabupaten(models.Model):
     jenis = models.CharField(max_length=15)
     rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
     realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_kegiatan = models.PositiveIntegerField(default=0)
+    jumlah_desa = models.PositiveIntegerField(default=0)
+    jumlah_kecamatan = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("ringkasan dana per pendana per kabupaten")
@@ -563,3 +568,30 @@ class RingkasanPendanaKabupaten(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kabupaten_id}/{self.pemangku_id}: {self.rencana_rp}"
+
+
+class RingkasanPendanaTotal(models.Model):
+    """Per funder, everywhere, all years and sources (summed from its kabupaten rows): the
+    largest funders of the national pages by index, and a funder's headline figures."""
+
+    pemangku = models.OneToOneField(PemangkuKepentingan, on_delete=models.CASCADE,
+                                    related_name="ringkasan_total", primary_key=True)
+    jenis = models.CharField(max_length=15)
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_kegiatan = models.PositiveIntegerField()
+    jumlah_desa = models.PositiveIntegerField()
+    jumlah_kecamatan = models.PositiveIntegerField()
+    jumlah_kabupaten = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan dana per pendana")
+        verbose_name_plural = _("ringkasan dana per pendana")
+        indexes = [
+            models.Index(fields=["-rencana_rp", "pemangku"], name="ringkasan_total_rencana"),
+            models.Index(fields=["-realisasi_rp", "pemangku"],
+                         name="ringkasan_total_realisasi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pemangku_id}: {self.rencana_rp}"

@@ -42,6 +42,7 @@ from .models import (
     RingkasanDanaKabupaten,
     RingkasanPendana,
     RingkasanPendanaKabupaten,
+    RingkasanPendanaTotal,
     RingkasanSumber,
     RingkasanSumberKabupaten,
     StatusKegiatan,
@@ -179,6 +180,8 @@ def _hapus(qs) -> None:
 
 TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
 TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPendanaKabupaten)
+#: Every rollup table, finest first (what the rebuild commands vacuum).
+SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal)
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
@@ -188,6 +191,10 @@ def _kabupaten_baru() -> dict:
     def lingkup(model):
         return model.objects.order_by()
 
+    kegiatan = {(r[0], r[1]): r[2] for r in Pendanaan.objects.exclude(
+        kegiatan__status=StatusKegiatan.BATAL).order_by().values_list(
+            "kegiatan__desa__kecamatan__kabupaten_id", "pemangku_id").annotate(
+                n=Count("kegiatan_id", distinct=True))}
     return {
         "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
                  (r["r"], r["s"], r["b"], r["k"]) for r in
@@ -197,19 +204,24 @@ def _kabupaten_baru() -> dict:
         "sumber": {(r[_KAB], r["tahun"], r["sumber_id"]): r["k"] for r in
                    lingkup(RingkasanSumber).values(_KAB, "tahun", "sumber_id")
                    .annotate(k=Sum("jumlah_kegiatan"))},
-        # A funder has one type (kept current on every row): Max only names it.
-        "pendana": {(r[_KAB], r["pemangku_id"]): (r["j"], r["r"], r["s"]) for r in
-                    lingkup(RingkasanPendana).values(_KAB, "pemangku_id").annotate(
-                        j=Max("jenis"), r=Sum("rencana_rp"), s=Sum("realisasi_rp"))},
+        # A funder has one type (kept current on every row): Max only names it. Distinct
+        # activities need the raw lines (one activity may have lines of two sources).
+        "pendana": {(r[_KAB], r["pemangku_id"]): (
+            r["j"], r["r"], r["s"], kegiatan.get((r[_KAB], r["pemangku_id"]), 0), r["d"],
+            r["kc"]) for r in lingkup(RingkasanPendana).values(_KAB, "pemangku_id").annotate(
+                j=Max("jenis"), r=Sum("rencana_rp"), s=Sum("realisasi_rp"),
+                d=Count("desa_id", distinct=True), kc=Count("desa__kecamatan_id", distinct=True))},
     }
 
 
-def _tulis_kabupaten(kab_ids=None) -> None:
+def _tulis_kabupaten(kab_ids=None, pemangku_ids=None, uang=True) -> None:
     """Insert the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, one
-    ``INSERT … SELECT … GROUP BY`` per table; :func:`_kabupaten_baru` is the Python
-    reference :func:`periksa` compares them with."""
+    ``INSERT … SELECT … GROUP BY`` per table; with ``pemangku_ids`` only those funders' rows
+    of the funder table, with ``uang=False`` not the other two tables.
+    :func:`_kabupaten_baru` is the Python reference :func:`periksa` compares them with."""
     q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in (*TABEL, *TABEL_KABUPATEN, Desa, Kecamatan)}
+    t = {m: q(m._meta.db_table) for m in (*TABEL, *TABEL_KABUPATEN, Desa, Kecamatan,
+                                          Pendanaan, Kegiatan)}
     asal = ("FROM {tabel} r JOIN " + t[Desa] + " d ON d.id = r.desa_id JOIN " + t[Kecamatan]
             + " kc ON kc.id = d.kecamatan_id WHERE 1 = 1{where}")
     perintah = [
@@ -222,30 +234,145 @@ def _tulis_kabupaten(kab_ids=None) -> None:
          "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
          "SUM(r.jumlah_kegiatan) " + asal
          + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id", t[RingkasanSumber]),
-        # A funder has one type (kept current on every row): MAX only names it.
+        # A funder has one type (kept current on every row): MAX only names it. Its
+        # distinct activities come from the raw lines (two sources on one activity would be
+        # counted twice by summing the per-desa rows), joined on the same key.
         (f"INSERT INTO {t[RingkasanPendanaKabupaten]} (kabupaten_id, pemangku_id, jenis, "
-         "rencana_rp, realisasi_rp) SELECT kc.kabupaten_id, r.pemangku_id, MAX(r.jenis), "
-         "SUM(r.rencana_rp), SUM(r.realisasi_rp) " + asal
-         + " GROUP BY kc.kabupaten_id, r.pemangku_id", t[RingkasanPendana]),
+         "rencana_rp, realisasi_rp, jumlah_desa, jumlah_kecamatan, jumlah_kegiatan) "
+         "SELECT a.kab, a.pem, a.jenis, a.r, a.s, a.nd, a.nkc, COALESCE(b.n, 0) FROM ("
+         "SELECT kc.kabupaten_id AS kab, r.pemangku_id AS pem, MAX(r.jenis) AS jenis, "
+         "SUM(r.rencana_rp) AS r, SUM(r.realisasi_rp) AS s, COUNT(DISTINCT r.desa_id) AS nd, "
+         "COUNT(DISTINCT d.kecamatan_id) AS nkc " + asal + "{where_r}"
+         + " GROUP BY kc.kabupaten_id, r.pemangku_id) a LEFT JOIN ("
+         "SELECT kc.kabupaten_id AS kab, p.pemangku_id AS pem, COUNT(DISTINCT p.kegiatan_id) "
+         f"AS n FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id JOIN "
+         f"{t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
+         "WHERE k.status <> %s{where}{where_p} GROUP BY kc.kabupaten_id, p.pemangku_id) b "
+         "ON b.kab = a.kab AND b.pem = a.pem", t[RingkasanPendana]),
     ]
+    if not uang:
+        perintah = perintah[2:]
+    elif pemangku_ids is not None and not pemangku_ids:
+        perintah = perintah[:2]
     where, params = "", []
     if kab_ids is not None:
         if not kab_ids:
             return
         where = f" AND kc.kabupaten_id IN ({', '.join(['%s'] * len(kab_ids))})"
         params = list(kab_ids)
+    where_r = where_p = ""
+    if pemangku_ids:
+        daftar = ", ".join(["%s"] * len(pemangku_ids))
+        where_r, where_p = f" AND r.pemangku_id IN ({daftar})", f" AND p.pemangku_id IN ({daftar})"
+        params_p = [*params, *pemangku_ids]
+    else:
+        params_p = params
     with connection.cursor() as cursor:
         for sql, tabel in perintah:
-            cursor.execute(sql.format(tabel=tabel, where=where), params)
+            sql = sql.format(tabel=tabel, where=where, where_r=where_r, where_p=where_p)
+            cursor.execute(sql, ([*params_p, StatusKegiatan.BATAL, *params_p]
+                                 if tabel == t[RingkasanPendana] else params))
+
+
+def _tulis_total() -> None:
+    """Insert every funder's total from the kabupaten rows (the full rebuild)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(RingkasanPendanaTotal._meta.db_table)} (pemangku_id, jenis, "
+            "rencana_rp, realisasi_rp, jumlah_kegiatan, jumlah_desa, jumlah_kecamatan, "
+            "jumlah_kabupaten) SELECT pemangku_id, MAX(jenis), SUM(rencana_rp), "
+            "SUM(realisasi_rp), SUM(jumlah_kegiatan), SUM(jumlah_desa), "
+            "SUM(jumlah_kecamatan), COUNT(*) "
+            f"FROM {q(RingkasanPendanaKabupaten._meta.db_table)} GROUP BY pemangku_id")
+
+
+_ANGKA_KAB = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan", "jumlah_desa",
+              "jumlah_kecamatan")
+
+
+def _baris_kab(kab_ids, pemangku_ids) -> dict:
+    return {r[0]: r[1:] for r in RingkasanPendanaKabupaten.objects.filter(
+        kabupaten_id__in=kab_ids, pemangku_id__in=pemangku_ids).order_by()
+        .values_list("pk", "pemangku_id", "jenis", *_ANGKA_KAB)}
+
+
+def _geser_total(lama: dict, baru: dict) -> None:
+    """Apply to the funders' totals the change from their ``lama`` kabupaten rows to the
+    ``baru`` ones (a delta: a national funder's other 500 kabupaten are not summed again).
+    A funder whose last row went loses its total; a new one gets it."""
+    delta: dict = {}
+    for rows, sign in ((lama, -1), (baru, 1)):
+        for pem, jenis, *angka in rows.values():
+            acc = delta.setdefault(pem, {"jenis": None, "n": [0] * (len(angka) + 1)})
+            if sign > 0:
+                acc["jenis"] = jenis
+            for i, v in enumerate([*angka, 1]):
+                acc["n"][i] += sign * v
+    if not delta:
+        return
+    ada = RingkasanPendanaTotal.objects.in_bulk(list(delta))
+    ubah, buat, hapus = [], [], []
+    fields = [*_ANGKA_KAB, "jumlah_kabupaten"]
+    for pem, d in delta.items():
+        row = ada.get(pem) or RingkasanPendanaTotal(pemangku_id=pem, jenis=d["jenis"],
+                                                    **dict.fromkeys(fields, 0))
+        for name, v in zip(fields, d["n"], strict=True):
+            setattr(row, name, getattr(row, name) + v)
+        if d["jenis"] is not None:
+            row.jenis = d["jenis"]
+        if row.jumlah_kabupaten <= 0:
+            if pem in ada:
+                hapus.append(pem)
+        elif pem in ada:
+            ubah.append(row)
+        else:
+            buat.append(row)
+    if hapus:
+        _hapus(RingkasanPendanaTotal.objects.filter(pemangku_id__in=hapus))
+    if ubah:
+        RingkasanPendanaTotal.objects.bulk_update(ubah, [*fields, "jenis"])
+    if buat:
+        RingkasanPendanaTotal.objects.bulk_create(buat)
 
 
 @transaction.atomic
-def bangun_kabupaten(kab_ids=None) -> None:
-    """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups."""
-    for model in TABEL_KABUPATEN:
-        qs = model.objects.all()
-        _hapus(qs if kab_ids is None else qs.filter(kabupaten_id__in=kab_ids))
-    _tulis_kabupaten(kab_ids)
+def bangun_kabupaten(kab_ids=None, pemangku_ids=None) -> None:
+    """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, and
+    the per-funder totals. With ``kab_ids``, the funder rows of ``pemangku_ids`` only (the
+    funders whose per-desa rows changed; default: every funder there), and their totals
+    moved by the difference."""
+    if kab_ids is None:
+        for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal):
+            _hapus(model.objects.all())
+        _tulis_kabupaten()
+        _tulis_total()
+        return
+    kab_ids = sorted(set(kab_ids))
+    if not kab_ids:
+        return
+    for model in (RingkasanDanaKabupaten, RingkasanSumberKabupaten):
+        _hapus(model.objects.filter(kabupaten_id__in=kab_ids))
+    _tulis_kabupaten(kab_ids, pemangku_ids=[])  # the two money tables only
+    if pemangku_ids is None:
+        pemangku_ids = _pendana_di(kab_ids)
+    pemangku_ids = sorted(set(pemangku_ids))
+    if not pemangku_ids:
+        return
+    lama = _baris_kab(kab_ids, pemangku_ids)
+    _hapus(RingkasanPendanaKabupaten.objects.filter(pk__in=list(lama)))
+    _tulis_kabupaten(kab_ids, pemangku_ids, uang=False)
+    _geser_total(lama, _baris_kab(kab_ids, pemangku_ids))
+
+
+def _pendana_di(kab_ids):
+    return (RingkasanPendanaKabupaten.objects.filter(kabupaten_id__in=kab_ids).order_by()
+            .values_list("pemangku_id", flat=True).distinct())
+
+
+def _pendana_desa(desa_ids):
+    return (RingkasanPendana.objects.filter(desa_id__in=desa_ids).order_by()
+            .values_list("pemangku_id", flat=True).distinct())
 
 
 @transaction.atomic
@@ -255,11 +382,15 @@ def perbarui(desa_ids) -> None:
     ids = sorted(set(desa_ids))
     if not ids:
         return
+    # Only the funders present in these desa (before or after) can change their totals.
+    pendana = set(_pendana_desa(ids))
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(ids)
+    pendana.update(_pendana_desa(ids))
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
-                                .values_list("kecamatan__kabupaten_id", flat=True))))
+                                .values_list("kecamatan__kabupaten_id", flat=True))),
+                     pemangku_ids=sorted(pendana))
     # The dashboards' cache: only these desa's regions, money only (at commit).
     cache.catat_perubahan_desa(ids, jenis=("uang",))
 
@@ -303,7 +434,24 @@ def periksa() -> list[str]:
                                             "jumlah_kegiatan")}
     ada["kabupaten pendana"] = {r[:2]: r[2:] for r in RingkasanPendanaKabupaten.objects
                                 .order_by().values_list("kabupaten_id", "pemangku_id", "jenis",
-                                                        "rencana_rp", "realisasi_rp")}
+                                                        "rencana_rp", "realisasi_rp",
+                                                        "jumlah_kegiatan", "jumlah_desa",
+                                                        "jumlah_kecamatan")}
+    # The per-funder totals against the (checked) kabupaten reference.
+    total: dict = {}
+    for (_kab, pem), (j, r, sr, n, d, kc) in harus["kabupaten pendana"].items():
+        acc = total.setdefault(pem, [j, Decimal(0), Decimal(0), 0, 0, 0, 0])
+        acc[1] += r
+        acc[2] += sr
+        acc[3] += n
+        acc[4] += d
+        acc[5] += kc
+        acc[6] += 1
+    harus["total pendana"] = {k: tuple(v) for k, v in total.items()}
+    ada["total pendana"] = {r[0]: r[1:] for r in RingkasanPendanaTotal.objects.order_by()
+                            .values_list("pemangku_id", "jenis", "rencana_rp", "realisasi_rp",
+                                         "jumlah_kegiatan", "jumlah_desa", "jumlah_kecamatan",
+                                         "jumlah_kabupaten")}
     salah = []
     for tabel, rows in harus.items():
         for key in sorted(set(rows) | set(ada[tabel]), key=str):

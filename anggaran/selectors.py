@@ -3,7 +3,6 @@ delivered. In SQL with subqueries (sums never multiply across joins)."""
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -22,22 +21,21 @@ from .models import Pendanaan
 
 
 def pemangku_dengan_total(qs):
-    """What each stakeholder funded and pledged, in SQL (subqueries: sums never multiply).
+    """What each stakeholder funded and pledged, in SQL.
 
     ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
-    activities it co-funds; ``jumlah_desa``: where; ``total_komitmen``: its pledges.
+    activities it co-funds; ``jumlah_desa``: where; all from its row in the per-funder
+    rollup (``RingkasanPendanaTotal``, kept current by every write; cancelled activities
+    never count, as on the dashboards), so a list sorted by them reads one joined table
+    instead of summing every funder's lines. ``total_komitmen``: its pledges (a subquery:
+    sums never multiply).
     """
-    lines = Pendanaan.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
     pledges = Komitmen.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
     return qs.annotate(
-        total_rencana=Coalesce(Subquery(lines.annotate(s=Sum("rencana_rp")).values("s")),
-                               ZERO_RP),
-        total_realisasi=Coalesce(
-            Subquery(lines.annotate(s=Sum("realisasi_rp")).values("s")), ZERO_RP),
-        jumlah_kegiatan=Coalesce(Subquery(
-            lines.annotate(c=Count("kegiatan", distinct=True)).values("c")), 0),
-        jumlah_desa=Coalesce(Subquery(
-            lines.annotate(c=Count("kegiatan__desa", distinct=True)).values("c")), 0),
+        total_rencana=Coalesce(F("ringkasan_total__rencana_rp"), ZERO_RP),
+        total_realisasi=Coalesce(F("ringkasan_total__realisasi_rp"), ZERO_RP),
+        jumlah_kegiatan=Coalesce(F("ringkasan_total__jumlah_kegiatan"), 0),
+        jumlah_desa=Coalesce(F("ringkasan_total__jumlah_desa"), 0),
         total_komitmen=Coalesce(
             Subquery(pledges.annotate(s=Sum("nilai_rp")).values("s")), ZERO_RP),
     )

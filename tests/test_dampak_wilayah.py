@@ -127,6 +127,16 @@ def test_funder_in_many_desa_is_shown_per_region(client, jiwan, desa_a, desa_b, 
     # By source: each source's part of the funder's plan (the column had no header or value).
     assert [r["porsi"] for r in response.context["per_sumber"]] == [Decimal("100.0")]
     assert client.get(row["url"]).status_code == 200
+    # Per province: from the funder's kabupaten rows (money, distinct activities).
+    monkeypatch.setattr(wilayah, "MAKS_KOLOM", 0)
+    response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))
+    assert response.context["tingkat"] == "provinsi"
+    [row] = response.context["per_desa"]
+    assert (row["nama"], row["rencana"], row["kegiatan"], row["porsi"]) == (
+        "Jawa Timur", Decimal(1600), 2, Decimal("80.0"))
+    # The headline: planned, activities and desa from the per-funder rollup.
+    p = response.context["pemangku"]
+    assert (p.total_rencana, p.jumlah_kegiatan, p.jumlah_desa) == (Decimal(1600), 2, 2)
     monkeypatch.setattr(wilayah, "MAKS_KOLOM", 50)
     response = client.get(reverse("kolaborasi:pemangku_detail", args=[pupr.pk]))
     assert response.context["tingkat"] == "desa"

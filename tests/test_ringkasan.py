@@ -119,6 +119,61 @@ def test_plain_saves_moves_cancel_and_funder_type(desa_a, desa_b, pemangku):
     sesuai()
 
 
+def test_funder_counts_per_kabupaten_and_totals(desa_a, desa_b, pemangku):
+    """A funder's kabupaten row counts distinct activities, desa and kecamatan (an activity
+    with lines from two sources of one funder counts once), and its total row sums them; a
+    cancelled activity and a funder with no line left leave them."""
+    from anggaran.models import RingkasanPendanaKabupaten, RingkasanPendanaTotal
+
+    dinas = pemangku["dinas"]
+    k = buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100, 40), (dinas, "apbn", 50)])
+    buat_kegiatan(desa_b, nama="Drainase", lines=[(dinas, "apbd-kab", 30)])
+    sesuai()
+    row = RingkasanPendanaKabupaten.objects.get(pemangku=dinas)
+    assert (row.jumlah_kegiatan, row.jumlah_desa, row.jumlah_kecamatan) == (2, 2, 1)
+    total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
+    assert (total.rencana_rp, total.realisasi_rp, total.jumlah_kegiatan, total.jumlah_desa,
+            total.jumlah_kabupaten) == (Decimal(180), Decimal(40), 2, 2, 1)
+    k.status = "batal"
+    k.save()
+    sesuai()
+    total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
+    assert (total.rencana_rp, total.jumlah_kegiatan, total.jumlah_desa) == (Decimal(30), 1, 1)
+    Pendanaan.objects.filter(pemangku=dinas).delete()
+    sesuai()
+    assert not RingkasanPendanaTotal.objects.filter(pemangku=dinas).exists()
+
+
+def test_stakeholder_list_and_profile_read_the_funder_totals(client, desa_a, pemangku):
+    """The list sorted by plan and the profile's headline read the per-funder rollup: a
+    cancelled activity counts nowhere (as in the profile's tables and the dashboards)."""
+    dinas, lkm = pemangku["dinas"], pemangku["lkm"]
+    buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100), (lkm, "swadaya", 300)])
+    buat_kegiatan(desa_a, nama="Batal", status="batal", lines=[(dinas, "apbd-kab", 900)])
+    response = client.get(reverse("kolaborasi:pemangku_list"), {"urut": "-rencana"})
+    names = [p.nama for p in response.context["page"]]
+    assert names.index(lkm.nama) < names.index(dinas.nama)
+    row = next(p for p in response.context["page"] if p.pk == dinas.pk)
+    assert (row.total_rencana, row.jumlah_kegiatan, row.jumlah_desa) == (Decimal(100), 1, 1)
+    profil = client.get(reverse("kolaborasi:pemangku_detail", args=[dinas.pk])).context
+    assert profil["pemangku"].total_rencana == Decimal(100)
+    assert sum(r["rencana"] for r in profil["per_sumber"]) == Decimal(100)
+    # A funder with no line: zeros, not blanks.
+    row = next(p for p in response.context["page"] if p.pk == pemangku["pemdes"].pk)
+    assert (row.total_rencana, row.jumlah_kegiatan) == (Decimal(0), 0)
+
+
+def test_check_finds_a_wrong_funder_total(desa_a, pemangku):
+    from anggaran.models import RingkasanPendanaKabupaten, RingkasanPendanaTotal
+
+    buat_kegiatan(desa_a, lines=[(pemangku["dinas"], "apbd-kab", 100)])
+    RingkasanPendanaTotal.objects.update(jumlah_kegiatan=5)
+    assert any(s.startswith("total pendana") for s in ringkasan.periksa())
+    ringkasan.bangun_ulang()
+    RingkasanPendanaKabupaten.objects.update(jumlah_desa=3)
+    assert any(s.startswith("kabupaten pendana") for s in ringkasan.periksa())
+
+
 def test_admin_edit_and_delete_action(client_for, admin_user, desa_a, pemangku):
     k = buat_kegiatan(desa_a, lines=[(pemangku["dinas"], "apbd-kab", 100_000_000)])
     buat_kegiatan(desa_a, nama="Drainase", lines=[(pemangku["lkm"], "swadaya", 5_000_000)])

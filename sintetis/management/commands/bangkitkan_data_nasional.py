@@ -53,13 +53,10 @@ from anggaran.models import (
     Kegiatan,
     LaporanProgres,
     Pendanaan,
-    RingkasanDana,
-    RingkasanPendana,
-    RingkasanSumber,
     StatusKegiatan,
     SumberDana,
 )
-from anggaran.ringkasan import TABEL_KABUPATEN
+from anggaran.ringkasan import SEMUA_TABEL
 from anggaran.ringkasan import bangun_ulang as bangun_ulang_ringkasan
 from desa import kondisi_tersimpan, scoring
 from desa.models import (
@@ -685,8 +682,7 @@ class Command(BaseCommand):
         # The rollups (money, issue 16a) and the stored condition (16b) point at the rows
         # deleted here; both are rebuilt in full after the load, in this transaction.
         with connection.cursor() as cursor:
-            for model in (RingkasanPendana, RingkasanDana, RingkasanSumber,
-                          *TABEL_KABUPATEN, KondisiLokasiTahunan, KondisiDesaTahunan):
+            for model in (*SEMUA_TABEL, KondisiLokasiTahunan, KondisiDesaTahunan):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             for sql in statements:
                 cursor.execute(sql, [MARK])
@@ -696,9 +692,8 @@ class Command(BaseCommand):
         # fresh rows (inside a transaction, ANALYZE only).
         segarkan_statistik((
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
-            Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, RingkasanDana,
-            RingkasanPendana, RingkasanSumber, *TABEL_KABUPATEN, KondisiLokasiTahunan,
-            KondisiDesaTahunan))
+            Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, *SEMUA_TABEL,
+            KondisiLokasiTahunan, KondisiDesaTahunan))
 
     # -------------------------------------------------------------------------- summary
 

@@ -1,0 +1,22 @@
+# Fills the kabupaten funder rows (now with their distinct counts) and the per-funder totals
+# from the per-desa rollups and the raw lines (derived data, rebuilt whole; a step of its
+# own: SQLite cannot run it in the transaction that changed the tables).
+
+from django.db import migrations
+
+
+def bangun(apps, schema_editor):
+    from anggaran.ringkasan import bangun_kabupaten
+
+    bangun_kabupaten()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("anggaran", "0014_ringkasan_pendana_total"),
+    ]
+
+    operations = [
+        migrations.RunPython(bangun, migrations.RunPython.noop),
+    ]
