@@ -56,6 +56,7 @@ PAGES = [
     ("dampak", "/dampak/"),
     ("desa", "/desa/35.19.09.2005/"),
     ("pemangku", "/kolaborasi/pemangku/{pemangku}/"),
+    ("pemangku_daftar", "/kolaborasi/pemangku/?urut=-rencana"),
     ("kegiatan", "/anggaran/kegiatan/?tahun_anggaran=2022&sumber=apbd-kab"),
     ("ekspor_csv", "/ekspor/pendanaan.csv"),
 ]
