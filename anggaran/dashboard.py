@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 
 from anggaran.kondisi import kondisi as kondisi_dari_data
 from anggaran.models import (
@@ -32,6 +32,7 @@ from anggaran.models import (
     Pendanaan,
     RingkasanDana,
     RingkasanDanaKabupaten,
+    RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaKabupaten,
     RingkasanPendanaTotal,
@@ -49,6 +50,7 @@ from desa.models import (
 )
 from desa.tingkat import TINGKAT_LABEL
 from desa.wilayah import (
+    PANJANG_KODE,
     WILAYAH,
     dalam_wilayah,
     desa_dalam,
@@ -191,6 +193,17 @@ def dana_pendana(f: Filter = Filter(), tingkat: str | None = None):
     return _ringkasan(RingkasanPendana, f)
 
 
+def kegiatan_terhitung(f: Filter = Filter()):
+    """Activities counted per kabupaten × year × status × demo (``RingkasanKegiatanKabupaten``,
+    cancelled ones included, as :func:`kegiatan`) for a filter they can answer: a year and a
+    province or kabupaten scope at most; else None (count :func:`kegiatan` itself)."""
+    if f.aspek or f.desa_id or f.sumber or f.jenis or f.pemangku_id:
+        return None
+    if f.wilayah and f.wilayah.count(".") > 1:
+        return None
+    return _kabupaten(RingkasanKegiatanKabupaten, f)
+
+
 def pendana_total(f: Filter = Filter()):
     """One row per funder (all years, sources and places; ``RingkasanPendanaTotal``) when the
     filter asks for nothing finer than the funder type, else None: distinct funders by a
@@ -225,6 +238,10 @@ def _sums(f: Filter) -> dict:
 @cached_aggregate("jumlah_demo")
 def jumlah_demo(f: Filter = Filter()) -> dict:
     """How many of the activities behind a money figure are demo data (one query)."""
+    terhitung = kegiatan_terhitung(f)
+    if terhitung is not None:
+        return terhitung.aggregate(n=Coalesce(Sum("jumlah"), 0),
+                                   demo=Coalesce(Sum("jumlah", filter=Q(is_demo=True)), 0))
     return kegiatan(f).order_by().aggregate(n=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
 
 
@@ -288,14 +305,16 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
         # desa never pass through Python).
         for region_pk, n in desa_dalam(f).order_by().values_list(path).annotate(n=Count("pk")):
             regions[region_pk] = {"jumlah_desa": n, "_levels": Counter()}
-        for region_pk, tingkat_desa, n in (
+        # Stored levels per region code (the desa code's prefix: the stored rows alone,
+        # through their covering index), matched to the regions when they are named below.
+        per_kode: dict = defaultdict(Counter)
+        for kode, tingkat_desa, n in (
                 kondisi_tersimpan.desa_per_tahun(wilayah=f.wilayah)
-                .values_list(f"desa__{path}", "terukur_tingkat").annotate(n=Count("pk"))):
-            if region_pk in regions:
-                regions[region_pk]["_levels"][tingkat_desa] += n
-        for row in regions.values():
-            row["_levels"]["belum"] = row["jumlah_desa"] - sum(row["_levels"].values())
+                .values_list(Substr("kode_wilayah", 1, PANJANG_KODE[name]), "terukur_tingkat")
+                .annotate(n=Count("pk"))):
+            per_kode[kode][tingkat_desa] += n
     else:
+        per_kode = None
         _per_desa(f, path, regions, per_desa=name == "desa")
     uang, pendana = dana(f, name), dana_pendana(f, name)
     money = {
@@ -311,6 +330,9 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
                            .values_list("pk", "kode_wilayah", "nama")):
         r, m = regions[pk], money.get(pk, {})
         levels = r.pop("_levels")
+        if per_kode is not None:
+            levels.update(per_kode.get(kode, {}))
+            levels["belum"] = r["jumlah_desa"] - sum(levels.values())
         rows.append({
             "pk": pk, "kode": kode, "nama": nama, **r,
             "per_tingkat": [levels.get(code, 0) for code, _label in Tingkat.choices],
@@ -352,6 +374,15 @@ class Ringkasan:
 @cached_aggregate("ringkasan_dana")
 def _ringkasan_dana(f: Filter) -> dict:
     """The SQL half of the Beranda summary (cached: about 2 s nationally)."""
+    terhitung = kegiatan_terhitung(f)
+    if terhitung is not None:  # one query over the kabupaten counts for both figures
+        status_counts: dict = Counter()
+        demo = 0
+        for status, is_demo, n in terhitung.values_list("status", "is_demo").annotate(
+                n=Sum("jumlah")):
+            status_counts[status] += n
+            demo += n if is_demo else 0
+        return {"sums": _sums(f), "status": dict(status_counts), "demo": demo}
     status_counts = dict(kegiatan(f).order_by().values_list("status").annotate(n=Count("pk")))
     return {
         "sums": _sums(f),

@@ -570,6 +570,28 @@ class RingkasanPendanaKabupaten(models.Model):
         return f"{self.kabupaten_id}/{self.pemangku_id}: {self.rencana_rp}"
 
 
+class RingkasanKegiatanKabupaten(models.Model):
+    """Activities counted per kabupaten/kota × year × status × demo, cancelled ones included
+    (as Beranda's "kegiatan per status" shows them): the activity counts and demo marks of
+    province and national pages without counting 333,000 activities per request."""
+
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10)
+    is_demo = models.BooleanField()
+    jumlah = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan jumlah kegiatan per kabupaten")
+        verbose_name_plural = _("ringkasan jumlah kegiatan per kabupaten")
+        constraints = [models.UniqueConstraint(
+            fields=["kabupaten", "tahun", "status", "is_demo"], name="ringkasan_kegiatan_kunci")]
+        indexes = [models.Index(fields=["tahun"], name="ringkasan_kegiatan_tahun")]
+
+    def __str__(self) -> str:
+        return f"{self.kabupaten_id}/{self.tahun}/{self.status}: {self.jumlah}"
+
+
 class RingkasanPendanaTotal(models.Model):
     """Per funder, everywhere, all years and sources (summed from its kabupaten rows): the
     largest funders of the national pages by index, and a funder's headline figures."""

@@ -40,6 +40,7 @@ from .models import (
     Pendanaan,
     RingkasanDana,
     RingkasanDanaKabupaten,
+    RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaKabupaten,
     RingkasanPendanaTotal,
@@ -179,7 +180,8 @@ def _hapus(qs) -> None:
 
 
 TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
-TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanPendanaKabupaten)
+TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten,
+                   RingkasanPendanaKabupaten)
 #: Every rollup table, finest first (what the rebuild commands vacuum).
 SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal)
 _KAB = "desa__kecamatan__kabupaten_id"
@@ -196,6 +198,8 @@ def _kabupaten_baru() -> dict:
             "kegiatan__desa__kecamatan__kabupaten_id", "pemangku_id").annotate(
                 n=Count("kegiatan_id", distinct=True))}
     return {
+        "kegiatan": {r[:4]: r[4] for r in Kegiatan.objects.order_by().values_list(
+            _KAB, "tahun_anggaran", "status", "is_demo").annotate(n=Count("pk"))},
         "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
                  (r["r"], r["s"], r["b"], r["k"]) for r in
                  lingkup(RingkasanDana).values(_KAB, "tahun", "sumber_id", "jenis").annotate(
@@ -234,6 +238,12 @@ def _tulis_kabupaten(kab_ids=None, pemangku_ids=None, uang=True) -> None:
          "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
          "SUM(r.jumlah_kegiatan) " + asal
          + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id", t[RingkasanSumber]),
+        # Activities counted from the activities themselves (cancelled and line-less too).
+        (f"INSERT INTO {t[RingkasanKegiatanKabupaten]} (kabupaten_id, tahun, status, is_demo, "
+         "jumlah) SELECT kc.kabupaten_id, k.tahun_anggaran, k.status, k.is_demo, COUNT(*) "
+         f"FROM {t[Kegiatan]} k JOIN {t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc "
+         "ON kc.id = d.kecamatan_id WHERE 1 = 1{where} GROUP BY kc.kabupaten_id, "
+         "k.tahun_anggaran, k.status, k.is_demo", None),
         # A funder has one type (kept current on every row): MAX only names it. Its
         # distinct activities come from the raw lines (two sources on one activity would be
         # counted twice by summing the per-desa rows), joined on the same key.
@@ -251,9 +261,9 @@ def _tulis_kabupaten(kab_ids=None, pemangku_ids=None, uang=True) -> None:
          "ON b.kab = a.kab AND b.pem = a.pem", t[RingkasanPendana]),
     ]
     if not uang:
-        perintah = perintah[2:]
+        perintah = perintah[3:]
     elif pemangku_ids is not None and not pemangku_ids:
-        perintah = perintah[:2]
+        perintah = perintah[:3]
     where, params = "", []
     if kab_ids is not None:
         if not kab_ids:
@@ -351,9 +361,9 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=None) -> None:
     kab_ids = sorted(set(kab_ids))
     if not kab_ids:
         return
-    for model in (RingkasanDanaKabupaten, RingkasanSumberKabupaten):
+    for model in (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten):
         _hapus(model.objects.filter(kabupaten_id__in=kab_ids))
-    _tulis_kabupaten(kab_ids, pemangku_ids=[])  # the two money tables only
+    _tulis_kabupaten(kab_ids, pemangku_ids=[])  # all but the funder rows
     if pemangku_ids is None:
         pemangku_ids = _pendana_di(kab_ids)
     pemangku_ids = sorted(set(pemangku_ids))
@@ -429,6 +439,9 @@ def periksa() -> list[str]:
                              .values_list("kabupaten_id", "tahun", "sumber_id", "jenis",
                                           "rencana_rp", "realisasi_rp", "jumlah_baris",
                                           "jumlah_kegiatan")}
+    ada["kabupaten kegiatan"] = {r[:4]: r[4] for r in RingkasanKegiatanKabupaten.objects
+                                 .order_by().values_list("kabupaten_id", "tahun", "status",
+                                                         "is_demo", "jumlah")}
     ada["kabupaten sumber"] = {r[:3]: r[3] for r in RingkasanSumberKabupaten.objects.order_by()
                                .values_list("kabupaten_id", "tahun", "sumber_id",
                                             "jumlah_kegiatan")}
@@ -463,7 +476,7 @@ def periksa() -> list[str]:
 
 # --------------------------------------------------------------------------- signals
 
-_KEGIATAN_KUNCI = ("desa_id", "tahun_anggaran", "kriteria_id", "status")
+_KEGIATAN_KUNCI = ("desa_id", "tahun_anggaran", "kriteria_id", "status", "is_demo")
 _PENDANAAN_KUNCI = ("kegiatan_id", "pemangku_id", "sumber_id", "rencana_rp", "realisasi_rp")
 
 

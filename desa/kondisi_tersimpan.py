@@ -26,7 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, DecimalField, F, Max, Q, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from desa import kondisi as k
@@ -315,14 +315,17 @@ def luas_per_tahun(wilayah: str | None = None, desa_ids: Iterable[int] | None = 
 # ------------------------------------------------------------------ wider scopes (Dampak)
 
 
-def per_wilayah(jalur: str, wilayah: str | None = None, tahun: int | None = None) -> dict:
-    """Per region in scope (``jalur``: the path from a stored desa row to the region's pk,
-    e.g. ``"desa__kecamatan_id"``): assessed desa per measured level, locations (demo ones
-    counted), slum hectares baseline → terukur → proyeksi, the hectares assessed (``luas``)
-    and the latest measurement year,
-    summed from the stored desa rows of ``tahun`` (one grouped query at any scale)."""
+def per_wilayah(panjang: int, wilayah: str | None = None, tahun: int | None = None) -> dict:
+    """Per region in scope, keyed by its Kemendagri code (the first ``panjang`` characters
+    of the desa's code, ``desa.wilayah.PANJANG_KODE``: the rows are scoped by that prefix
+    too, and grouping by it reads the stored rows alone, through their covering index,
+    instead of joining 83,762 desa to their regions): assessed desa per measured level,
+    locations (demo ones counted), slum hectares baseline → terukur → proyeksi, the
+    hectares assessed (``luas``) and the latest measurement year, summed from the stored
+    desa rows of ``tahun`` (one grouped query at any scale)."""
     out: dict = {}
-    for r in (desa_per_tahun(tahun, wilayah).values(region=F(jalur), tingkat=F("terukur_tingkat"))
+    region = Substr("kode_wilayah", 1, panjang)
+    for r in (desa_per_tahun(tahun, wilayah).values(region=region, tingkat=F("terukur_tingkat"))
               .annotate(n=Count("pk"), lokasi=Sum("jumlah_lokasi"), demo=Sum("jumlah_demo"),
                         b=Sum("luas_kumuh_baseline"), t=Sum("luas_kumuh_terukur"),
                         p=Sum("luas_kumuh_proyeksi"), luas=Sum("luas_terukur"),

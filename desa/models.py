@@ -781,7 +781,12 @@ class KondisiLokasiTahunan(KondisiTahunan):
         indexes = [models.Index(fields=["tahun", "kode_wilayah"],
                                 name="kondisi_lokasi_tahun_kode"),
                    models.Index(fields=["kode_wilayah"], condition=models.Q(terakhir=True),
-                                name="kondisi_lokasi_terakhir")]
+                                name="kondisi_lokasi_terakhir"),
+                   # Covering (PostgreSQL; a plain index elsewhere): the wide pages' sums
+                   # read this narrow copy, never the rows with their ``masukan`` JSON.
+                   models.Index(fields=["tahun", "terakhir"], name="kondisi_lokasi_ringkas",
+                                include=["kode_wilayah", "terukur_tingkat", "baseline_tingkat",
+                                         "luas_terukur", "luas_kumuh_proyeksi"])]
 
 
 class KondisiDesaTahunan(KondisiTahunan):
@@ -797,4 +802,13 @@ class KondisiDesaTahunan(KondisiTahunan):
         indexes = [models.Index(fields=["tahun", "kode_wilayah"],
                                 name="kondisi_desa_tahun_kode"),
                    models.Index(fields=["kode_wilayah"], condition=models.Q(terakhir=True),
-                                name="kondisi_desa_terakhir")]
+                                name="kondisi_desa_terakhir"),
+                   # Covering (PostgreSQL; a plain index elsewhere): Beranda's and Dampak's
+                   # counts and sums over the nation read this narrow copy (an index-only
+                   # scan), not 150 MB of rows with their ``masukan`` JSON.
+                   models.Index(fields=["tahun", "terakhir"], name="kondisi_desa_ringkas",
+                                include=["id", "desa_id", "kode_wilayah", "terukur_tingkat",
+                                         "terukur_skor", "terukur_tahun", "proyeksi_skor",
+                                         "proyeksi_tingkat", "luas_kumuh_baseline",
+                                         "luas_kumuh_terukur", "luas_kumuh_proyeksi",
+                                         "luas_terukur", "jumlah_lokasi", "jumlah_demo"])]

@@ -51,6 +51,9 @@ def desa_dalam(f):
 
 
 _MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
+#: A region's code is the first characters of each of its desa's codes ("35.19.09.2005"):
+#: stored rows carrying the desa's code are scoped and grouped by this prefix.
+PANJANG_KODE = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
 
 
 def _judul(model, nama: str) -> str:
@@ -86,14 +89,18 @@ def cakupan_bawaan() -> dict:
     """The smallest region holding every loaded desa, as ``{"kode", "jejak"}``: Jiwan's
     kecamatan for this portal (code "35.19.09", trail provinsi → kabupaten → kecamatan), or
     ``kode`` None for several provinces (the nation) or no desa. One query: the lowest and
-    highest code per level are equal exactly when one region holds them all."""
-    levels = [(_MODEL_KODE[n], _KODE_PATH[n].removesuffix("kode_wilayah")) for n in (1, 2, 3)]
+    highest code per level are equal exactly when one region holds them all. Read over the
+    kecamatan (7,285 nationally; the loaders create a kecamatan with its desa, and a desa
+    cannot exist without its kecamatan) instead of the 83,762 desa joined to their regions:
+    3 ms instead of 30-40 ms on every dashboard page."""
+    levels = [(_MODEL_KODE[n], _KODE_PATH[n].removeprefix("kecamatan__")
+               .removesuffix("kode_wilayah")) for n in (1, 2, 3)]
     aggregates = {}
     for i, (_model, path) in enumerate(levels):
         aggregates[f"min{i}"] = Min(f"{path}kode_wilayah")
         aggregates[f"max{i}"] = Max(f"{path}kode_wilayah")
         aggregates[f"nama{i}"] = Min(f"{path}nama")
-    r = Desa.objects.aggregate(**aggregates)
+    r = Kecamatan.objects.aggregate(**aggregates)
     jejak = []
     for i, (model, _path) in enumerate(levels):
         if r[f"min{i}"] is None or r[f"min{i}"] != r[f"max{i}"]:

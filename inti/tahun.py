@@ -2,6 +2,7 @@
 
 import django_filters
 from django.apps import apps
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from inti.cache import cached_aggregate
@@ -16,14 +17,41 @@ PESAN_TAHUN = _("Tahun harus antara 2000 dan 2100.")
 def tahun_tersedia(model_label: str, field: str) -> list[int]:
     """The years present in ``model_label``'s ``field``, newest first.
 
-    At national scale ``SELECT DISTINCT`` over 333,898 activities costs 70-170 ms on every
+    At national scale ``SELECT DISTINCT`` over 333,898 activities cost 70-170 ms on every
     page with a year filter (the list and every dashboard), for a list that changes about
-    once a year. It is cached under the dashboards' data version (``inti.cache``): any
-    committed save or delete of an activity or pledge bumps the version, so a new or vanished
-    year shows at the next request. Uncached with a per-process cache, as the dashboards.
+    once a year: a field an index starts with is read by one index probe per year instead
+    (:func:`_loncat`, under a millisecond). It is also cached under the dashboards' data
+    version (``inti.cache``): any committed save or delete of an activity or pledge bumps the
+    version, so a new or vanished year shows at the next request. Uncached with a
+    per-process cache, as the dashboards.
     """
     model = apps.get_model(model_label)
+    if "__" not in field and _diindeks(model, field):
+        return _loncat(model, field)
     return list(model.objects.order_by(f"-{field}").values_list(field, flat=True).distinct())
+
+
+def _diindeks(model, field: str) -> bool:
+    """Whether an index of ``model`` starts with ``field`` (so MAX below a value is a probe)."""
+    if model._meta.get_field(field).db_index:
+        return True
+    return any(index.fields and index.fields[0].lstrip("-") == field
+               for index in model._meta.indexes)
+
+
+def _loncat(model, field: str) -> list[int]:
+    """The distinct values of an indexed ``field``, newest first, by one index probe per value
+    (a recursive "skip scan": 15 years cost 15 probes, not a pass over 333,898 rows). Plain
+    SQL that PostgreSQL and SQLite both run; NULLs are left out, as a year choice has none."""
+    connection = connections[router.db_for_read(model)]
+    q = connection.ops.quote_name
+    table, column = q(model._meta.db_table), q(model._meta.get_field(field).column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE t(v) AS (SELECT MAX({column}) FROM {table} UNION ALL "
+            f"SELECT (SELECT MAX({column}) FROM {table} WHERE {column} < t.v) FROM t "
+            "WHERE t.v IS NOT NULL) SELECT v FROM t WHERE v IS NOT NULL")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def tahun_choices(model, field: str):

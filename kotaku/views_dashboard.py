@@ -24,9 +24,9 @@ from desa.models import Desa, Kawasan, Tingkat
 from desa.services import peta_geojson
 from desa.tingkat import LEVEL_COLOURS, NOT_ASSESSED_COLOUR, TINGKAT_LABEL
 from desa.wilayah import (
+    PANJANG_KODE,
     cakupan_bawaan,
     desa_dalam,
-    jalur_wilayah,
     satu_kecamatan,
     tingkat_rincian,
 )
@@ -321,11 +321,11 @@ def _dampak_wilayah(f: dash.Filter, level: tuple) -> tuple[list[dict], dict]:
     """Dampak of a scope wider than MAKS_KOLOM desa: per region (the scope's next level) and
     in total, from the stored condition rows only (no location is rescored per request)."""
     name, _path, model = level
-    data = kondisi_tersimpan.per_wilayah(jalur_wilayah(level, "desa"), wilayah=f.wilayah)
+    data = kondisi_tersimpan.per_wilayah(PANJANG_KODE[name], wilayah=f.wilayah)
     rows = []
-    for pk, kode, nama in (model.objects.filter(pk__in=list(data)).order_by("kode_wilayah")
-                           .values_list("pk", "kode_wilayah", "nama")):
-        rows.append({"kode": kode, "nama": nama, **data[pk],
+    for kode, nama in (model.objects.filter(kode_wilayah__in=list(data))
+                       .order_by("kode_wilayah").values_list("kode_wilayah", "nama")):
+        rows.append({"kode": kode, "nama": nama, **data[kode],
                      "url": f"{reverse('dampak')}?{_query_wilayah(f, kode)}"})
     total = {key: sum((r[key] for r in rows), Decimal(0))
              for key in ("desa", "lokasi", "lokasi_demo", "baseline", "terukur", "proyeksi",

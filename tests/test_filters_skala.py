@@ -382,7 +382,23 @@ def test_year_list_is_cached_and_invalidated_on_commit(shared_cache, dunia, desa
     assert pledges() == [(2019, "2019")] and years() == [(2018, "2018")]
 
 
-YEARS_SQL = 'SELECT DISTINCT "anggaran_kegiatan"."tahun_anggaran"'
+# The activity years are read by index probes (inti.tahun._loncat), one statement.
+YEARS_SQL = 'SELECT MAX("tahun_anggaran") FROM "anggaran_kegiatan"'
+
+
+def test_year_probes_give_the_distinct_years(dunia, desa_a):
+    """The skip scan over the year index gives what SELECT DISTINCT gives (gaps, repeats,
+    newest first); a field no index starts with is read by DISTINCT."""
+    from inti import tahun
+
+    for year in (2031, 2031, 2024, 2019):
+        buat_kegiatan(desa_a, nama=f"Uji {year}", tahun=year)
+    distinct = list(Kegiatan.objects.order_by("-tahun_anggaran")
+                    .values_list("tahun_anggaran", flat=True).distinct())
+    assert tahun._diindeks(Kegiatan, "tahun_anggaran")
+    assert tahun._loncat(Kegiatan, "tahun_anggaran") == distinct == [2031, 2024, 2019, 2018]
+    assert tahun.tahun_tersedia.uncached("anggaran.Kegiatan", "tahun_anggaran") == distinct
+    assert not tahun._diindeks(Kegiatan, "volume")
 
 
 def test_year_list_on_the_list_page_costs_no_query_when_warm(client, shared_cache, dunia):

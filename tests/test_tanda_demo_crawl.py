@@ -186,11 +186,14 @@ def _tandai(is_demo: bool):
                   "sumber_tanggal": dt.date(2018, 9, 18)}
         for label in ("anggaran.Kegiatan", "publikasi.Kabar"):
             apps.get_model(label).objects.update(**sumber)
-    # A bulk update bypasses the write path's upkeep: rebuild the stored condition (issue 16)
-    # as `manage.py bangun_ulang_kondisi` would after such a change.
+    # A bulk update bypasses the write path's upkeep: rebuild the stored condition and the
+    # rollups (issue 16; the activity counts carry the demo flag) as `manage.py
+    # bangun_ulang_kondisi` and `bangun_ulang_ringkasan` would after such a change.
+    from anggaran import ringkasan
     from desa import kondisi_tersimpan
 
     kondisi_tersimpan.bangun_ulang()
+    ringkasan.bangun_ulang()
 
 
 @pytest.mark.django_db
