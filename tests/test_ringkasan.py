@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from anggaran import ringkasan
@@ -161,6 +161,37 @@ def test_stakeholder_list_and_profile_read_the_funder_totals(client, desa_a, pem
     # A funder with no line: zeros, not blanks.
     row = next(p for p in response.context["page"] if p.pk == pemangku["pemdes"].pk)
     assert (row.total_rencana, row.jumlah_kegiatan) == (Decimal(0), 0)
+
+
+def test_activity_counts_follow_status_demo_and_year(desa_a, pemangku):
+    """Beranda's activity counts per status and its demo count come from the kabupaten
+    activity counts for a year and a region scope, equal to counting the activities; a
+    line-less or cancelled activity counts, a demo flag change moves it."""
+    from anggaran import dashboard as dash
+    from anggaran.models import Kegiatan, RingkasanKegiatanKabupaten
+
+    buat_kegiatan(desa_a, lines=[(pemangku["dinas"], "apbd-kab", 100)])
+    batal = buat_kegiatan(desa_a, nama="Batal", status="batal", tahun=2019,
+                          lines=[(pemangku["dinas"], "apbd-kab", 5)])
+    tanpa = buat_kegiatan(desa_a, nama="Tanpa baris", status="rencana")
+    sesuai()
+    tanpa.is_demo = True
+    tanpa.save()
+    sesuai()
+    for f in (dash.Filter(), dash.Filter(tahun=2018), dash.Filter(wilayah="35"),
+              dash.Filter(wilayah="35.19", tahun=2019)):
+        assert dash.kegiatan_terhitung(f) is not None
+        raw = dash.kegiatan(f)
+        got = dash._ringkasan_dana.uncached(f)
+        assert got["status"] == {s: n for s, n in raw.values_list("status").annotate(
+            n=Count("pk")) if n}, f
+        assert got["demo"] == raw.filter(is_demo=True).count()
+        assert dash.jumlah_demo(f) == {"n": raw.count(), "demo": raw.filter(is_demo=True).count()}
+    assert dash.kegiatan_terhitung(dash.Filter(wilayah="35.19.09")) is None
+    batal.delete()
+    sesuai()
+    assert sum(RingkasanKegiatanKabupaten.objects.values_list("jumlah", flat=True)) == \
+        Kegiatan.objects.count() == 2
 
 
 def test_check_finds_a_wrong_funder_total(desa_a, pemangku):
