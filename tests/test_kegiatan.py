@@ -510,9 +510,9 @@ def _many(desa, pemangku, n):
 
 # Filter choices (desa, years, sources, funders, criteria, aspects), the portal's scope (is
 # there a region to narrow?), rows. The scope and the years are cached when the cache is on.
-# + 1 (issue 14, deliberate): the filtered share's total when the list is filtered by
-# source or stakeholder (these tests filter by source).
-LIST_QUERIES = 12
+# The filtered share's total (issue 14) is summed in the same pass over the lines as the
+# whole cost (issue 16), so filtering by source or stakeholder adds no query.
+LIST_QUERIES = 11
 DETAIL_QUERIES_PUBLIC = 5  # activity, lines, reports, photos, approved feedback
 DETAIL_QUERIES_STAFF = 17  # + session, user, roles, 4 history tables (activity, lines,
 #                            reports, photos), 4 kinds of names, desa check
