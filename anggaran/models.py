@@ -570,6 +570,28 @@ class RingkasanPendanaKabupaten(models.Model):
         return f"{self.kabupaten_id}/{self.pemangku_id}: {self.rencana_rp}"
 
 
+class RingkasanPendanaSumber(models.Model):
+    """Per funder × source, everywhere, all years (summed from its per-desa rows; an
+    activity has one desa, year and criterion, so the per-desa distinct activities add up
+    exactly): a funder's page by source without reading its 170,000 per-desa rows."""
+
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
+                                 related_name="+")
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+")
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_kegiatan = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan dana per pendana per sumber")
+        verbose_name_plural = _("ringkasan dana per pendana per sumber")
+        constraints = [models.UniqueConstraint(fields=["pemangku", "sumber"],
+                                               name="ringkasan_pendana_sumber_kunci")]
+
+    def __str__(self) -> str:
+        return f"{self.pemangku_id}/{self.sumber_id}: {self.rencana_rp}"
+
+
 class RingkasanKegiatanKabupaten(models.Model):
     """Activities counted per kabupaten/kota × year × status × demo, cancelled ones included
     (as Beranda's "kegiatan per status" shows them): the activity counts and demo marks of

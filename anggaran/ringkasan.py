@@ -43,6 +43,7 @@ from .models import (
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaKabupaten,
+    RingkasanPendanaSumber,
     RingkasanPendanaTotal,
     RingkasanSumber,
     RingkasanSumberKabupaten,
@@ -183,7 +184,7 @@ TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
 TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten,
                    RingkasanPendanaKabupaten)
 #: Every rollup table, finest first (what the rebuild commands vacuum).
-SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal)
+SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber)
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
@@ -351,12 +352,14 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=None) -> None:
     """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, and
     the per-funder totals. With ``kab_ids``, the funder rows of ``pemangku_ids`` only (the
     funders whose per-desa rows changed; default: every funder there), and their totals
-    moved by the difference."""
+    moved by the difference. The full rebuild also sums the funder × source rows (a save
+    moves those itself, in :func:`perbarui`)."""
     if kab_ids is None:
-        for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal):
+        for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber):
             _hapus(model.objects.all())
         _tulis_kabupaten()
         _tulis_total()
+        _tulis_sumber()
         return
     kab_ids = sorted(set(kab_ids))
     if not kab_ids:
@@ -380,9 +383,59 @@ def _pendana_di(kab_ids):
             .values_list("pemangku_id", flat=True).distinct())
 
 
-def _pendana_desa(desa_ids):
-    return (RingkasanPendana.objects.filter(desa_id__in=desa_ids).order_by()
-            .values_list("pemangku_id", flat=True).distinct())
+def _per_sumber_desa(desa_ids) -> dict:
+    """The per-desa funder rows of these desa summed per funder × source."""
+    return {(p, s): [r, sr, n] for p, s, r, sr, n in RingkasanPendana.objects.filter(
+        desa_id__in=desa_ids).order_by().values_list("pemangku_id", "sumber_id").annotate(
+            r=Sum("rencana_rp"), sr=Sum("realisasi_rp"), n=Sum("jumlah_kegiatan"))}
+
+
+def _geser_sumber(lama: dict, baru: dict) -> None:
+    """Move the funder × source rows by the change of the touched desa's rows (a national
+    funder's other 70,000 desa are not summed again); a pair with no activity left goes."""
+    delta: dict = {}
+    for rows, sign in ((lama, -1), (baru, 1)):
+        for key, angka in rows.items():
+            acc = delta.setdefault(key, [0, 0, 0])
+            for i, v in enumerate(angka):
+                acc[i] += sign * v
+    delta = {key: d for key, d in delta.items() if any(d)}
+    if not delta:
+        return
+    pemangku = {p for p, _s in delta}
+    ada = {(r.pemangku_id, r.sumber_id): r for r in RingkasanPendanaSumber.objects.filter(
+        pemangku_id__in=pemangku, sumber_id__in={s for _p, s in delta})}
+    fields = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan")
+    ubah, buat, hapus = [], [], []
+    for key, d in delta.items():
+        row = ada.get(key) or RingkasanPendanaSumber(pemangku_id=key[0], sumber_id=key[1],
+                                                     **dict.fromkeys(fields, 0))
+        for name, v in zip(fields, d, strict=True):
+            setattr(row, name, getattr(row, name) + v)
+        if row.jumlah_kegiatan <= 0:
+            if key in ada:
+                hapus.append(row.pk)
+        elif key in ada:
+            ubah.append(row)
+        else:
+            buat.append(row)
+    if hapus:
+        _hapus(RingkasanPendanaSumber.objects.filter(pk__in=hapus))
+    if ubah:
+        RingkasanPendanaSumber.objects.bulk_update(ubah, fields)
+    if buat:
+        RingkasanPendanaSumber.objects.bulk_create(buat)
+
+
+def _tulis_sumber() -> None:
+    """Insert every funder × source row from the per-desa rows (the full rebuild)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(RingkasanPendanaSumber._meta.db_table)} (pemangku_id, sumber_id, "
+            "rencana_rp, realisasi_rp, jumlah_kegiatan) SELECT pemangku_id, sumber_id, "
+            "SUM(rencana_rp), SUM(realisasi_rp), SUM(jumlah_kegiatan) FROM "
+            f"{q(RingkasanPendana._meta.db_table)} GROUP BY pemangku_id, sumber_id")
 
 
 @transaction.atomic
@@ -393,14 +446,15 @@ def perbarui(desa_ids) -> None:
     if not ids:
         return
     # Only the funders present in these desa (before or after) can change their totals.
-    pendana = set(_pendana_desa(ids))
+    lama = _per_sumber_desa(ids)
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(ids)
-    pendana.update(_pendana_desa(ids))
+    baru = _per_sumber_desa(ids)
+    _geser_sumber(lama, baru)
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
                                 .values_list("kecamatan__kabupaten_id", flat=True))),
-                     pemangku_ids=sorted(pendana))
+                     pemangku_ids=sorted({p for p, _s in (*lama, *baru)}))
     # The dashboards' cache: only these desa's regions, money only (at commit).
     cache.catat_perubahan_desa(ids, jenis=("uang",))
 
@@ -461,6 +515,14 @@ def periksa() -> list[str]:
         acc[5] += kc
         acc[6] += 1
     harus["total pendana"] = {k: tuple(v) for k, v in total.items()}
+    # The funder × source rows against the (checked) per-desa rows.
+    harus["pendana sumber"] = {}
+    for (_d, _t, s, p, _k), (_j, r, sr, _b, n) in harus["pendana"].items():
+        acc = harus["pendana sumber"].setdefault((p, s), (Decimal(0), Decimal(0), 0))
+        harus["pendana sumber"][(p, s)] = (acc[0] + r, acc[1] + sr, acc[2] + n)
+    ada["pendana sumber"] = {r[:2]: r[2:] for r in RingkasanPendanaSumber.objects.order_by()
+                             .values_list("pemangku_id", "sumber_id", "rencana_rp",
+                                          "realisasi_rp", "jumlah_kegiatan")}
     ada["total pendana"] = {r[0]: r[1:] for r in RingkasanPendanaTotal.objects.order_by()
                             .values_list("pemangku_id", "jenis", "rencana_rp", "realisasi_rp",
                                          "jumlah_kegiatan", "jumlah_desa", "jumlah_kecamatan",

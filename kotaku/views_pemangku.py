@@ -4,7 +4,7 @@ funded and what each pledge delivered (money from the anggaran app)."""
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from anggaran import dashboard as dash
 from anggaran.filters import PemangkuFilter
-from anggaran.models import Kegiatan, Pendanaan
+from anggaran.models import Kegiatan, Pendanaan, RingkasanPendanaSumber
 from anggaran.rencana import komitmen_pemangku
 from anggaran.selectors import komitmen_dengan_realisasi, pemangku_dengan_total
 from desa import akses
@@ -85,12 +85,12 @@ def pemangku_detail(request, pk):
                               .select_related("desa", "kabupaten")), pk=pk)
     lines = Pendanaan.objects.filter(pemangku=pemangku)
     # Sums come from the dashboards' rollups (cancelled activities never count), so the
-    # profile and the matrix agree and no request scans the funding lines.
-    counted = dash.dana_pendana(dash.Filter(pemangku_id=pemangku.pk))
+    # profile and the matrix agree and no request scans the funding lines: per source from
+    # the funder × source rows (a national funder's 170,000 per-desa rows are not read).
     per_sumber = list(
-        counted.values("sumber__nama").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
-            kegiatan=Sum("jumlah_kegiatan"))
+        RingkasanPendanaSumber.objects.filter(pemangku=pemangku)
+        .values("sumber__nama", rencana=F("rencana_rp"), realisasi=F("realisasi_rp"),
+                kegiatan=F("jumlah_kegiatan"))
         .order_by("sumber__urutan", "sumber__nama"))
     total = sum((r["rencana"] for r in per_sumber), Decimal(0))
     for r in per_sumber:

@@ -134,9 +134,16 @@ def test_funder_counts_per_kabupaten_and_totals(desa_a, desa_b, pemangku):
     total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
     assert (total.rencana_rp, total.realisasi_rp, total.jumlah_kegiatan, total.jumlah_desa,
             total.jumlah_kabupaten) == (Decimal(180), Decimal(40), 2, 2, 1)
+    from anggaran.models import RingkasanPendanaSumber
+
+    assert {(r.sumber.kode, r.rencana_rp, r.jumlah_kegiatan) for r in
+            RingkasanPendanaSumber.objects.filter(pemangku=dinas)} == {
+        ("apbd-kab", Decimal(130), 2), ("apbn", Decimal(50), 1)}
     k.status = "batal"
     k.save()
     sesuai()
+    assert {(r.sumber.kode, r.rencana_rp) for r in
+            RingkasanPendanaSumber.objects.filter(pemangku=dinas)} == {("apbd-kab", Decimal(30))}
     total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
     assert (total.rencana_rp, total.jumlah_kegiatan, total.jumlah_desa) == (Decimal(30), 1, 1)
     Pendanaan.objects.filter(pemangku=dinas).delete()
@@ -200,6 +207,11 @@ def test_check_finds_a_wrong_funder_total(desa_a, pemangku):
     buat_kegiatan(desa_a, lines=[(pemangku["dinas"], "apbd-kab", 100)])
     RingkasanPendanaTotal.objects.update(jumlah_kegiatan=5)
     assert any(s.startswith("total pendana") for s in ringkasan.periksa())
+    ringkasan.bangun_ulang()
+    from anggaran.models import RingkasanPendanaSumber
+
+    RingkasanPendanaSumber.objects.update(rencana_rp=1)
+    assert any(s.startswith("pendana sumber") for s in ringkasan.periksa())
     ringkasan.bangun_ulang()
     RingkasanPendanaKabupaten.objects.update(jumlah_desa=3)
     assert any(s.startswith("kabupaten pendana") for s in ringkasan.periksa())

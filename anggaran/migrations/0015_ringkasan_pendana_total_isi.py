@@ -1,7 +1,7 @@
 # Fills the kabupaten rows (the funder rows now with their distinct counts, the activity
-# counts) and the per-funder totals from the per-desa rollups and the raw rows (derived data,
-# rebuilt whole; a step of its own: SQLite cannot run it in the transaction that changed the
-# tables).
+# counts), the per-funder totals and the funder x source rows from the per-desa rollups and
+# the raw rows (derived data, rebuilt whole; a step of its own: SQLite cannot run it in the
+# transaction that changed the tables).
 
 from django.db import migrations
 
