@@ -323,28 +323,38 @@ def _geser_total(lama: dict, baru: dict) -> None:
     if not delta:
         return
     ada = RingkasanPendanaTotal.objects.in_bulk(list(delta))
-    ubah, buat, hapus = [], [], []
+    for pem, d in delta.items():  # a funder has one type: its new rows name it
+        if d["jenis"] is not None and pem in ada:
+            ada[pem].jenis = d["jenis"]
     fields = [*_ANGKA_KAB, "jumlah_kabupaten"]
-    for pem, d in delta.items():
-        row = ada.get(pem) or RingkasanPendanaTotal(pemangku_id=pem, jenis=d["jenis"],
-                                                    **dict.fromkeys(fields, 0))
-        for name, v in zip(fields, d["n"], strict=True):
+    _geser(RingkasanPendanaTotal, ada, {pem: d["n"] for pem, d in delta.items()}, fields,
+           lambda pem: RingkasanPendanaTotal(pemangku_id=pem, jenis=delta[pem]["jenis"],
+                                             **dict.fromkeys(fields, 0)),
+           lambda row: row.jumlah_kabupaten <= 0, ubah_juga=("jenis",))
+
+
+def _geser(model, ada: dict, delta: dict, fields, baris_baru, habis, ubah_juga=()) -> None:
+    """Add each key's ``delta`` (one number per field of ``fields``) to its row in ``ada``
+    (key → row) or to a new row ``baris_baru(key)``; a row ``habis(row)`` says has nothing
+    left is deleted. At most three statements (delete, bulk update, bulk insert)."""
+    ubah, buat, hapus = [], [], []
+    for key, d in delta.items():
+        row = ada.get(key) or baris_baru(key)
+        for name, v in zip(fields, d, strict=True):
             setattr(row, name, getattr(row, name) + v)
-        if d["jenis"] is not None:
-            row.jenis = d["jenis"]
-        if row.jumlah_kabupaten <= 0:
-            if pem in ada:
-                hapus.append(pem)
-        elif pem in ada:
+        if habis(row):
+            if key in ada:
+                hapus.append(row.pk)
+        elif key in ada:
             ubah.append(row)
         else:
             buat.append(row)
     if hapus:
-        _hapus(RingkasanPendanaTotal.objects.filter(pemangku_id__in=hapus))
+        _hapus(model.objects.filter(pk__in=hapus))
     if ubah:
-        RingkasanPendanaTotal.objects.bulk_update(ubah, [*fields, "jenis"])
+        model.objects.bulk_update(ubah, [*fields, *ubah_juga])
     if buat:
-        RingkasanPendanaTotal.objects.bulk_create(buat)
+        model.objects.bulk_create(buat)
 
 
 @transaction.atomic
@@ -402,29 +412,13 @@ def _geser_sumber(lama: dict, baru: dict) -> None:
     delta = {key: d for key, d in delta.items() if any(d)}
     if not delta:
         return
-    pemangku = {p for p, _s in delta}
     ada = {(r.pemangku_id, r.sumber_id): r for r in RingkasanPendanaSumber.objects.filter(
-        pemangku_id__in=pemangku, sumber_id__in={s for _p, s in delta})}
+        pemangku_id__in={p for p, _s in delta}, sumber_id__in={s for _p, s in delta})}
     fields = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan")
-    ubah, buat, hapus = [], [], []
-    for key, d in delta.items():
-        row = ada.get(key) or RingkasanPendanaSumber(pemangku_id=key[0], sumber_id=key[1],
-                                                     **dict.fromkeys(fields, 0))
-        for name, v in zip(fields, d, strict=True):
-            setattr(row, name, getattr(row, name) + v)
-        if row.jumlah_kegiatan <= 0:
-            if key in ada:
-                hapus.append(row.pk)
-        elif key in ada:
-            ubah.append(row)
-        else:
-            buat.append(row)
-    if hapus:
-        _hapus(RingkasanPendanaSumber.objects.filter(pk__in=hapus))
-    if ubah:
-        RingkasanPendanaSumber.objects.bulk_update(ubah, fields)
-    if buat:
-        RingkasanPendanaSumber.objects.bulk_create(buat)
+    _geser(RingkasanPendanaSumber, ada, delta, fields,
+           lambda key: RingkasanPendanaSumber(pemangku_id=key[0], sumber_id=key[1],
+                                              **dict.fromkeys(fields, 0)),
+           lambda row: row.jumlah_kegiatan <= 0)
 
 
 def _tulis_sumber() -> None:
