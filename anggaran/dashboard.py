@@ -34,6 +34,7 @@ from anggaran.models import (
     RingkasanDanaKabupaten,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
+    RingkasanPendanaAspek,
     RingkasanPendanaKabupaten,
     RingkasanPendanaTotal,
     RingkasanSumber,
@@ -566,7 +567,10 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
         level, col_path, model = region[0], jalur_region(qs, region), region[2]
     else:
         level, col_path, model = "aspek", COL_KEYS["aspek"][0], None
-    data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
+    if total is not None and kolom == "aspek":
+        data = _sel_pendana_aspek(f, amount, list(labels) if pooled else None)
+    else:
+        data = list(qs.values(baris_key=row_key, kolom_key=F(col_path)).annotate(v=Sum(amount)))
     kolom_kode: dict = {}
     if model is None:
         columns = [(a.kode, f"{a.kode}. {a.nama}") for a in
@@ -598,6 +602,31 @@ def matriks(f: Filter = Filter(), baris="pemangku", kolom="desa", nilai="rencana
                   for i in range(len(columns))]
     return Matriks(baris, level, nilai, columns, ordered, col_totals,
                    sum(col_totals, Decimal(0)), kolom_kode=kolom_kode)
+
+
+def _sel_pendana_aspek(f: Filter, amount: str, top: list | None) -> list[dict]:
+    """The funder × aspect cells of an unfiltered scope (or one funder type) from
+    ``RingkasanPendanaAspek``: the ``top`` funders' cells by the funder index, and the
+    "lainnya" row (key None) as each aspect's total minus them; every funder's cells when
+    ``top`` is None (no pooling). Two small queries instead of a pass over the per-desa rows."""
+    qs = RingkasanPendanaAspek.objects.all()
+    if f.jenis:
+        qs = qs.filter(jenis=f.jenis)
+    cells = qs if top is None else qs.filter(pemangku_id__in=top)
+    rows = list(cells.values_list("pemangku_id", "aspek").annotate(
+        v=Sum(amount), n=Sum("jumlah_baris")).order_by())
+    data = [{"baris_key": p, "kolom_key": a, "v": v} for p, a, v, _n in rows]
+    if top is not None:
+        # Each aspect's total and its number of lines, minus the top funders': the rest is
+        # "lainnya" (a cell only where other funders have lines, as grouping them gives).
+        sisa: dict = {a: [v, n] for a, v, n in qs.values_list("aspek").annotate(
+            v=Sum(amount), n=Sum("jumlah_baris")).order_by()}
+        for _p, a, v, n in rows:
+            sisa[a][0] -= v
+            sisa[a][1] -= n
+        data += [{"baris_key": None, "kolom_key": a, "v": v} for a, (v, n) in sisa.items()
+                 if n > 0]
+    return data
 
 
 @cached_aggregate("aliran", jenis=(UANG,))

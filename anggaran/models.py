@@ -592,6 +592,30 @@ class RingkasanPendanaSumber(models.Model):
         return f"{self.pemangku_id}/{self.sumber_id}: {self.rencana_rp}"
 
 
+class RingkasanPendanaAspek(models.Model):
+    """Per funder × aspect (the code of its activities' criteria's aspect), everywhere, all
+    years and sources, the funder's type copied: the national funder × aspect matrix without
+    reading 950,000 per-desa rows (its "lainnya" row is the aspect totals minus the largest
+    funders' cells)."""
+
+    pemangku = models.ForeignKey(PemangkuKepentingan, on_delete=models.CASCADE,
+                                 related_name="+")
+    aspek = models.CharField(max_length=3)
+    jenis = models.CharField(max_length=15)
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    jumlah_baris = models.PositiveIntegerField()  # funding lines behind it (exact when summed)
+
+    class Meta:
+        verbose_name = _("ringkasan dana per pendana per aspek")
+        verbose_name_plural = _("ringkasan dana per pendana per aspek")
+        constraints = [models.UniqueConstraint(fields=["pemangku", "aspek"],
+                                               name="ringkasan_pendana_aspek_kunci")]
+
+    def __str__(self) -> str:
+        return f"{self.pemangku_id}/{self.aspek}: {self.rencana_rp}"
+
+
 class RingkasanKegiatanKabupaten(models.Model):
     """Activities counted per kabupaten/kota × year × status × demo, cancelled ones included
     (as Beranda's "kegiatan per status" shows them): the activity counts and demo marks of

@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_init, post_save
 
-from desa.models import Desa, Kecamatan
+from desa.models import Aspek, Desa, Kecamatan, Kriteria
 from inti import cache
 from kolaborasi.models import PemangkuKepentingan
 
@@ -42,6 +42,7 @@ from .models import (
     RingkasanDanaKabupaten,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
+    RingkasanPendanaAspek,
     RingkasanPendanaKabupaten,
     RingkasanPendanaSumber,
     RingkasanPendanaTotal,
@@ -184,7 +185,8 @@ TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
 TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten,
                    RingkasanPendanaKabupaten)
 #: Every rollup table, finest first (what the rebuild commands vacuum).
-SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber)
+SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
+               RingkasanPendanaAspek)
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
@@ -320,6 +322,10 @@ def _geser_total(lama: dict, baru: dict) -> None:
                 acc["jenis"] = jenis
             for i, v in enumerate([*angka, 1]):
                 acc["n"][i] += sign * v
+    # Only the funders whose figures or type moved (most funders of a desa keep theirs).
+    jenis_lama = {pem: jenis for pem, jenis, *_angka in lama.values()}
+    delta = {pem: d for pem, d in delta.items()
+             if any(d["n"]) or d["jenis"] != jenis_lama.get(pem)}
     if not delta:
         return
     ada = RingkasanPendanaTotal.objects.in_bulk(list(delta))
@@ -351,8 +357,12 @@ def _geser(model, ada: dict, delta: dict, fields, baris_baru, habis, ubah_juga=(
             buat.append(row)
     if hapus:
         _hapus(model.objects.filter(pk__in=hapus))
-    if ubah:
-        model.objects.bulk_update(ubah, [*fields, *ubah_juga])
+    names = [*fields, *ubah_juga]
+    if len(ubah) > 20:
+        model.objects.bulk_update(ubah, names)
+    else:  # a save moves a few rows: plain UPDATEs are cheaper than one CASE per field
+        for row in ubah:
+            model.objects.filter(pk=row.pk).update(**{n: getattr(row, n) for n in names})
     if buat:
         model.objects.bulk_create(buat)
 
@@ -393,11 +403,22 @@ def _pendana_di(kab_ids):
             .values_list("pemangku_id", flat=True).distinct())
 
 
-def _per_sumber_desa(desa_ids) -> dict:
-    """The per-desa funder rows of these desa summed per funder × source."""
-    return {(p, s): [r, sr, n] for p, s, r, sr, n in RingkasanPendana.objects.filter(
-        desa_id__in=desa_ids).order_by().values_list("pemangku_id", "sumber_id").annotate(
-            r=Sum("rencana_rp"), sr=Sum("realisasi_rp"), n=Sum("jumlah_kegiatan"))}
+def _per_desa_pendana(desa_ids) -> tuple[dict, dict]:
+    """The per-desa funder rows of these desa summed per funder × source and per funder ×
+    aspect code (with the funder's type, which every row of a funder carries): one grouped
+    query for both."""
+    sumber: dict = {}
+    aspek: dict = {}
+    for p, s, a, j, r, sr, n, b in RingkasanPendana.objects.filter(
+            desa_id__in=desa_ids).order_by().values_list(
+            "pemangku_id", "sumber_id", "kriteria__aspek__kode").annotate(
+            j=Max("jenis"), r=Sum("rencana_rp"), sr=Sum("realisasi_rp"),
+            n=Sum("jumlah_kegiatan"), b=Sum("jumlah_baris")):
+        acc = sumber.setdefault((p, s), [0, 0, 0])
+        acc[0], acc[1], acc[2] = acc[0] + r, acc[1] + sr, acc[2] + n
+        _j, r0, s0, b0 = aspek.get((p, a), (j, 0, 0, 0))
+        aspek[(p, a)] = (j, r0 + r, s0 + sr, b0 + b)
+    return sumber, aspek
 
 
 def _geser_sumber(lama: dict, baru: dict) -> None:
@@ -421,6 +442,51 @@ def _geser_sumber(lama: dict, baru: dict) -> None:
            lambda row: row.jumlah_kegiatan <= 0)
 
 
+def _geser_aspek(lama: dict, baru: dict) -> None:
+    """Move the funder × aspect rows by the change of the touched desa's rows; the type
+    comes from the new rows (a type change touches every desa of the funder)."""
+    delta: dict = {}
+    jenis: dict = {}
+    for rows, sign in ((lama, -1), (baru, 1)):
+        for key, (j, *angka) in rows.items():
+            acc = delta.setdefault(key, [0, 0, 0])
+            for i, v in enumerate(angka):
+                acc[i] += sign * v
+            if sign > 0:
+                jenis[key] = j
+    changed = {key for key, d in delta.items() if any(d)}
+    changed |= {key for key in baru if lama.get(key, (None,))[0] != baru[key][0]}
+    if not changed:
+        return
+    ada = {(r.pemangku_id, r.aspek): r for r in RingkasanPendanaAspek.objects.filter(
+        pemangku_id__in={p for p, _a in changed}, aspek__in={a for _p, a in changed})}
+    for key, j in jenis.items():
+        if key in ada and key in changed:
+            ada[key].jenis = j
+    fields = ("rencana_rp", "realisasi_rp", "jumlah_baris")
+    _geser(RingkasanPendanaAspek, ada, {key: delta[key] for key in changed}, fields,
+           lambda key: RingkasanPendanaAspek(pemangku_id=key[0], aspek=key[1],
+                                             jenis=jenis.get(key, ""),
+                                             **dict.fromkeys(fields, 0)),
+           lambda row: row.jumlah_baris <= 0, ubah_juga=("jenis",))
+
+
+@transaction.atomic
+def bangun_pendana_aspek() -> None:
+    """Rebuild the funder × aspect rows from the per-desa rows."""
+    _hapus(RingkasanPendanaAspek.objects.all())
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (RingkasanPendanaAspek, RingkasanPendana, Kriteria,
+                                          Aspek)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {t[RingkasanPendanaAspek]} (pemangku_id, aspek, jenis, rencana_rp, "
+            "realisasi_rp, jumlah_baris) SELECT r.pemangku_id, a.kode, MAX(r.jenis), "
+            "SUM(r.rencana_rp), SUM(r.realisasi_rp), SUM(r.jumlah_baris) FROM "
+            f"{t[RingkasanPendana]} r JOIN {t[Kriteria]} k ON k.id = r.kriteria_id JOIN "
+            f"{t[Aspek]} a ON a.id = k.aspek_id GROUP BY r.pemangku_id, a.kode")
+
+
 def _tulis_sumber() -> None:
     """Insert every funder × source row from the per-desa rows (the full rebuild)."""
     q = connection.ops.quote_name
@@ -440,12 +506,13 @@ def perbarui(desa_ids) -> None:
     if not ids:
         return
     # Only the funders present in these desa (before or after) can change their totals.
-    lama = _per_sumber_desa(ids)
+    lama, lama_aspek = _per_desa_pendana(ids)
     for model in TABEL:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(ids)
-    baru = _per_sumber_desa(ids)
+    baru, baru_aspek = _per_desa_pendana(ids)
     _geser_sumber(lama, baru)
+    _geser_aspek(lama_aspek, baru_aspek)
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
                                 .values_list("kecamatan__kabupaten_id", flat=True))),
                      pemangku_ids=sorted({p for p, _s in (*lama, *baru)}))
@@ -461,8 +528,9 @@ def bangun_ulang(segarkan_cache: bool = True, kabupaten: bool = True) -> int:
     for model in TABEL:
         _hapus(model.objects.all())
     n = _tulis()
-    if kabupaten:
+    if kabupaten:  # (the migration before these tables existed: per desa only)
         bangun_kabupaten()
+        bangun_pendana_aspek()
     if segarkan_cache:
         transaction.on_commit(lambda: cache.bump(jenis=("uang",)))
     return n
@@ -514,6 +582,16 @@ def periksa() -> list[str]:
     for (_d, _t, s, p, _k), (_j, r, sr, _b, n) in harus["pendana"].items():
         acc = harus["pendana sumber"].setdefault((p, s), (Decimal(0), Decimal(0), 0))
         harus["pendana sumber"][(p, s)] = (acc[0] + r, acc[1] + sr, acc[2] + n)
+    # The funder × aspect rows against the (checked) per-desa rows.
+    aspek_of = dict(Kriteria.objects.values_list("pk", "aspek__kode"))
+    harus["pendana aspek"] = {}
+    for (_d, _t, _s, p, k), (j, r, sr, b, _n) in harus["pendana"].items():
+        key = (p, aspek_of[k])
+        _j, r0, s0, b0 = harus["pendana aspek"].get(key, (j, Decimal(0), Decimal(0), 0))
+        harus["pendana aspek"][key] = (j, r0 + r, s0 + sr, b0 + b)
+    ada["pendana aspek"] = {r[:2]: r[2:] for r in RingkasanPendanaAspek.objects.order_by()
+                            .values_list("pemangku_id", "aspek", "jenis", "rencana_rp",
+                                         "realisasi_rp", "jumlah_baris")}
     ada["pendana sumber"] = {r[:2]: r[2:] for r in RingkasanPendanaSumber.objects.order_by()
                              .values_list("pemangku_id", "sumber_id", "rencana_rp",
                                           "realisasi_rp", "jumlah_kegiatan")}

@@ -201,6 +201,27 @@ def test_activity_counts_follow_status_demo_and_year(desa_a, pemangku):
         Kegiatan.objects.count() == 2
 
 
+@pytest.mark.parametrize("maks_baris", [2, 50])
+@pytest.mark.parametrize("jenis", [None, "pemdes"])
+def test_aspect_matrix_from_the_funder_aspect_rollup(jiwan, monkeypatch, maks_baris, jenis):
+    """The funder × aspect matrix of an unfiltered scope (or one funder type) read from
+    ``RingkasanPendanaAspek`` (top funders' cells, "lainnya" as the rest) equals the one
+    grouped from the per-desa rows, pooled or not, planned and realised."""
+    from anggaran import dashboard as dash
+
+    call_command("seed_demo", stdout=io.StringIO())
+    sesuai()
+    monkeypatch.setattr(dash, "MAKS_BARIS", maks_baris)
+    f = dash.Filter(jenis=jenis)
+    for nilai in ("rencana", "realisasi"):
+        cepat = dash.matriks.uncached(f, kolom="aspek", nilai=nilai)
+        with monkeypatch.context() as m:
+            m.setattr(dash, "pendana_total", lambda f: None)
+            lambat = dash.matriks.uncached(f, kolom="aspek", nilai=nilai)
+        assert cepat == lambat
+        assert cepat.rows
+
+
 def test_check_finds_a_wrong_funder_total(desa_a, pemangku):
     from anggaran.models import RingkasanPendanaKabupaten, RingkasanPendanaTotal
 
