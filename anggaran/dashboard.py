@@ -198,9 +198,7 @@ def kegiatan_terhitung(f: Filter = Filter()):
     """Activities counted per kabupaten × year × status × demo (``RingkasanKegiatanKabupaten``,
     cancelled ones included, as :func:`kegiatan`) for a filter they can answer: a year and a
     province or kabupaten scope at most; else None (count :func:`kegiatan` itself)."""
-    if f.aspek or f.desa_id or f.sumber or f.jenis or f.pemangku_id:
-        return None
-    if f.wilayah and f.wilayah.count(".") > 1:
+    if not _per_kabupaten(f) or f.sumber or f.jenis:  # the counts know no line or funder
         return None
     return _kabupaten(RingkasanKegiatanKabupaten, f)
 

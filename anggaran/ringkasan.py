@@ -193,191 +193,219 @@ _KAB = "desa__kecamatan__kabupaten_id"
 def _kabupaten_baru() -> dict:
     """Every kabupaten row, grouped in Python from the per-desa rollups: the reference
     :func:`periksa` holds the SQL-written rows to."""
-    def lingkup(model):
-        return model.objects.order_by()
-
     kegiatan = {(r[0], r[1]): r[2] for r in Pendanaan.objects.exclude(
         kegiatan__status=StatusKegiatan.BATAL).order_by().values_list(
             "kegiatan__desa__kecamatan__kabupaten_id", "pemangku_id").annotate(
                 n=Count("kegiatan_id", distinct=True))}
+    dana = RingkasanDana.objects.order_by().values(_KAB, "tahun", "sumber_id", "jenis")
+    sumber = RingkasanSumber.objects.order_by().values(_KAB, "tahun", "sumber_id")
+    pendana = RingkasanPendana.objects.order_by().values(_KAB, "pemangku_id")
     return {
         "kegiatan": {r[:4]: r[4] for r in Kegiatan.objects.order_by().values_list(
             _KAB, "tahun_anggaran", "status", "is_demo").annotate(n=Count("pk"))},
         "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
-                 (r["r"], r["s"], r["b"], r["k"]) for r in
-                 lingkup(RingkasanDana).values(_KAB, "tahun", "sumber_id", "jenis").annotate(
+                 (r["r"], r["s"], r["b"], r["k"]) for r in dana.annotate(
                      r=Sum("rencana_rp"), s=Sum("realisasi_rp"), b=Sum("jumlah_baris"),
                      k=Sum("jumlah_kegiatan"))},
         "sumber": {(r[_KAB], r["tahun"], r["sumber_id"]): r["k"] for r in
-                   lingkup(RingkasanSumber).values(_KAB, "tahun", "sumber_id")
-                   .annotate(k=Sum("jumlah_kegiatan"))},
+                   sumber.annotate(k=Sum("jumlah_kegiatan"))},
         # A funder has one type (kept current on every row): Max only names it. Distinct
         # activities need the raw lines (one activity may have lines of two sources).
         "pendana": {(r[_KAB], r["pemangku_id"]): (
             r["j"], r["r"], r["s"], kegiatan.get((r[_KAB], r["pemangku_id"]), 0), r["d"],
-            r["kc"]) for r in lingkup(RingkasanPendana).values(_KAB, "pemangku_id").annotate(
+            r["kc"]) for r in pendana.annotate(
                 j=Max("jenis"), r=Sum("rencana_rp"), s=Sum("realisasi_rp"),
                 d=Count("desa_id", distinct=True), kc=Count("desa__kecamatan_id", distinct=True))},
     }
 
 
-def _tulis_kabupaten(kab_ids=None, pemangku_ids=None, uang=True) -> None:
-    """Insert the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, one
-    ``INSERT … SELECT … GROUP BY`` per table; with ``pemangku_ids`` only those funders' rows
-    of the funder table, with ``uang=False`` not the other two tables.
-    :func:`_kabupaten_baru` is the Python reference :func:`periksa` compares them with."""
+def _tabel() -> dict:
+    """Quoted table names of the models the statements below read and write."""
     q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in (*TABEL, *TABEL_KABUPATEN, Desa, Kecamatan,
-                                          Pendanaan, Kegiatan)}
-    asal = ("FROM {tabel} r JOIN " + t[Desa] + " d ON d.id = r.desa_id JOIN " + t[Kecamatan]
-            + " kc ON kc.id = d.kecamatan_id WHERE 1 = 1{where}")
+    return {m: q(m._meta.db_table) for m in (
+        *TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
+        RingkasanPendanaAspek, Desa, Kecamatan, Kriteria, Aspek, Pendanaan, Kegiatan)}
+
+
+def _dalam(kolom: str, ids) -> tuple[str, list]:
+    """``" AND kolom IN (…)"`` and its parameters; nothing for None (every row)."""
+    if ids is None:
+        return "", []
+    return f" AND {kolom} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _tulis_kabupaten(kab_ids=None) -> None:
+    """Insert the kabupaten money, source and activity-count rows (all, or of ``kab_ids``),
+    one ``INSERT … SELECT … GROUP BY`` per table; :func:`_kabupaten_baru` is the Python
+    reference :func:`periksa` compares them with."""
+    t = _tabel()
+    where, params = _dalam("kc.kabupaten_id", kab_ids)
+
+    def asal(tabel):
+        return (f"FROM {t[tabel]} r JOIN {t[Desa]} d ON d.id = r.desa_id JOIN {t[Kecamatan]} "
+                f"kc ON kc.id = d.kecamatan_id WHERE 1 = 1{where}")
+
     perintah = [
-        (f"INSERT INTO {t[RingkasanDanaKabupaten]} (kabupaten_id, tahun, sumber_id, jenis, "
-         "rencana_rp, realisasi_rp, jumlah_baris, jumlah_kegiatan) SELECT kc.kabupaten_id, "
-         "r.tahun, r.sumber_id, r.jenis, SUM(r.rencana_rp), SUM(r.realisasi_rp), "
-         "SUM(r.jumlah_baris), SUM(r.jumlah_kegiatan) " + asal
-         + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id, r.jenis", t[RingkasanDana]),
-        (f"INSERT INTO {t[RingkasanSumberKabupaten]} (kabupaten_id, tahun, sumber_id, "
-         "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
-         "SUM(r.jumlah_kegiatan) " + asal
-         + " GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id", t[RingkasanSumber]),
+        f"INSERT INTO {t[RingkasanDanaKabupaten]} (kabupaten_id, tahun, sumber_id, jenis, "
+        "rencana_rp, realisasi_rp, jumlah_baris, jumlah_kegiatan) SELECT kc.kabupaten_id, "
+        "r.tahun, r.sumber_id, r.jenis, SUM(r.rencana_rp), SUM(r.realisasi_rp), "
+        f"SUM(r.jumlah_baris), SUM(r.jumlah_kegiatan) {asal(RingkasanDana)} "
+        "GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id, r.jenis",
+        f"INSERT INTO {t[RingkasanSumberKabupaten]} (kabupaten_id, tahun, sumber_id, "
+        "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
+        f"SUM(r.jumlah_kegiatan) {asal(RingkasanSumber)} "
+        "GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id",
         # Activities counted from the activities themselves (cancelled and line-less too).
-        (f"INSERT INTO {t[RingkasanKegiatanKabupaten]} (kabupaten_id, tahun, status, is_demo, "
-         "jumlah) SELECT kc.kabupaten_id, k.tahun_anggaran, k.status, k.is_demo, COUNT(*) "
-         f"FROM {t[Kegiatan]} k JOIN {t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc "
-         "ON kc.id = d.kecamatan_id WHERE 1 = 1{where} GROUP BY kc.kabupaten_id, "
-         "k.tahun_anggaran, k.status, k.is_demo", None),
-        # A funder has one type (kept current on every row): MAX only names it. Its
-        # distinct activities come from the raw lines (two sources on one activity would be
-        # counted twice by summing the per-desa rows), joined on the same key.
-        (f"INSERT INTO {t[RingkasanPendanaKabupaten]} (kabupaten_id, pemangku_id, jenis, "
-         "rencana_rp, realisasi_rp, jumlah_desa, jumlah_kecamatan, jumlah_kegiatan) "
-         "SELECT a.kab, a.pem, a.jenis, a.r, a.s, a.nd, a.nkc, COALESCE(b.n, 0) FROM ("
-         "SELECT kc.kabupaten_id AS kab, r.pemangku_id AS pem, MAX(r.jenis) AS jenis, "
-         "SUM(r.rencana_rp) AS r, SUM(r.realisasi_rp) AS s, COUNT(DISTINCT r.desa_id) AS nd, "
-         "COUNT(DISTINCT d.kecamatan_id) AS nkc " + asal + "{where_r}"
-         + " GROUP BY kc.kabupaten_id, r.pemangku_id) a LEFT JOIN ("
-         "SELECT kc.kabupaten_id AS kab, p.pemangku_id AS pem, COUNT(DISTINCT p.kegiatan_id) "
-         f"AS n FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id JOIN "
-         f"{t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
-         "WHERE k.status <> %s{where}{where_p} GROUP BY kc.kabupaten_id, p.pemangku_id) b "
-         "ON b.kab = a.kab AND b.pem = a.pem", t[RingkasanPendana]),
+        f"INSERT INTO {t[RingkasanKegiatanKabupaten]} (kabupaten_id, tahun, status, is_demo, "
+        "jumlah) SELECT kc.kabupaten_id, r.tahun_anggaran, r.status, r.is_demo, COUNT(*) "
+        f"{asal(Kegiatan)} GROUP BY kc.kabupaten_id, r.tahun_anggaran, r.status, r.is_demo",
     ]
-    if not uang:
-        perintah = perintah[3:]
-    elif pemangku_ids is not None and not pemangku_ids:
-        perintah = perintah[:3]
-    where, params = "", []
-    if kab_ids is not None:
-        if not kab_ids:
-            return
-        where = f" AND kc.kabupaten_id IN ({', '.join(['%s'] * len(kab_ids))})"
-        params = list(kab_ids)
-    where_r = where_p = ""
-    if pemangku_ids:
-        daftar = ", ".join(["%s"] * len(pemangku_ids))
-        where_r, where_p = f" AND r.pemangku_id IN ({daftar})", f" AND p.pemangku_id IN ({daftar})"
-        params_p = [*params, *pemangku_ids]
-    else:
-        params_p = params
     with connection.cursor() as cursor:
-        for sql, tabel in perintah:
-            sql = sql.format(tabel=tabel, where=where, where_r=where_r, where_p=where_p)
-            cursor.execute(sql, ([*params_p, StatusKegiatan.BATAL, *params_p]
-                                 if tabel == t[RingkasanPendana] else params))
+        for sql in perintah:
+            cursor.execute(sql, params)
+
+
+def _tulis_kabupaten_pendana(kab_ids=None, pemangku_ids=None) -> None:
+    """Insert the kabupaten × funder rows (all, or of ``kab_ids`` and ``pemangku_ids``). A
+    funder has one type (kept current on every row): MAX only names it. Its distinct
+    activities come from the raw lines (two sources on one activity would be counted twice
+    by summing the per-desa rows), joined on the same key."""
+    t = _tabel()
+    where, params = _dalam("kc.kabupaten_id", kab_ids)
+    where_r, pem = _dalam("r.pemangku_id", pemangku_ids)
+    where_p, _pem = _dalam("p.pemangku_id", pemangku_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {t[RingkasanPendanaKabupaten]} (kabupaten_id, pemangku_id, jenis, "
+            "rencana_rp, realisasi_rp, jumlah_desa, jumlah_kecamatan, jumlah_kegiatan) "
+            "SELECT a.kab, a.pem, a.jenis, a.r, a.s, a.nd, a.nkc, COALESCE(b.n, 0) FROM ("
+            "SELECT kc.kabupaten_id AS kab, r.pemangku_id AS pem, MAX(r.jenis) AS jenis, "
+            "SUM(r.rencana_rp) AS r, SUM(r.realisasi_rp) AS s, COUNT(DISTINCT r.desa_id) AS "
+            f"nd, COUNT(DISTINCT d.kecamatan_id) AS nkc FROM {t[RingkasanPendana]} r JOIN "
+            f"{t[Desa]} d ON d.id = r.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
+            f"WHERE 1 = 1{where}{where_r} GROUP BY kc.kabupaten_id, r.pemangku_id) a LEFT JOIN ("
+            "SELECT kc.kabupaten_id AS kab, p.pemangku_id AS pem, COUNT(DISTINCT p.kegiatan_id) "
+            f"AS n FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id JOIN "
+            f"{t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
+            f"WHERE k.status <> %s{where}{where_p} GROUP BY kc.kabupaten_id, p.pemangku_id) b "
+            "ON b.kab = a.kab AND b.pem = a.pem",
+            [*params, *pem, StatusKegiatan.BATAL, *params, *pem])
 
 
 def _tulis_total() -> None:
     """Insert every funder's total from the kabupaten rows (the full rebuild)."""
-    q = connection.ops.quote_name
+    t = _tabel()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {q(RingkasanPendanaTotal._meta.db_table)} (pemangku_id, jenis, "
-            "rencana_rp, realisasi_rp, jumlah_kegiatan, jumlah_desa, jumlah_kecamatan, "
-            "jumlah_kabupaten) SELECT pemangku_id, MAX(jenis), SUM(rencana_rp), "
-            "SUM(realisasi_rp), SUM(jumlah_kegiatan), SUM(jumlah_desa), "
-            "SUM(jumlah_kecamatan), COUNT(*) "
-            f"FROM {q(RingkasanPendanaKabupaten._meta.db_table)} GROUP BY pemangku_id")
+            f"INSERT INTO {t[RingkasanPendanaTotal]} (pemangku_id, jenis, rencana_rp, "
+            "realisasi_rp, jumlah_kegiatan, jumlah_desa, jumlah_kecamatan, jumlah_kabupaten) "
+            "SELECT pemangku_id, MAX(jenis), SUM(rencana_rp), SUM(realisasi_rp), "
+            "SUM(jumlah_kegiatan), SUM(jumlah_desa), SUM(jumlah_kecamatan), COUNT(*) "
+            f"FROM {t[RingkasanPendanaKabupaten]} GROUP BY pemangku_id")
+
+
+def _tulis_sumber() -> None:
+    """Insert every funder × source row from the per-desa rows (the full rebuild)."""
+    t = _tabel()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {t[RingkasanPendanaSumber]} (pemangku_id, sumber_id, rencana_rp, "
+            "realisasi_rp, jumlah_kegiatan) SELECT pemangku_id, sumber_id, SUM(rencana_rp), "
+            f"SUM(realisasi_rp), SUM(jumlah_kegiatan) FROM {t[RingkasanPendana]} "
+            "GROUP BY pemangku_id, sumber_id")
+
+
+@transaction.atomic
+def bangun_pendana_aspek() -> None:
+    """Rebuild the funder × aspect rows from the per-desa rows."""
+    _hapus(RingkasanPendanaAspek.objects.all())
+    t = _tabel()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {t[RingkasanPendanaAspek]} (pemangku_id, aspek, jenis, rencana_rp, "
+            "realisasi_rp, jumlah_baris) SELECT r.pemangku_id, a.kode, MAX(r.jenis), "
+            "SUM(r.rencana_rp), SUM(r.realisasi_rp), SUM(r.jumlah_baris) FROM "
+            f"{t[RingkasanPendana]} r JOIN {t[Kriteria]} k ON k.id = r.kriteria_id JOIN "
+            f"{t[Aspek]} a ON a.id = k.aspek_id GROUP BY r.pemangku_id, a.kode")
+
+
+def _pindahkan(model, kunci: tuple, fields: tuple, lama: dict, baru: dict,
+               jenis: bool = False) -> None:
+    """Move ``model``'s rows by the change from ``lama`` to ``baru`` (key tuple, values of
+    ``kunci`` → the numbers of ``fields``, preceded by the funder's type when ``jenis``): a
+    delta, so a national funder's rows elsewhere are not summed again. Only rows whose
+    figures or type changed are written, with plain UPDATEs (a save moves a handful;
+    ``bulk_update``'s CASE per field cost about 6 ms); the last field counts what is behind
+    a row, and a row with nothing left is deleted, a new key inserted."""
+    delta: dict = {}
+    tipe: dict = {}
+    for rows, sign in ((lama, -1), (baru, 1)):
+        for key, values in rows.items():
+            if jenis:
+                j, *values = values
+                if sign > 0:
+                    tipe[key] = j
+            acc = delta.setdefault(key, [0] * len(fields))
+            for i, v in enumerate(values):
+                acc[i] += sign * v
+    berubah = {key for key, d in delta.items() if any(d)}
+    if jenis:  # a funder's type moves its rows even when no figure does
+        berubah |= {key for key in baru if lama.get(key, (None,))[0] != tipe[key]}
+    if not berubah:
+        return
+    ada = {tuple(getattr(r, k) for k in kunci): r for r in model.objects.filter(
+        **{f"{k}__in": {key[i] for key in berubah} for i, k in enumerate(kunci)})}
+    names = [*fields, *(["jenis"] if jenis else [])]
+    hapus, buat = [], []
+    for key in berubah:
+        row = ada.get(key) or model(**dict(zip(kunci, key, strict=True)),
+                                    **dict.fromkeys(fields, 0))
+        for name, v in zip(fields, delta[key], strict=True):
+            setattr(row, name, getattr(row, name) + v)
+        if key in tipe:
+            row.jenis = tipe[key]
+        if getattr(row, fields[-1]) <= 0:
+            if key in ada:
+                hapus.append(row.pk)
+        elif key in ada:
+            model.objects.filter(pk=row.pk).update(**{n: getattr(row, n) for n in names})
+        else:
+            buat.append(row)
+    if hapus:
+        _hapus(model.objects.filter(pk__in=hapus))
+    if buat:
+        model.objects.bulk_create(buat)
 
 
 _ANGKA_KAB = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan", "jumlah_desa",
               "jumlah_kecamatan")
 
 
-def _baris_kab(kab_ids, pemangku_ids) -> dict:
-    return {r[0]: r[1:] for r in RingkasanPendanaKabupaten.objects.filter(
-        kabupaten_id__in=kab_ids, pemangku_id__in=pemangku_ids).order_by()
-        .values_list("pk", "pemangku_id", "jenis", *_ANGKA_KAB)}
-
-
-def _geser_total(lama: dict, baru: dict) -> None:
-    """Apply to the funders' totals the change from their ``lama`` kabupaten rows to the
-    ``baru`` ones (a delta: a national funder's other 500 kabupaten are not summed again).
-    A funder whose last row went loses its total; a new one gets it."""
-    delta: dict = {}
-    for rows, sign in ((lama, -1), (baru, 1)):
-        for pem, jenis, *angka in rows.values():
-            acc = delta.setdefault(pem, {"jenis": None, "n": [0] * (len(angka) + 1)})
-            if sign > 0:
-                acc["jenis"] = jenis
-            for i, v in enumerate([*angka, 1]):
-                acc["n"][i] += sign * v
-    # Only the funders whose figures or type moved (most funders of a desa keep theirs).
-    jenis_lama = {pem: jenis for pem, jenis, *_angka in lama.values()}
-    delta = {pem: d for pem, d in delta.items()
-             if any(d["n"]) or d["jenis"] != jenis_lama.get(pem)}
-    if not delta:
-        return
-    ada = RingkasanPendanaTotal.objects.in_bulk(list(delta))
-    for pem, d in delta.items():  # a funder has one type: its new rows name it
-        if d["jenis"] is not None and pem in ada:
-            ada[pem].jenis = d["jenis"]
-    fields = [*_ANGKA_KAB, "jumlah_kabupaten"]
-    _geser(RingkasanPendanaTotal, ada, {pem: d["n"] for pem, d in delta.items()}, fields,
-           lambda pem: RingkasanPendanaTotal(pemangku_id=pem, jenis=delta[pem]["jenis"],
-                                             **dict.fromkeys(fields, 0)),
-           lambda row: row.jumlah_kabupaten <= 0, ubah_juga=("jenis",))
-
-
-def _geser(model, ada: dict, delta: dict, fields, baris_baru, habis, ubah_juga=()) -> None:
-    """Add each key's ``delta`` (one number per field of ``fields``) to its row in ``ada``
-    (key → row) or to a new row ``baris_baru(key)``; a row ``habis(row)`` says has nothing
-    left is deleted. At most three statements (delete, bulk update, bulk insert)."""
-    ubah, buat, hapus = [], [], []
-    for key, d in delta.items():
-        row = ada.get(key) or baris_baru(key)
-        for name, v in zip(fields, d, strict=True):
-            setattr(row, name, getattr(row, name) + v)
-        if habis(row):
-            if key in ada:
-                hapus.append(row.pk)
-        elif key in ada:
-            ubah.append(row)
-        else:
-            buat.append(row)
-    if hapus:
-        _hapus(model.objects.filter(pk__in=hapus))
-    names = [*fields, *ubah_juga]
-    if len(ubah) > 20:
-        model.objects.bulk_update(ubah, names)
-    else:  # a save moves a few rows: plain UPDATEs are cheaper than one CASE per field
-        for row in ubah:
-            model.objects.filter(pk=row.pk).update(**{n: getattr(row, n) for n in names})
-    if buat:
-        model.objects.bulk_create(buat)
+def _baris_kab(kab_ids, pemangku_ids) -> tuple[list, dict]:
+    """The funders' kabupaten rows in these kabupaten: their keys, and per funder its type
+    and their sums and number (the terms of its total)."""
+    pks, per_pemangku = [], {}
+    for pk, pem, jenis, *angka in RingkasanPendanaKabupaten.objects.filter(
+            kabupaten_id__in=kab_ids, pemangku_id__in=pemangku_ids).order_by().values_list(
+            "pk", "pemangku_id", "jenis", *_ANGKA_KAB):
+        pks.append(pk)
+        _j, *acc = per_pemangku.get((pem,), (jenis, *[0] * (len(angka) + 1)))
+        per_pemangku[(pem,)] = (jenis, *(a + v for a, v in zip(acc, [*angka, 1], strict=True)))
+    return pks, per_pemangku
 
 
 @transaction.atomic
-def bangun_kabupaten(kab_ids=None, pemangku_ids=None) -> None:
+def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
     """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, and
-    the per-funder totals. With ``kab_ids``, the funder rows of ``pemangku_ids`` only (the
-    funders whose per-desa rows changed; default: every funder there), and their totals
-    moved by the difference. The full rebuild also sums the funder × source rows (a save
-    moves those itself, in :func:`perbarui`)."""
+    the per-funder totals. With ``kab_ids``, only the funder rows of ``pemangku_ids`` (the
+    funders whose per-desa rows changed), and their totals moved by the difference. The
+    full rebuild also sums the funder × source rows (a save moves those itself, in
+    :func:`perbarui`)."""
     if kab_ids is None:
         for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber):
             _hapus(model.objects.all())
         _tulis_kabupaten()
+        _tulis_kabupaten_pendana()
         _tulis_total()
         _tulis_sumber()
         return
@@ -386,21 +414,15 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=None) -> None:
         return
     for model in (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten):
         _hapus(model.objects.filter(kabupaten_id__in=kab_ids))
-    _tulis_kabupaten(kab_ids, pemangku_ids=[])  # all but the funder rows
-    if pemangku_ids is None:
-        pemangku_ids = _pendana_di(kab_ids)
+    _tulis_kabupaten(kab_ids)
     pemangku_ids = sorted(set(pemangku_ids))
     if not pemangku_ids:
         return
-    lama = _baris_kab(kab_ids, pemangku_ids)
-    _hapus(RingkasanPendanaKabupaten.objects.filter(pk__in=list(lama)))
-    _tulis_kabupaten(kab_ids, pemangku_ids, uang=False)
-    _geser_total(lama, _baris_kab(kab_ids, pemangku_ids))
-
-
-def _pendana_di(kab_ids):
-    return (RingkasanPendanaKabupaten.objects.filter(kabupaten_id__in=kab_ids).order_by()
-            .values_list("pemangku_id", flat=True).distinct())
+    pks, lama = _baris_kab(kab_ids, pemangku_ids)
+    _hapus(RingkasanPendanaKabupaten.objects.filter(pk__in=pks))
+    _tulis_kabupaten_pendana(kab_ids, pemangku_ids)
+    _pindahkan(RingkasanPendanaTotal, ("pemangku_id",), (*_ANGKA_KAB, "jumlah_kabupaten"),
+               lama, _baris_kab(kab_ids, pemangku_ids)[1], jenis=True)
 
 
 def _per_desa_pendana(desa_ids) -> tuple[dict, dict]:
@@ -414,88 +436,11 @@ def _per_desa_pendana(desa_ids) -> tuple[dict, dict]:
             "pemangku_id", "sumber_id", "kriteria__aspek__kode").annotate(
             j=Max("jenis"), r=Sum("rencana_rp"), sr=Sum("realisasi_rp"),
             n=Sum("jumlah_kegiatan"), b=Sum("jumlah_baris")):
-        acc = sumber.setdefault((p, s), [0, 0, 0])
-        acc[0], acc[1], acc[2] = acc[0] + r, acc[1] + sr, acc[2] + n
+        r0, s0, n0 = sumber.get((p, s), (0, 0, 0))
+        sumber[(p, s)] = (r0 + r, s0 + sr, n0 + n)
         _j, r0, s0, b0 = aspek.get((p, a), (j, 0, 0, 0))
         aspek[(p, a)] = (j, r0 + r, s0 + sr, b0 + b)
     return sumber, aspek
-
-
-def _geser_sumber(lama: dict, baru: dict) -> None:
-    """Move the funder × source rows by the change of the touched desa's rows (a national
-    funder's other 70,000 desa are not summed again); a pair with no activity left goes."""
-    delta: dict = {}
-    for rows, sign in ((lama, -1), (baru, 1)):
-        for key, angka in rows.items():
-            acc = delta.setdefault(key, [0, 0, 0])
-            for i, v in enumerate(angka):
-                acc[i] += sign * v
-    delta = {key: d for key, d in delta.items() if any(d)}
-    if not delta:
-        return
-    ada = {(r.pemangku_id, r.sumber_id): r for r in RingkasanPendanaSumber.objects.filter(
-        pemangku_id__in={p for p, _s in delta}, sumber_id__in={s for _p, s in delta})}
-    fields = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan")
-    _geser(RingkasanPendanaSumber, ada, delta, fields,
-           lambda key: RingkasanPendanaSumber(pemangku_id=key[0], sumber_id=key[1],
-                                              **dict.fromkeys(fields, 0)),
-           lambda row: row.jumlah_kegiatan <= 0)
-
-
-def _geser_aspek(lama: dict, baru: dict) -> None:
-    """Move the funder × aspect rows by the change of the touched desa's rows; the type
-    comes from the new rows (a type change touches every desa of the funder)."""
-    delta: dict = {}
-    jenis: dict = {}
-    for rows, sign in ((lama, -1), (baru, 1)):
-        for key, (j, *angka) in rows.items():
-            acc = delta.setdefault(key, [0, 0, 0])
-            for i, v in enumerate(angka):
-                acc[i] += sign * v
-            if sign > 0:
-                jenis[key] = j
-    changed = {key for key, d in delta.items() if any(d)}
-    changed |= {key for key in baru if lama.get(key, (None,))[0] != baru[key][0]}
-    if not changed:
-        return
-    ada = {(r.pemangku_id, r.aspek): r for r in RingkasanPendanaAspek.objects.filter(
-        pemangku_id__in={p for p, _a in changed}, aspek__in={a for _p, a in changed})}
-    for key, j in jenis.items():
-        if key in ada and key in changed:
-            ada[key].jenis = j
-    fields = ("rencana_rp", "realisasi_rp", "jumlah_baris")
-    _geser(RingkasanPendanaAspek, ada, {key: delta[key] for key in changed}, fields,
-           lambda key: RingkasanPendanaAspek(pemangku_id=key[0], aspek=key[1],
-                                             jenis=jenis.get(key, ""),
-                                             **dict.fromkeys(fields, 0)),
-           lambda row: row.jumlah_baris <= 0, ubah_juga=("jenis",))
-
-
-@transaction.atomic
-def bangun_pendana_aspek() -> None:
-    """Rebuild the funder × aspect rows from the per-desa rows."""
-    _hapus(RingkasanPendanaAspek.objects.all())
-    q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in (RingkasanPendanaAspek, RingkasanPendana, Kriteria,
-                                          Aspek)}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {t[RingkasanPendanaAspek]} (pemangku_id, aspek, jenis, rencana_rp, "
-            "realisasi_rp, jumlah_baris) SELECT r.pemangku_id, a.kode, MAX(r.jenis), "
-            "SUM(r.rencana_rp), SUM(r.realisasi_rp), SUM(r.jumlah_baris) FROM "
-            f"{t[RingkasanPendana]} r JOIN {t[Kriteria]} k ON k.id = r.kriteria_id JOIN "
-            f"{t[Aspek]} a ON a.id = k.aspek_id GROUP BY r.pemangku_id, a.kode")
-
-
-def _tulis_sumber() -> None:
-    """Insert every funder × source row from the per-desa rows (the full rebuild)."""
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {q(RingkasanPendanaSumber._meta.db_table)} (pemangku_id, sumber_id, "
-            "rencana_rp, realisasi_rp, jumlah_kegiatan) SELECT pemangku_id, sumber_id, "
-            "SUM(rencana_rp), SUM(realisasi_rp), SUM(jumlah_kegiatan) FROM "
-            f"{q(RingkasanPendana._meta.db_table)} GROUP BY pemangku_id, sumber_id")
 
 
 @transaction.atomic
@@ -511,8 +456,11 @@ def perbarui(desa_ids) -> None:
         _hapus(model.objects.filter(desa_id__in=ids))
     _tulis(ids)
     baru, baru_aspek = _per_desa_pendana(ids)
-    _geser_sumber(lama, baru)
-    _geser_aspek(lama_aspek, baru_aspek)
+    _pindahkan(RingkasanPendanaSumber, ("pemangku_id", "sumber_id"),
+               ("rencana_rp", "realisasi_rp", "jumlah_kegiatan"), lama, baru)
+    _pindahkan(RingkasanPendanaAspek, ("pemangku_id", "aspek"),
+               ("rencana_rp", "realisasi_rp", "jumlah_baris"), lama_aspek, baru_aspek,
+               jenis=True)
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
                                 .values_list("kecamatan__kabupaten_id", flat=True))),
                      pemangku_ids=sorted({p for p, _s in (*lama, *baru)}))
