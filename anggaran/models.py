@@ -558,6 +558,11 @@ class RingkasanPendanaKabupaten(models.Model):
     jumlah_kegiatan = models.PositiveIntegerField(default=0)
     jumlah_desa = models.PositiveIntegerField(default=0)
     jumlah_kecamatan = models.PositiveIntegerField(default=0)
+    # The demo part of the figures above (activities marked demo), so a real funder's
+    # total never hides demo money: shown beside it on the stakeholder pages.
+    kegiatan_demo = models.PositiveIntegerField(default=0)
+    rencana_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
+    realisasi_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
 
     class Meta:
         verbose_name = _("ringkasan dana per pendana per kabupaten")
@@ -650,6 +655,9 @@ class RingkasanPendanaTotal(models.Model):
     jumlah_kegiatan = models.PositiveIntegerField()
     jumlah_desa = models.PositiveIntegerField()
     jumlah_kecamatan = models.PositiveIntegerField()
+    kegiatan_demo = models.PositiveIntegerField(default=0)  # the demo part, as above
+    rencana_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
+    realisasi_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
     jumlah_kabupaten = models.PositiveIntegerField()
 
     class Meta:

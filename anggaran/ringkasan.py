@@ -28,11 +28,13 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 
 from desa.models import Aspek, Desa, Kecamatan, Kriteria
 from inti import cache
+from inti.uang import ZERO_RP
 from kolaborasi.models import PemangkuKepentingan
 
 from .models import (
@@ -190,13 +192,23 @@ SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendana
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
+def _kegiatan_dan_demo(kegiatan: dict, key: tuple, desa: int, kecamatan: int) -> tuple:
+    """A kabupaten funder row's counts in the table's column order (see ``_ANGKA_KAB``)."""
+    n, nd, rd, sd = kegiatan.get(key, (0, 0, Decimal(0), Decimal(0)))
+    return n, desa, kecamatan, nd, rd, sd
+
+
 def _kabupaten_baru() -> dict:
     """Every kabupaten row, grouped in Python from the per-desa rollups: the reference
     :func:`periksa` holds the SQL-written rows to."""
-    kegiatan = {(r[0], r[1]): r[2] for r in Pendanaan.objects.exclude(
+    demo = Q(kegiatan__is_demo=True)
+    kegiatan = {(r[0], r[1]): r[2:] for r in Pendanaan.objects.exclude(
         kegiatan__status=StatusKegiatan.BATAL).order_by().values_list(
             "kegiatan__desa__kecamatan__kabupaten_id", "pemangku_id").annotate(
-                n=Count("kegiatan_id", distinct=True))}
+                n=Count("kegiatan_id", distinct=True),
+                nd=Count("kegiatan_id", distinct=True, filter=demo),
+                rd=Coalesce(Sum("rencana_rp", filter=demo), ZERO_RP),
+                sd=Coalesce(Sum("realisasi_rp", filter=demo), ZERO_RP))}
     dana = RingkasanDana.objects.order_by().values(_KAB, "tahun", "sumber_id", "jenis")
     sumber = RingkasanSumber.objects.order_by().values(_KAB, "tahun", "sumber_id")
     pendana = RingkasanPendana.objects.order_by().values(_KAB, "pemangku_id")
@@ -212,8 +224,9 @@ def _kabupaten_baru() -> dict:
         # A funder has one type (kept current on every row): Max only names it. Distinct
         # activities need the raw lines (one activity may have lines of two sources).
         "pendana": {(r[_KAB], r["pemangku_id"]): (
-            r["j"], r["r"], r["s"], kegiatan.get((r[_KAB], r["pemangku_id"]), 0), r["d"],
-            r["kc"]) for r in pendana.annotate(
+            r["j"], r["r"], r["s"], *_kegiatan_dan_demo(kegiatan, (r[_KAB], r["pemangku_id"]),
+                                                        r["d"], r["kc"]))
+            for r in pendana.annotate(
                 j=Max("jenis"), r=Sum("rencana_rp"), s=Sum("realisasi_rp"),
                 d=Count("desa_id", distinct=True), kc=Count("desa__kecamatan_id", distinct=True))},
     }
@@ -277,15 +290,20 @@ def _tulis_kabupaten_pendana(kab_ids=None, pemangku_ids=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {t[RingkasanPendanaKabupaten]} (kabupaten_id, pemangku_id, jenis, "
-            "rencana_rp, realisasi_rp, jumlah_desa, jumlah_kecamatan, jumlah_kegiatan) "
-            "SELECT a.kab, a.pem, a.jenis, a.r, a.s, a.nd, a.nkc, COALESCE(b.n, 0) FROM ("
+            "rencana_rp, realisasi_rp, jumlah_desa, jumlah_kecamatan, jumlah_kegiatan, "
+            "kegiatan_demo, rencana_demo_rp, realisasi_demo_rp) "
+            "SELECT a.kab, a.pem, a.jenis, a.r, a.s, a.nd, a.nkc, COALESCE(b.n, 0), "
+            "COALESCE(b.nd, 0), COALESCE(b.rd, 0), COALESCE(b.sd, 0) FROM ("
             "SELECT kc.kabupaten_id AS kab, r.pemangku_id AS pem, MAX(r.jenis) AS jenis, "
             "SUM(r.rencana_rp) AS r, SUM(r.realisasi_rp) AS s, COUNT(DISTINCT r.desa_id) AS "
             f"nd, COUNT(DISTINCT d.kecamatan_id) AS nkc FROM {t[RingkasanPendana]} r JOIN "
             f"{t[Desa]} d ON d.id = r.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
             f"WHERE 1 = 1{where}{where_r} GROUP BY kc.kabupaten_id, r.pemangku_id) a LEFT JOIN ("
             "SELECT kc.kabupaten_id AS kab, p.pemangku_id AS pem, COUNT(DISTINCT p.kegiatan_id) "
-            f"AS n FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id JOIN "
+            "AS n, COUNT(DISTINCT CASE WHEN k.is_demo THEN p.kegiatan_id END) AS nd, "
+            "SUM(CASE WHEN k.is_demo THEN p.rencana_rp ELSE 0 END) AS rd, "
+            "SUM(CASE WHEN k.is_demo THEN p.realisasi_rp ELSE 0 END) AS sd "
+            f"FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} k ON k.id = p.kegiatan_id JOIN "
             f"{t[Desa]} d ON d.id = k.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id "
             f"WHERE k.status <> %s{where}{where_p} GROUP BY kc.kabupaten_id, p.pemangku_id) b "
             "ON b.kab = a.kab AND b.pem = a.pem",
@@ -298,9 +316,11 @@ def _tulis_total() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {t[RingkasanPendanaTotal]} (pemangku_id, jenis, rencana_rp, "
-            "realisasi_rp, jumlah_kegiatan, jumlah_desa, jumlah_kecamatan, jumlah_kabupaten) "
+            "realisasi_rp, jumlah_kegiatan, jumlah_desa, jumlah_kecamatan, kegiatan_demo, "
+            "rencana_demo_rp, realisasi_demo_rp, jumlah_kabupaten) "
             "SELECT pemangku_id, MAX(jenis), SUM(rencana_rp), SUM(realisasi_rp), "
-            "SUM(jumlah_kegiatan), SUM(jumlah_desa), SUM(jumlah_kecamatan), COUNT(*) "
+            "SUM(jumlah_kegiatan), SUM(jumlah_desa), SUM(jumlah_kecamatan), "
+            "SUM(kegiatan_demo), SUM(rencana_demo_rp), SUM(realisasi_demo_rp), COUNT(*) "
             f"FROM {t[RingkasanPendanaKabupaten]} GROUP BY pemangku_id")
 
 
@@ -378,7 +398,7 @@ def _pindahkan(model, kunci: tuple, fields: tuple, lama: dict, baru: dict,
 
 
 _ANGKA_KAB = ("rencana_rp", "realisasi_rp", "jumlah_kegiatan", "jumlah_desa",
-              "jumlah_kecamatan")
+              "jumlah_kecamatan", "kegiatan_demo", "rencana_demo_rp", "realisasi_demo_rp")
 
 
 def _baris_kab(kab_ids, pemangku_ids) -> tuple[list, dict]:
@@ -513,17 +533,15 @@ def periksa() -> list[str]:
                                 .order_by().values_list("kabupaten_id", "pemangku_id", "jenis",
                                                         "rencana_rp", "realisasi_rp",
                                                         "jumlah_kegiatan", "jumlah_desa",
-                                                        "jumlah_kecamatan")}
+                                                        "jumlah_kecamatan", "kegiatan_demo",
+                                                        "rencana_demo_rp",
+                                                        "realisasi_demo_rp")}
     # The per-funder totals against the (checked) kabupaten reference.
     total: dict = {}
-    for (_kab, pem), (j, r, sr, n, d, kc) in harus["kabupaten pendana"].items():
-        acc = total.setdefault(pem, [j, Decimal(0), Decimal(0), 0, 0, 0, 0])
-        acc[1] += r
-        acc[2] += sr
-        acc[3] += n
-        acc[4] += d
-        acc[5] += kc
-        acc[6] += 1
+    for (_kab, pem), (j, *angka) in harus["kabupaten pendana"].items():
+        acc = total.setdefault(pem, [j, *[0] * (len(angka) + 1)])
+        for i, v in enumerate([*angka, 1], start=1):
+            acc[i] += v
     harus["total pendana"] = {k: tuple(v) for k, v in total.items()}
     # The funder × source rows against the (checked) per-desa rows.
     harus["pendana sumber"] = {}
@@ -544,8 +562,7 @@ def periksa() -> list[str]:
                              .values_list("pemangku_id", "sumber_id", "rencana_rp",
                                           "realisasi_rp", "jumlah_kegiatan")}
     ada["total pendana"] = {r[0]: r[1:] for r in RingkasanPendanaTotal.objects.order_by()
-                            .values_list("pemangku_id", "jenis", "rencana_rp", "realisasi_rp",
-                                         "jumlah_kegiatan", "jumlah_desa", "jumlah_kecamatan",
+                            .values_list("pemangku_id", "jenis", *_ANGKA_KAB,
                                          "jumlah_kabupaten")}
     salah = []
     for tabel, rows in harus.items():

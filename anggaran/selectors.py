@@ -24,7 +24,8 @@ def pemangku_dengan_total(qs):
     """What each stakeholder funded and pledged, in SQL.
 
     ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
-    activities it co-funds; ``jumlah_desa``: where; all from its row in the per-funder
+    activities it co-funds; ``jumlah_desa``: where; ``kegiatan_demo``, ``rencana_demo``,
+    ``realisasi_demo``: the part of those figures from activities marked demo; all from its row in the per-funder
     rollup (``RingkasanPendanaTotal``, kept current by every write; cancelled activities
     never count, as on the dashboards), so a list sorted by them reads one joined table
     instead of summing every funder's lines. ``total_komitmen``: its pledges (a subquery:
@@ -36,6 +37,9 @@ def pemangku_dengan_total(qs):
         total_realisasi=Coalesce(F("ringkasan_total__realisasi_rp"), ZERO_RP),
         jumlah_kegiatan=Coalesce(F("ringkasan_total__jumlah_kegiatan"), 0),
         jumlah_desa=Coalesce(F("ringkasan_total__jumlah_desa"), 0),
+        kegiatan_demo=Coalesce(F("ringkasan_total__kegiatan_demo"), 0),
+        rencana_demo=Coalesce(F("ringkasan_total__rencana_demo_rp"), ZERO_RP),
+        realisasi_demo=Coalesce(F("ringkasan_total__realisasi_demo_rp"), ZERO_RP),
         total_komitmen=Coalesce(
             Subquery(pledges.annotate(s=Sum("nilai_rp")).values("s")), ZERO_RP),
     )

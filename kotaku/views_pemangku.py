@@ -61,6 +61,9 @@ def pemangku_columns():
         C(_("Realisasi (Rp)"), "total_realisasi", "rupiah"),
         C(_("Komitmen (Rp)"), "total_komitmen", "rupiah"),
         C(_("Data demo"), lambda p: exports.ya_tidak(p.is_demo), width=8),
+        C(_("Kegiatan demo di dalamnya"), "kegiatan_demo", "int"),
+        C(_("Rencana demo di dalamnya (Rp)"), "rencana_demo", "rupiah"),
+        C(_("Realisasi demo di dalamnya (Rp)"), "realisasi_demo", "rupiah"),
     ]
 
 
@@ -75,6 +78,7 @@ def pemangku_list(request):
     return render(request, "kolaborasi/pemangku_list.html", {
         "filter": filterset, "page": page,
         "tanda": hitung_demo(page, _("pemangku di halaman ini")),
+        "dana_demo": sum(1 for p in page if p.kegiatan_demo and not p.is_demo),
     })
 
 

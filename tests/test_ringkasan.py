@@ -170,6 +170,50 @@ def test_stakeholder_list_and_profile_read_the_funder_totals(client, desa_a, pem
     assert (row.total_rencana, row.jumlah_kegiatan) == (Decimal(0), 0)
 
 
+def test_real_funder_totals_carry_their_demo_part(client, desa_a, desa_b, pemangku):
+    """A real funder's totals that include demo activities say how much: the kabupaten rows
+    and the total count the demo activities and sum their lines, a demo flag change moves
+    them, the check holds them to the raw lines, and the list, the profile and the export
+    show the demo part beside the total."""
+    from anggaran.models import RingkasanPendanaKabupaten, RingkasanPendanaTotal
+
+    dinas = pemangku["dinas"]
+    buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100, 40)])
+    demo = buat_kegiatan(desa_b, nama="Demo", is_demo=True,
+                         lines=[(dinas, "apbd-kab", 30, 10), (dinas, "apbn", 5)])
+    sesuai()
+    total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
+    assert (total.rencana_rp, total.kegiatan_demo, total.rencana_demo_rp,
+            total.realisasi_demo_rp) == (Decimal(135), 1, Decimal(35), Decimal(10))
+    assert RingkasanPendanaKabupaten.objects.get(pemangku=dinas).kegiatan_demo == 1
+    page = client.get(reverse("kolaborasi:pemangku_list"))
+    assert page.context["dana_demo"] == 1
+    assert "termasuk Rp 35 dari 1 kegiatan demo" in " ".join(
+        page.content.decode().replace("\xa0", " ").split())
+    profil = client.get(reverse("kolaborasi:pemangku_detail", args=[dinas.pk])).content.decode()
+    assert "1 kegiatan demo dengan rencana" in profil
+    csv = b"".join(client.get(reverse("kolaborasi:pemangku_list"),
+                              {"format": "csv"}).streaming_content).decode()
+    assert "Kegiatan demo di dalamnya" in csv
+    # All of it demo: said so; none: nothing shown.
+    Kegiatan.objects.exclude(pk=demo.pk).update(is_demo=True)
+    ringkasan.bangun_ulang()
+    assert "seluruhnya data demo" in client.get(
+        reverse("kolaborasi:pemangku_list")).content.decode()
+    demo.is_demo = False
+    demo.save()
+    sesuai()
+    assert RingkasanPendanaTotal.objects.get(pemangku=dinas).rencana_demo_rp == Decimal(100)
+    Kegiatan.objects.update(is_demo=False)
+    ringkasan.bangun_ulang()
+    total = RingkasanPendanaTotal.objects.get(pemangku=dinas)
+    assert (total.kegiatan_demo, total.rencana_demo_rp) == (0, Decimal(0))
+    assert "kegiatan demo" not in client.get(
+        reverse("kolaborasi:pemangku_detail", args=[dinas.pk])).content.decode()
+    RingkasanPendanaTotal.objects.update(kegiatan_demo=2)
+    assert any(s.startswith("total pendana") for s in ringkasan.periksa())
+
+
 def test_activity_counts_follow_status_demo_and_year(desa_a, pemangku):
     """Beranda's activity counts per status and its demo count come from the kabupaten
     activity counts for a year and a region scope, equal to counting the activities; a

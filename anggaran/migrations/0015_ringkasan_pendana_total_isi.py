@@ -1,15 +1,8 @@
-# Fills the kabupaten rows (the funder rows now with their distinct counts, the activity
-# counts), the per-funder totals and the funder x source rows from the per-desa rollups and
-# the raw rows (derived data, rebuilt whole; a step of its own: SQLite cannot run it in the
-# transaction that changed the tables).
+# Filled the kabupaten rows, the per-funder totals and the funder x source rows. Now a
+# no-op: the fill runs the current code, which writes columns a later migration adds (0018),
+# so 0019 does the same fill once every column exists.
 
 from django.db import migrations
-
-
-def bangun(apps, schema_editor):
-    from anggaran.ringkasan import bangun_kabupaten
-
-    bangun_kabupaten()
 
 
 class Migration(migrations.Migration):
@@ -19,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(bangun, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]
