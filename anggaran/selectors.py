@@ -25,11 +25,11 @@ def pemangku_dengan_total(qs):
 
     ``total_rencana``/``total_realisasi``: its funding lines; ``jumlah_kegiatan``: the
     activities it co-funds; ``jumlah_desa``: where; ``kegiatan_demo``, ``rencana_demo``,
-    ``realisasi_demo``: the part of those figures from activities marked demo; all from its row in the per-funder
-    rollup (``RingkasanPendanaTotal``, kept current by every write; cancelled activities
-    never count, as on the dashboards), so a list sorted by them reads one joined table
-    instead of summing every funder's lines. ``total_komitmen``: its pledges (a subquery:
-    sums never multiply).
+    ``realisasi_demo``: the part of those figures from activities marked demo; all from its
+    row in the per-funder rollup (``RingkasanPendanaTotal``, kept current by every write;
+    cancelled activities never count, as on the dashboards), so a list sorted by them reads
+    one joined table instead of summing every funder's lines. ``total_komitmen``: its
+    pledges (a subquery: sums never multiply).
     """
     pledges = Komitmen.objects.filter(pemangku=OuterRef("pk")).order_by().values("pemangku")
     return qs.annotate(
