@@ -214,6 +214,67 @@ def test_real_funder_totals_carry_their_demo_part(client, desa_a, desa_b, pemang
     assert any(s.startswith("total pendana") for s in ringkasan.periksa())
 
 
+def test_stakeholder_list_sorted_by_money_pages_along_the_rollup(
+        client, desa_a, desa_b, pemangku, django_assert_num_queries):
+    """Sorted by plan or realisation, every slice of the list equals the same slice of all
+    stakeholders sorted by that total (ties by id; those without a funding line, a total of
+    0, after the funders when descending, before them when ascending), across the boundary
+    between the two parts; a page reads one part, or both where it crosses."""
+    from anggaran.selectors import UrutDana, pemangku_dengan_total
+    from kolaborasi.models import PemangkuKepentingan
+
+    lain = [buat_pemangku(f"Swasta {i}", "swasta") for i in range(4)]
+    dinas, lkm, pemdes = pemangku["dinas"], pemangku["lkm"], pemangku["pemdes"]
+    buat_kegiatan(desa_a, lines=[(dinas, "apbd-kab", 100, 10), (lkm, "swadaya", 100, 50),
+                                 (lain[0], "csr", 0)])
+    buat_kegiatan(desa_b, nama="Drainase", lines=[(lain[1], "csr", 300, 10)])
+    qs = pemangku_dengan_total(PemangkuKepentingan.objects.all())
+    rows = list(qs)
+    dana = {p.pk for p in rows if p.jumlah_kegiatan}
+    for kolom, total in (("rencana_rp", "total_rencana"), ("realisasi_rp", "total_realisasi")):
+        turun = sorted(rows, key=lambda p: (-getattr(p, total), p.pk not in dana, p.pk))
+        naik = sorted(rows, key=lambda p: (getattr(p, total), p.pk in dana,
+                                           -p.pk if p.pk in dana else p.pk))
+        for urut, expected in ((True, turun), (False, naik)):
+            seq = UrutDana(qs, kolom, urut)
+            assert len(seq) == len(rows) == 7
+            ids = [p.pk for p in expected]
+            for i in range(len(rows) + 1):
+                for j in range(i, len(rows) + 2):
+                    assert [p.pk for p in seq[i:j]] == ids[i:j], (kolom, urut, i, j)
+            assert seq[2].pk == ids[2]
+    assert lkm.pk in dana and pemdes.pk not in dana
+    url = reverse("kolaborasi:pemangku_list")
+    # Count, desa choices, the funders' part and (this page crosses into it) the rest.
+    with django_assert_num_queries(4):
+        page = client.get(url, {"urut": "-rencana"}).context["page"]
+    assert [p.nama for p in page][:3] == ["Swasta 1", dinas.nama, lkm.nama]
+    # A filter narrows both parts; any other sort is the filter's own.
+    page = client.get(url, {"urut": "rencana", "jenis": "swasta"}).context["page"]
+    assert [p.nama for p in page] == ["Swasta 2", "Swasta 3", "Swasta 0", "Swasta 1"]
+    assert client.get(url, {"urut": "-kegiatan"}).status_code == 200
+
+
+def test_wide_funder_lines_page_in_index_order(client, desa_a, desa_b, pemangku, monkeypatch):
+    """A funder's lines: newest year first, then by desa and activity name; for a funder of
+    more than 50 desa (its tables per region), by desa and activity in recorded order."""
+    from desa import wilayah as wil
+
+    dinas = pemangku["dinas"]
+    a = buat_kegiatan(desa_a, nama="B", tahun=2019, lines=[(dinas, "apbd-kab", 1)])
+    b = buat_kegiatan(desa_b, nama="A", tahun=2019, lines=[(dinas, "apbd-kab", 1)])
+    c = buat_kegiatan(desa_a, nama="C", tahun=2018, lines=[(dinas, "apbd-kab", 1)])
+    url = reverse("kolaborasi:pemangku_detail", args=[dinas.pk])
+    by_name = sorted([a, b], key=lambda k: (k.desa.nama, k.nama))
+    assert [x.kegiatan for x in client.get(url).context["page"]] == [*by_name, c]
+    monkeypatch.setattr(wil, "MAKS_KOLOM", 1)
+    response = client.get(url)
+    assert response.context["tingkat"] != "desa"
+    by_index = sorted([a, b], key=lambda k: (-k.desa_id, -k.pk))
+    assert [x.kegiatan for x in response.context["page"]] == [*by_index, c]
+    assert "bukan abjad" in response.content.decode()
+
+
 def test_activity_counts_follow_status_demo_and_year(desa_a, pemangku):
     """Beranda's activity counts per status and its demo count come from the kabupaten
     activity counts for a year and a region scope, equal to counting the activities; a
