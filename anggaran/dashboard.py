@@ -58,7 +58,7 @@ from desa.wilayah import (
     jalur_wilayah,
     tingkat_rincian,
 )
-from inti.cache import UANG, cached_aggregate
+from inti.cache import UANG, cached_aggregate, sekali_per_permintaan
 from inti.uang import ZERO_RP
 from kolaborasi.models import JenisPemangku
 
@@ -220,14 +220,64 @@ def kegiatan_per_sumber(f: Filter = Filter()):
     return _ringkasan(RingkasanSumber, f)
 
 
+def _level_kelompok(f: Filter) -> tuple:
+    """The region level of :func:`_dana_kelompok`: provinsi nationally, kabupaten in a
+    province or kabupaten (Beranda's region table is at that level in both)."""
+    return next(lv for lv in WILAYAH if lv[0] == ("kabupaten" if f.wilayah else "provinsi"))
+
+
+def _dana_kelompok(f: Filter) -> list[tuple] | None:
+    """The kabupaten money rows in scope grouped by region (:func:`_level_kelompok`), source
+    and funder type: ``(region pk, sumber pk, jenis, rencana, realisasi)``, at most a few
+    thousand rows. One grouped read per request serves Beranda's region table, headline,
+    sources, collaboration levels and funder types (five scans of the table before). None
+    when the kabupaten rows cannot answer the filter (a desa, funder or aspect, or a scope
+    finer than a kabupaten): the callers then group :func:`dana` themselves."""
+    level = _level_kelompok(f)
+    if f.pemangku_id or not _per_kabupaten(f, level[0]):
+        return None
+
+    def hitung():
+        qs = _kabupaten(RingkasanDanaKabupaten, f)
+        return list(qs.order_by().values_list(jalur_region(qs, level), "sumber_id", "jenis")
+                    .annotate(r=Sum("rencana_rp"), s=Sum("realisasi_rp")))
+
+    return sekali_per_permintaan(("dana_kelompok", f), hitung)
+
+
+def _sumber_dana() -> list:
+    """The funding sources in display order (a handful; once per request)."""
+    return sekali_per_permintaan("sumber_dana",
+                                 lambda: list(SumberDana.objects.order_by("urutan", "pk")))
+
+
+def _jumlahkan(rows, kunci) -> dict:
+    """Planned and realised Rp of grouped rows summed per ``kunci(row)``."""
+    out: dict = {}
+    for row in rows:
+        acc = out.setdefault(kunci(row), [Decimal(0), Decimal(0)])
+        acc[0] += row[3]
+        acc[1] += row[4]
+    return out
+
+
 def _sums(f: Filter) -> dict:
-    """Planned, realised and non-BPM Rp, distinct sources and funders (two queries)."""
-    sums = dana(f).aggregate(
-        rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
-        realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
-        non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
-        sumber=Count("sumber", distinct=True),
-    )
+    """Planned, realised and non-BPM Rp, distinct sources and funders (two queries, or one
+    beside the request's grouped rows)."""
+    kelompok = _dana_kelompok(f)
+    if kelompok is not None:
+        bpm = {s.pk for s in _sumber_dana() if s.adalah_bpm}
+        sums = {"rencana": sum((r[3] for r in kelompok), Decimal(0)),
+                "realisasi": sum((r[4] for r in kelompok), Decimal(0)),
+                "non_bpm": sum((r[3] for r in kelompok if r[1] not in bpm), Decimal(0)),
+                "sumber": len({r[1] for r in kelompok})}
+    else:
+        sums = dana(f).aggregate(
+            rencana=Coalesce(Sum("rencana_rp"), ZERO_RP),
+            realisasi=Coalesce(Sum("realisasi_rp"), ZERO_RP),
+            non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
+            sumber=Count("sumber", distinct=True),
+        )
     total = pendana_total(f)
     sums["pendana"] = (total.count() if total is not None else
                        dana_pendana(f).aggregate(n=Count("pemangku", distinct=True))["n"])
@@ -316,11 +366,19 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
         per_kode = None
         _per_desa(f, path, regions, per_desa=name == "desa")
     uang, pendana = dana(f, name), dana_pendana(f, name)
-    money = {
-        r["region"]: r for r in uang.values(region=F(jalur_region(uang, level))).annotate(
-            sumber=Count("sumber", distinct=True),
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-    }
+    kelompok = _dana_kelompok(f) if level == _level_kelompok(f) else None
+    if kelompok is not None:
+        sumber_per: dict = defaultdict(set)
+        for row in kelompok:
+            sumber_per[row[0]].add(row[1])
+        money = {region: {"rencana": r, "realisasi": sr, "sumber": len(sumber_per[region])}
+                 for region, (r, sr) in _jumlahkan(kelompok, lambda row: row[0]).items()}
+    else:
+        money = {
+            r["region"]: r for r in uang.values(region=F(jalur_region(uang, level))).annotate(
+                sumber=Count("sumber", distinct=True),
+                rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+        }
     for r in pendana.values(region=F(jalur_region(pendana, level))).annotate(
             pendana=Count("pemangku", distinct=True)):
         money[r["region"]]["pendana"] = r["pendana"]
@@ -427,10 +485,15 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
 @cached_aggregate("per_sumber", jenis=(UANG,))
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
-    sums = {
-        row["sumber_id"]: row for row in dana(f).values("sumber_id").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-    }
+    kelompok = _dana_kelompok(f)
+    if kelompok is not None:
+        sums = {s: {"rencana": r, "realisasi": sr}
+                for s, (r, sr) in _jumlahkan(kelompok, lambda row: row[1]).items()}
+    else:
+        sums = {
+            row["sumber_id"]: row for row in dana(f).values("sumber_id").annotate(
+                rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+        }
     # Distinct activities per source: a funder's or a funder type's rows count them exactly;
     # across funder types only RingkasanSumber does.
     per_kegiatan = dana(f) if (f.jenis or f.pemangku_id) else kegiatan_per_sumber(f)
@@ -438,7 +501,7 @@ def per_sumber(f: Filter = Filter()) -> list[dict]:
         sums[row["sumber_id"]]["kegiatan"] = row["n"]
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
-    for s in SumberDana.objects.order_by("urutan"):
+    for s in _sumber_dana():
         r = sums.get(s.pk, {})
         rencana = r.get("rencana") or Decimal(0)
         rows.append({
@@ -456,9 +519,14 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
     non-government); one grouped query."""
     from anggaran.models import TingkatSumber
 
-    sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
-            dana(f).values("sumber__tingkat", "sumber__adalah_bpm")
-            .annotate(rencana=Sum("rencana_rp"))}
+    kelompok = _dana_kelompok(f)
+    if kelompok is not None:
+        sumber = {s.pk: (s.tingkat, s.adalah_bpm) for s in _sumber_dana()}
+        sums = {k: v[0] for k, v in _jumlahkan(kelompok, lambda row: sumber[row[1]]).items()}
+    else:
+        sums = {(r["sumber__tingkat"], r["sumber__adalah_bpm"]): r["rencana"] for r in
+                dana(f).values("sumber__tingkat", "sumber__adalah_bpm")
+                .annotate(rencana=Sum("rencana_rp"))}
     total = sum(sums.values(), Decimal(0))
     bpm = sum((v for (_t, is_bpm), v in sums.items() if is_bpm), Decimal(0))
     rows = []
@@ -473,10 +541,15 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
 
 @cached_aggregate("per_jenis_pemangku", jenis=(UANG,))
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
-    sums = {
-        row["jenis"]: row for row in dana(f).values("jenis").annotate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-    }
+    kelompok = _dana_kelompok(f)
+    if kelompok is not None:
+        sums = {j: {"rencana": r, "realisasi": sr}
+                for j, (r, sr) in _jumlahkan(kelompok, lambda row: row[2]).items()}
+    else:
+        sums = {
+            row["jenis"]: row for row in dana(f).values("jenis").annotate(
+                rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+        }
     total = pendana_total(f)
     pendana = (total.values("jenis").annotate(n=Count("pk")) if total is not None else
                dana_pendana(f).values("jenis").annotate(n=Count("pemangku", distinct=True)))

@@ -47,7 +47,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import F, Q
@@ -61,6 +61,7 @@ from django.db.models.signals import (
     pre_save,
 )
 
+from inti import db_router
 from inti.db_router import primary
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,34 @@ def reset_memo(**kwargs) -> None:
     """Forget the memoised versions (each request start; each background task start)."""
     _memo.rows = {}
     _masked.tables = {}
+
+
+# One page's aggregates often read the same grouped rows (Beranda's money per region, source
+# and funder type serves five of them): within one request such rows are read once. Any write
+# statement forgets them (``_execute_wrapper``), a new request starts empty, and outside a
+# request (commands, tasks, tests calling a function) nothing is kept. Not a cache: it never
+# outlives the request, so a number is never older than the request that shows it.
+_permintaan = threading.local()
+
+
+def _mulai_permintaan(**kwargs) -> None:
+    _permintaan.memo = {}
+
+
+def _akhir_permintaan(**kwargs) -> None:
+    _permintaan.memo = None
+
+
+def sekali_per_permintaan(key, hitung):
+    """``hitung()``, computed once per request for ``key`` (a hashable naming the rows and
+    their arguments); every time outside a request."""
+    memo = getattr(_permintaan, "memo", None)
+    if memo is None:
+        return hitung()
+    key = (key, db_router.replica_ok())  # rows read from a replica stay apart
+    if key not in memo:
+        memo[key] = hitung()
+    return memo[key]
 
 
 def _scope_rows(jenis, wilayah) -> list[tuple[str, str]]:
@@ -343,6 +372,8 @@ def _execute_wrapper(execute, sql, params, many, context):
         raise
     if isinstance(sql, str) and not _migrating.is_set():
         match = _WRITE.match(sql)
+        if match and getattr(_permintaan, "memo", None):
+            _permintaan.memo.clear()
         if match:
             table = match.group(1).lower()
             jenis = _TABLES.get(table)
@@ -380,6 +411,8 @@ def connect_signals(app_labels, kinds=None, paths=None) -> None:
     kinds = kinds or {}
     _PATHS.update(paths or {})
     request_started.connect(reset_memo, dispatch_uid="kotaku-dasbor-versi-memo")
+    request_started.connect(_mulai_permintaan, dispatch_uid="kotaku-dasbor-permintaan")
+    request_finished.connect(_akhir_permintaan, dispatch_uid="kotaku-dasbor-permintaan")
     connection_created.connect(_install_wrapper, dispatch_uid="kotaku-dasbor-versi-sql")
     pre_migrate.connect(_migrate_started, dispatch_uid="kotaku-dasbor-versi-migrate")
     post_migrate.connect(_migrate_finished, dispatch_uid="kotaku-dasbor-versi-migrated")

@@ -46,6 +46,11 @@ class ReplicaRouter:
         return db == "default"
 
 
+def replica_ok() -> bool:
+    """Whether reads may go to the replica here (see :func:`replica_allowed`)."""
+    return _replica_ok.get()
+
+
 @contextmanager
 def replica_allowed(allowed: bool = True):
     token = _replica_ok.set(allowed)

@@ -150,3 +150,41 @@ def test_rolled_back_change_bumps_nothing(django_capture_on_commit_callbacks):
             Penilaian.objects.update(prioritas=1)
             raise RuntimeError
     assert _versions() == before
+
+
+def test_grouped_money_is_read_once_per_request_and_forgotten_after_a_write(
+        client, desa_a, settings):
+    """Beranda's region table, headline, sources, collaboration levels and funder types
+    share one grouped read of the kabupaten money rows per request (five before); a write
+    in the request forgets it, and outside a request every call reads again."""
+    from django.test.utils import CaptureQueriesContext
+
+    from anggaran import dashboard as dash
+
+    settings.DASHBOARD_CACHE = False
+    buat_kegiatan(desa_a, lines=[(buat_pemangku("Dinas PKP", "opd"), "apbd-kab", 100)])
+    with CaptureQueriesContext(connection) as q:
+        assert client.get("/").status_code == 200
+    tabel = "anggaran_ringkasandanakabupaten"
+    assert sum(tabel in x["sql"] for x in q.captured_queries) == 1
+    calls = []
+
+    def hitung():
+        calls.append(1)
+        return len(calls)
+
+    assert dash_cache.sekali_per_permintaan("k", hitung) == 1  # no request: every time
+    assert dash_cache.sekali_per_permintaan("k", hitung) == 2
+    dash_cache._mulai_permintaan()
+    try:
+        assert dash_cache.sekali_per_permintaan("k", hitung) == 3
+        assert dash_cache.sekali_per_permintaan("k", hitung) == 3
+        f = dash.Filter()
+        before = dash.per_sumber(f)
+        SumberDana.objects.filter(kode="apbd-kab").update(nama="APBD Kabupaten (baru)")
+        assert dash_cache.sekali_per_permintaan("k", hitung) == 4  # the write forgot it
+        assert "APBD Kabupaten (baru)" in [r["nama"] for r in dash.per_sumber(f)]
+        assert {r["kode"]: r["rencana"] for r in dash.per_sumber(f)} == {
+            r["kode"]: r["rencana"] for r in before}
+    finally:
+        dash_cache._akhir_permintaan()
