@@ -33,6 +33,7 @@ VERSI_JENIS = {
     # Stored condition (issue 16 part B): rewritten in bulk per desa, which bumps those desa's
     # regions itself (inti.cache.catat_perubahan_desa); a full rebuild bumps everything.
     "desa.kondisilokasitahunan": (), "desa.kondisidesatahunan": (),
+    "desa.kondisikabupatentahunan": (),
     # Money rollups (issue 16 part A): rewritten in bulk per desa by ``anggaran.ringkasan``,
     # which bumps those desa's regions itself; a full rebuild bumps everything.
     "anggaran.ringkasanpendana": (), "anggaran.ringkasandana": (),

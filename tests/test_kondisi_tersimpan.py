@@ -93,6 +93,40 @@ def test_periksa_fails_on_stale_rows_and_rebuild_fixes(demo):
     assert kondisi_tersimpan.periksa() == []
 
 
+def test_pooled_inputs_per_kabupaten_equal_the_desa_rows(demo):
+    """A wide scope's pooled score reads the kabupaten sums: for every year and scope the
+    same figures as pooling the desa rows themselves (Jiwan's kecamatan holds every demo
+    desa, and a kecamatan scope reads desa rows); a save moves them by differences and
+    the rebuild and the migration's fill give the same rows; the check finds a wrong one."""
+    from desa.models import KondisiKabupatenTahunan
+
+    assert KondisiKabupatenTahunan.objects.exists()
+    tahun = sorted(set(KondisiDesaTahunan.objects.values_list("tahun", flat=True)))
+    for t in [*tahun, tahun[-1] + 3]:
+        lewat_desa = kondisi_tersimpan.gabungan("35.19.09", t)
+        for scope in (None, "35", "35.19"):
+            g = kondisi_tersimpan.gabungan(scope, t)
+            assert g["layanan"] == lewat_desa["layanan"], (scope, t)
+            assert {s: r.total for s, r in g["skor"].items()} == \
+                {s: r.total for s, r in lewat_desa["skor"].items()}, (scope, t)
+    assert kondisi_tersimpan.gabungan("36") is None
+    sebelum = {(r.kode_wilayah, r.tahun, r.terakhir): (r.jumlah_desa, (r.masukan, r.ada))
+               for r in KondisiKabupatenTahunan.objects.all()}
+    assert kondisi_tersimpan.bangun_kabupaten() == len(sebelum)
+    sesudah = {(r.kode_wilayah, r.tahun, r.terakhir): (r.jumlah_desa, (r.masukan, r.ada))
+               for r in KondisiKabupatenTahunan.objects.all()}
+    assert all(kondisi_tersimpan._kab_sama(sebelum[key], sesudah[key]) for key in sebelum)
+    assert set(sebelum) == set(sesudah)
+    row = KondisiKabupatenTahunan.objects.first()
+    row.masukan["terukur"]["header"]["luas_ha"] = "1"
+    row.save()
+    assert any(b.startswith("kondisikabupatentahunan") for b in kondisi_tersimpan.periksa())
+    row.jumlah_desa += 1
+    row.save()
+    call_command("bangun_ulang_kondisi", stdout=io.StringIO())
+    assert kondisi_tersimpan.periksa() == []
+
+
 def test_verify_reopen_and_delete_keep_it_current(desa_a):
     lokasi = buat_lokasi(desa_a)
     p = buat_penilaian(lokasi, tahun=2024, status="diajukan")

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from desa import kondisi_tersimpan
-from desa.models import KondisiDesaTahunan, KondisiLokasiTahunan
+from desa.models import KondisiDesaTahunan, KondisiKabupatenTahunan, KondisiLokasiTahunan
 from inti.tabel import segarkan_statistik
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         t = time.monotonic()
         n = kondisi_tersimpan.bangun_ulang()
-        segarkan_statistik((KondisiDesaTahunan, KondisiLokasiTahunan))  # after the commit
+        # After the commit.
+        segarkan_statistik((KondisiDesaTahunan, KondisiLokasiTahunan, KondisiKabupatenTahunan))
         self.stdout.write(f"Kondisi tersimpan dibangun ulang: {n} desa dalam "
                           f"{time.monotonic() - t:.1f} s.")

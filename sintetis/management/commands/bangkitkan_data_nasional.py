@@ -66,6 +66,7 @@ from desa.models import (
     Kawasan,
     Kecamatan,
     KondisiDesaTahunan,
+    KondisiKabupatenTahunan,
     KondisiLokasiTahunan,
     Kriteria,
     Lokasi,
@@ -682,7 +683,8 @@ class Command(BaseCommand):
         # The rollups (money, issue 16a) and the stored condition (16b) point at the rows
         # deleted here; both are rebuilt in full after the load, in this transaction.
         with connection.cursor() as cursor:
-            for model in (*SEMUA_TABEL, KondisiLokasiTahunan, KondisiDesaTahunan):
+            for model in (*SEMUA_TABEL, KondisiLokasiTahunan, KondisiDesaTahunan,
+                          KondisiKabupatenTahunan):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             for sql in statements:
                 cursor.execute(sql, [MARK])
@@ -693,7 +695,7 @@ class Command(BaseCommand):
         segarkan_statistik((
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
             Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, *SEMUA_TABEL,
-            KondisiLokasiTahunan, KondisiDesaTahunan))
+            KondisiLokasiTahunan, KondisiDesaTahunan, KondisiKabupatenTahunan))
 
     # -------------------------------------------------------------------------- summary
 
