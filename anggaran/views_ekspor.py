@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from anggaran.models import Pendanaan
-from inti.exports import Column, csv_header, csv_response, ya_tidak
+from inti.exports import Column, csv_header, csv_response, iter_csv, ya_tidak
 
 CHUNK = 5000
 
@@ -120,6 +120,19 @@ def _copy_ke_berkas(db: str):
     berkas.write(csv_header(COLUMNS))
     with transaction.atomic(using=db), connections[db].cursor() as cursor:
         cursor.cursor.copy_expert(_copy_sql(db), berkas)
+    berkas.seek(0)
+    return berkas
+
+
+def tulis_csv(db: str):
+    """The whole export as a temporary file (at its start), as the download sends it: by
+    COPY on PostgreSQL, by the Python path elsewhere (what the background worker stores,
+    ``kotaku.ekspor_latar``)."""
+    if connections[db].vendor == "postgresql":
+        return _copy_ke_berkas(db)
+    berkas = tempfile.TemporaryFile()
+    for chunk in iter_csv(COLUMNS, _rows(db)):
+        berkas.write(chunk)
     berkas.seek(0)
     return berkas
 

@@ -66,6 +66,26 @@ class LaporanPdf(models.Model):
         return f"{self.jenis} {self.kode} v{self.versi}: {self.status}"
 
 
+class EksporSiap(models.Model):
+    """A public export file built by the background worker for one data version (issue 16):
+    served as it is while the data it shows has not changed since (``versi``), otherwise
+    the download is computed as before. One row per export, replaced by each build."""
+
+    nama = models.CharField(_("ekspor"), max_length=40, unique=True)
+    versi = models.BigIntegerField(_("versi data"))
+    berkas = models.CharField(_("berkas"), max_length=200)
+    ukuran = models.BigIntegerField(_("ukuran (bita)"))
+    detik = models.FloatField(_("lama membangun (detik)"))
+    dibuat = models.DateTimeField(_("dibangun"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ekspor siap unduh")
+        verbose_name_plural = _("ekspor siap unduh")
+
+    def __str__(self) -> str:
+        return f"{self.nama} v{self.versi}"
+
+
 class ImporLatar(models.Model):
     """A confirmed spreadsheet import run by the background worker (large files: a 5,000-row
     import takes about 45 s, longer than a web request may). The uploaded bytes are kept

@@ -4,10 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from anggaran import urls as anggaran_urls
-from anggaran import views_ekspor
 from desa import urls as desa_urls
 from kolaborasi import urls as kolaborasi_urls
 from kotaku import (
+    ekspor_latar,
     views,
     views_dashboard,
     views_desa,
@@ -35,7 +35,7 @@ urlpatterns = [
     path("dampak/", views_dashboard.dampak, name="dampak"),
     path("peluang-kolaborasi/", views_rencana.peluang, name="peluang"),
     path("peluang-kolaborasi/<int:pk>/", views_rencana.peluang_item, name="peluang_item"),
-    path("ekspor/pendanaan.csv", views_ekspor.pendanaan_csv, name="ekspor_pendanaan"),
+    path("ekspor/pendanaan.csv", ekspor_latar.pendanaan_csv, name="ekspor_pendanaan"),
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", views.service_worker, name="service_worker"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
