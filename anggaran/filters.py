@@ -28,15 +28,16 @@ def tahun_choices(model=Kegiatan, field="tahun_anggaran"):
     return tahun.tahun_choices(model, field)
 
 
-def pendanaan_match(data) -> Q:
-    """The funding lines that match the funding-line filters in ``data`` (cleaned)."""
+def pendanaan_match(data, awalan: str = "") -> Q:
+    """The funding lines that match the funding-line filters in ``data`` (cleaned);
+    ``awalan`` is the path to the lines (``"pendanaan__"`` from an activity)."""
     q = Q()
     if data.get("sumber"):
-        q &= Q(sumber=data["sumber"])
+        q &= Q(**{f"{awalan}sumber": data["sumber"]})
     if data.get("pemangku"):
-        q &= Q(pemangku=data["pemangku"])
+        q &= Q(**{f"{awalan}pemangku": data["pemangku"]})
     if data.get("jenis_pemangku"):
-        q &= Q(pemangku__jenis=data["jenis_pemangku"])
+        q &= Q(**{f"{awalan}pemangku__jenis": data["jenis_pemangku"]})
     return q
 
 
@@ -114,11 +115,12 @@ class KegiatanFilter(django_filters.FilterSet):
                 Exists(Pendanaan.objects.filter(q, kegiatan=OuterRef("pk"))))
         return queryset
 
-    def pendanaan_q(self) -> Q:
-        """The funding-line condition chosen (empty Q when no line filter is used)."""
+    def pendanaan_q(self, awalan: str = "") -> Q:
+        """The funding-line condition chosen (empty Q when no line filter is used); the
+        lines reached by ``awalan`` (see :func:`pendanaan_match`)."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return Q()
-        return pendanaan_match(self.form.cleaned_data)
+        return pendanaan_match(self.form.cleaned_data, awalan)
 
 
 class PemangkuFilter(django_filters.FilterSet):

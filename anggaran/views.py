@@ -60,18 +60,27 @@ def ringkasan_daftar(filterset) -> dict:
     """How many activities match the list's filters and their planned/realised Rp: two
     aggregates over the whole filtered set (the activities; their lines), nationally
     60-130 ms each."""
-    counts = filterset.qs.order_by().aggregate(
-        jumlah=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
-    ids = filterset.qs.order_by().values("pk")
-    # The whole cost of the activities listed (all their funding lines) and, when the filter
-    # is about funding lines (source, funder, its type), the filtered share: what that
-    # source or stakeholder put in. One pass over the lines for both.
-    sums = {"rencana": Sum("rencana_rp"), "realisasi": Sum("realisasi_rp")}
     q = filterset.pendanaan_q()
     if q:
-        sums.update(rencana_f=Sum("rencana_rp", filter=q),
-                    realisasi_f=Sum("realisasi_rp", filter=q))
-    total = Pendanaan.objects.filter(kegiatan__in=ids).aggregate(**sums)
+        # A funding-line filter (source, funder, its type): every listed activity has a line,
+        # so one pass from the activities to all their lines (by index) counts them, sums
+        # their whole cost, and the filtered share, what that source or stakeholder put in.
+        # The filters on the activities are single-valued or EXISTS, so nothing multiplies.
+        # Nationally 270 ms for the two queries below, 150 ms for this one.
+        qp = filterset.pendanaan_q("pendanaan__")
+        total = counts = filterset.qs.order_by().aggregate(
+            jumlah=Count("pk", distinct=True),
+            demo=Count("pk", distinct=True, filter=Q(is_demo=True)),
+            rencana=Sum("pendanaan__rencana_rp"), realisasi=Sum("pendanaan__realisasi_rp"),
+            rencana_f=Sum("pendanaan__rencana_rp", filter=qp),
+            realisasi_f=Sum("pendanaan__realisasi_rp", filter=qp))
+    else:
+        counts = filterset.qs.order_by().aggregate(
+            jumlah=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+        # The whole cost of the activities listed (all their funding lines).
+        total = Pendanaan.objects.filter(
+            kegiatan__in=filterset.qs.order_by().values("pk")).aggregate(
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
     return {
         "jumlah": counts["jumlah"], "demo": counts["demo"],
         "total": {"rencana": total["rencana"], "realisasi": total["realisasi"]},

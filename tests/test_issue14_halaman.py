@@ -184,3 +184,42 @@ def test_real_only_data_carries_no_demo_mark(client, jiwan, settings):
             assert ",ya," not in body.replace("\r", "") + ","
         else:
             assert "data demo" not in body.lower(), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [
+    {}, {"sumber": "apbn"}, {"sumber": "dana-desa", "tahun_anggaran": "2023"},
+    {"jenis_pemangku": "pemdes"}, {"status": "selesai"}, {"jenis_pemangku": "swasta",
+                                                          "sumber": "csr"},
+])
+def test_activity_list_totals_equal_the_raw_lines(client, demo, params):
+    """The list's count, demo count, whole cost and filtered share equal the raw rows, with
+    or without a funding-line filter (which is counted and summed in one pass)."""
+    from anggaran.filters import pendanaan_match
+    from anggaran.models import Kegiatan, Pendanaan, SumberDana
+
+    response = client.get(reverse("anggaran:kegiatan_list"), params)
+    ctx = response.context
+    lines = Pendanaan.objects.all()
+    data = {"sumber": SumberDana.objects.filter(kode=params.get("sumber")).first(),
+            "jenis_pemangku": params.get("jenis_pemangku")}
+    q = pendanaan_match(data)
+    kegiatan = Kegiatan.objects.all()
+    if "tahun_anggaran" in params:
+        kegiatan = kegiatan.filter(tahun_anggaran=params["tahun_anggaran"])
+    if "status" in params:
+        kegiatan = kegiatan.filter(status=params["status"])
+    if q:
+        kegiatan = kegiatan.filter(pk__in=lines.filter(q).values("kegiatan"))
+    ids = set(kegiatan.values_list("pk", flat=True))
+    assert ctx["page"].paginator.count == len(ids)
+    assert ctx["jumlah_demo"] == kegiatan.filter(is_demo=True).count()
+    semua = [p for p in lines if p.kegiatan_id in ids]
+    assert (ctx["total"]["rencana"] or 0) == sum((p.rencana_rp for p in semua), D(0))
+    assert (ctx["total"]["realisasi"] or 0) == sum((p.realisasi_rp for p in semua), D(0))
+    if q:
+        dipilih = [p for p in lines.filter(q) if p.kegiatan_id in ids]
+        assert (ctx["total_filter"]["rencana"] or 0) == sum((p.rencana_rp for p in dipilih),
+                                                            D(0))
+    else:
+        assert ctx["total_filter"] is None
