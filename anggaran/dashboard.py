@@ -349,11 +349,17 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
              else tingkat_rincian(f))
     name, path, model = level
     regions: dict = {}
-    if name != "desa" and not f.desa_id:
-        # Regions: desa counted per region and per stored level in SQL (a nation's 83,762
-        # desa never pass through Python).
-        for region_pk, n in desa_dalam(f).order_by().values_list(path).annotate(n=Count("pk")):
-            regions[region_pk] = {"jumlah_desa": n, "_levels": Counter()}
+    per_kode_wilayah = name != "desa" and not f.desa_id
+    if per_kode_wilayah:
+        # Regions by code: desa counted per region code (the desa code's prefix: the desa
+        # table's code index alone, 83,762 desa nationally, instead of joining them to their
+        # kecamatan and kabupaten) and per stored level in SQL; regions are keyed by code.
+        desa = Desa.objects.all()
+        if f.wilayah:
+            desa = desa.filter(kode_wilayah__startswith=f.wilayah + ".")
+        for kode, n in (desa.order_by().values_list(Substr("kode_wilayah", 1, PANJANG_KODE[name]))
+                        .annotate(n=Count("pk"))):
+            regions[kode] = {"jumlah_desa": n, "_levels": Counter()}
         # Stored levels per region code (the desa code's prefix: the stored rows alone,
         # through their covering index), matched to the regions when they are named below.
         per_kode: dict = defaultdict(Counter)
@@ -383,9 +389,11 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             pendana=Count("pemangku", distinct=True)):
         money[r["region"]]["pendana"] = r["pendana"]
     rows = []
-    for pk, kode, nama in (model.objects.filter(pk__in=list(regions)).order_by("kode_wilayah")
-                           .values_list("pk", "kode_wilayah", "nama")):
-        r, m = regions[pk], money.get(pk, {})
+    named = (model.objects.filter(kode_wilayah__in=list(regions)) if per_kode_wilayah
+             else model.objects.filter(pk__in=list(regions)))
+    for pk, kode, nama in named.order_by("kode_wilayah").values_list("pk", "kode_wilayah",
+                                                                     "nama"):
+        r, m = regions[kode if per_kode_wilayah else pk], money.get(pk, {})
         levels = r.pop("_levels")
         if per_kode is not None:
             levels.update(per_kode.get(kode, {}))
