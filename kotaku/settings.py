@@ -234,6 +234,9 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
 IMPOR_LATAR_BARIS = env.int("IMPOR_LATAR_BARIS", default=500)
 # Public PDF reports (kotaku/laporan_latar.py): requests per address per window, counted in
 # the cache (no limit while the cache is down).
+# The portable backup (manage.py cadangkan) refuses a database with more rows than this
+# (derived tables not counted) unless told --tanpa-batas: pg_dump is the way there.
+CADANGAN_BATAS_BARIS = env.int("CADANGAN_BATAS_BARIS", default=1_000_000)
 LAPORAN_BATAS = env.int("LAPORAN_BATAS", default=30)
 LAPORAN_JENDELA_DETIK = env.int("LAPORAN_JENDELA_DETIK", default=600)
 

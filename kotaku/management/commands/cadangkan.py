@@ -2,9 +2,16 @@
 
 import zipfile
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kotaku.backup import DATA_NAME, BackupError, buat_cadangan
+from kotaku.backup import (
+    DATA_NAME,
+    LAJU_BARIS_PER_DETIK,
+    BackupError,
+    buat_cadangan,
+    row_counts,
+)
 
 
 class Command(BaseCommand):
@@ -22,8 +29,23 @@ class Command(BaseCommand):
         parser.add_argument("berkas", help="Berkas zip tujuan, mis. /var/backups/kotaku.zip")
         parser.add_argument("--database", default="default",
                             help="Alias database (bawaan: default).")
+        parser.add_argument("--tanpa-batas", action="store_true",
+                            help="Tetap buat cadangan portabel walau database melewati "
+                                 "CADANGAN_BATAS_BARIS.")
 
-    def handle(self, *args, berkas, database, **opts):
+    def handle(self, *args, berkas, database, tanpa_batas, **opts):
+        batas = getattr(settings, "CADANGAN_BATAS_BARIS", None)
+        if batas and not tanpa_batas:
+            baris = sum(row_counts(database).values())
+            if baris > batas:
+                menit = baris / LAJU_BARIS_PER_DETIK / 60
+                raise CommandError(
+                    f"Database ini berisi {baris:,} baris (tanpa tabel turunan), di atas batas "
+                    f"cadangan portabel ({batas:,}, CADANGAN_BATAS_BARIS): cadangan ini akan "
+                    f"makan sekitar {menit:,.0f} menit dengan satu snapshot terbuka selama "
+                    f"itu, dan pemulihannya lebih lama lagi. Untuk database sebesar ini pakai "
+                    f"pg_dump -Fc dan arsip WAL (docs/OPERATIONS.md); --tanpa-batas untuk "
+                    f"tetap membuatnya.")
         try:
             hasil = buat_cadangan(berkas, using=database)
         except (BackupError, OSError) as exc:
