@@ -94,7 +94,7 @@ DIHITUNG_ULANG = (
 TIDAK_DICADANGKAN = EXCLUDED + DIHITUNG_ULANG
 #: Rows written per second by a backup of the national synthetic data (measured, see
 #: docs/PERFORMANCE.md): the estimate ``cadangkan`` gives above its size limit.
-LAJU_BARIS_PER_DETIK = 5_000
+LAJU_BARIS_PER_DETIK = 4_700
 
 
 class BackupError(Exception):
