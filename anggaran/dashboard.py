@@ -32,6 +32,7 @@ from anggaran.models import (
     Pendanaan,
     RingkasanDana,
     RingkasanDanaKabupaten,
+    RingkasanJumlahPendana,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaAspek,
@@ -213,6 +214,24 @@ def pendana_total(f: Filter = Filter()):
     return qs.filter(jenis=f.jenis) if f.jenis else qs
 
 
+def jumlah_pendana(f: Filter = Filter()) -> dict | None:
+    """Distinct funders per (province code, or "" for the nation) and type, stored
+    (``RingkasanJumlahPendana``), for a filter of the nation or a province with nothing finer
+    than the funder type; else None (count them from the rollups). Once per request."""
+    if (f.tahun or f.sumber or f.aspek or f.desa_id or f.pemangku_id
+            or (f.wilayah and "." in f.wilayah)):
+        return None
+    rows = sekali_per_permintaan(("jumlah_pendana", f.wilayah), lambda: list(
+        RingkasanJumlahPendana.objects.filter(
+            **({"kode_wilayah": f.wilayah} if f.wilayah else {})).values_list(
+            "kode_wilayah", "jenis", "jumlah")))
+    out: dict = defaultdict(dict)
+    for kode, jenis, n in rows:
+        if not f.jenis or jenis == f.jenis:
+            out[kode][jenis] = n
+    return out
+
+
 def kegiatan_per_sumber(f: Filter = Filter()):
     """Distinct activities per source across funder types (rows with ``jumlah_kegiatan``)."""
     if _per_kabupaten(f) and not f.jenis:
@@ -278,8 +297,8 @@ def _sums(f: Filter) -> dict:
             non_bpm=Coalesce(Sum("rencana_rp", filter=Q(sumber__adalah_bpm=False)), ZERO_RP),
             sumber=Count("sumber", distinct=True),
         )
-    total = pendana_total(f)
-    sums["pendana"] = (total.count() if total is not None else
+    tersimpan = jumlah_pendana(f)
+    sums["pendana"] = (sum(tersimpan[f.wilayah or ""].values()) if tersimpan is not None else
                        dana_pendana(f).aggregate(n=Count("pemangku", distinct=True))["n"])
     return sums
 
@@ -385,9 +404,12 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
                 sumber=Count("sumber", distinct=True),
                 rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
         }
-    for r in pendana.values(region=F(jalur_region(pendana, level))).annotate(
-            pendana=Count("pemangku", distinct=True)):
-        money[r["region"]]["pendana"] = r["pendana"]
+    # Distinct funders per province of the nation: stored; otherwise counted per region.
+    tersimpan = jumlah_pendana(f) if name == "provinsi" and not f.wilayah else None
+    if tersimpan is None:
+        for r in pendana.values(region=F(jalur_region(pendana, level))).annotate(
+                pendana=Count("pemangku", distinct=True)):
+            money[r["region"]]["pendana"] = r["pendana"]
     rows = []
     named = (model.objects.filter(kode_wilayah__in=list(regions)) if per_kode_wilayah
              else model.objects.filter(pk__in=list(regions)))
@@ -402,7 +424,9 @@ def per_wilayah(f: Filter = Filter(), tingkat: str | None = None) -> dict:
             "pk": pk, "kode": kode, "nama": nama, **r,
             "per_tingkat": [levels.get(code, 0) for code, _label in Tingkat.choices],
             "belum": levels.get("belum", 0),
-            "sumber": m.get("sumber", 0), "pendana": m.get("pendana", 0),
+            "sumber": m.get("sumber", 0),
+            "pendana": (sum(tersimpan.get(kode, {}).values()) if tersimpan is not None
+                        else m.get("pendana", 0)),
             "rencana": m.get("rencana") or Decimal(0),
             "realisasi": m.get("realisasi") or Decimal(0),
         })
@@ -558,11 +582,12 @@ def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
             row["jenis"]: row for row in dana(f).values("jenis").annotate(
                 rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
         }
-    total = pendana_total(f)
-    pendana = (total.values("jenis").annotate(n=Count("pk")) if total is not None else
-               dana_pendana(f).values("jenis").annotate(n=Count("pemangku", distinct=True)))
-    for row in pendana:
-        sums[row["jenis"]]["pendana"] = row["n"]
+    tersimpan = jumlah_pendana(f)
+    pendana = (tersimpan[f.wilayah or ""].items() if tersimpan is not None else
+               dana_pendana(f).values_list("jenis").annotate(n=Count("pemangku", distinct=True)))
+    for jenis, n in pendana:
+        if jenis in sums:
+            sums[jenis]["pendana"] = n
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
     for code, label in JenisPemangku.choices:
@@ -570,7 +595,7 @@ def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
         if not r:
             continue
         rows.append({"kode": code, "nama": str(label), "rencana": r["rencana"],
-                     "realisasi": r["realisasi"], "pendana": r["pendana"],
+                     "realisasi": r["realisasi"], "pendana": r.get("pendana", 0),
                      "porsi": share(r["rencana"], total)})
     return rows
 

@@ -671,3 +671,25 @@ class RingkasanPendanaTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pemangku_id}: {self.rencana_rp}"
+
+
+class RingkasanJumlahPendana(models.Model):
+    """How many distinct funders of each type fund something in a province (``kode_wilayah``
+    its code) or anywhere (``""``), all years and sources: Beranda's distinct funders per
+    province, per type and in all, national or of a province, without counting 156,000
+    kabupaten funder rows. A save moves it by the funders it touches gaining or losing their
+    first or last kabupaten row in a province (or anywhere); rebuilt and checked with the
+    kabupaten rows."""
+
+    kode_wilayah = models.CharField(max_length=13, blank=True)
+    jenis = models.CharField(max_length=15)
+    jumlah = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan jumlah pendana per wilayah")
+        verbose_name_plural = _("ringkasan jumlah pendana per wilayah")
+        constraints = [models.UniqueConstraint(fields=["kode_wilayah", "jenis"],
+                                               name="ringkasan_jumlah_pendana_kunci")]
+
+    def __str__(self) -> str:
+        return f"{self.kode_wilayah or 'nasional'}/{self.jenis}: {self.jumlah}"

@@ -23,7 +23,7 @@ desa), a handful of queries whatever the desa's size.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -32,7 +32,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_init, post_save
 
-from desa.models import Aspek, Desa, Kecamatan, Kriteria
+from desa.models import Aspek, Desa, Kabupaten, Kecamatan, Kriteria
 from inti import cache
 from inti.uang import ZERO_RP
 from kolaborasi.models import PemangkuKepentingan
@@ -42,6 +42,7 @@ from .models import (
     Pendanaan,
     RingkasanDana,
     RingkasanDanaKabupaten,
+    RingkasanJumlahPendana,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaAspek,
@@ -188,7 +189,7 @@ TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKe
                    RingkasanPendanaKabupaten)
 #: Every rollup table, finest first (what the rebuild commands vacuum).
 SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
-               RingkasanPendanaAspek)
+               RingkasanPendanaAspek, RingkasanJumlahPendana)
 _KAB = "desa__kecamatan__kabupaten_id"
 
 
@@ -414,6 +415,52 @@ def _baris_kab(kab_ids, pemangku_ids) -> tuple[list, dict]:
     return pks, per_pemangku
 
 
+_PROVINSI = "kabupaten__provinsi__kode_wilayah"
+
+
+def _kehadiran(pemangku_ids) -> set:
+    """Where these funders fund something: ``(funder, province code, type)`` from their
+    kabupaten rows (a national funder: 38 rows, not its 514)."""
+    return set(RingkasanPendanaKabupaten.objects.filter(pemangku_id__in=pemangku_ids)
+               .order_by().values_list("pemangku_id", _PROVINSI, "jenis").distinct())
+
+
+def _jumlah_pendana(kehadiran) -> Counter:
+    """Distinct funders per (province code, type) and per ("", type) of presence rows."""
+    jumlah: Counter = Counter()
+    for _pem, prov, jenis in kehadiran:
+        jumlah[(prov, jenis)] += 1
+    for _pem, jenis in {(pem, jenis) for pem, _prov, jenis in kehadiran}:
+        jumlah[("", jenis)] += 1
+    return jumlah
+
+
+def _geser_jumlah_pendana(sebelum: set, sesudah: set) -> None:
+    """Move the distinct-funder counts by the change of the touched funders' presence."""
+    delta = _jumlah_pendana(sesudah)
+    delta.subtract(_jumlah_pendana(sebelum))
+    for (kode, jenis), d in delta.items():
+        if not d:
+            continue
+        row = RingkasanJumlahPendana.objects.filter(kode_wilayah=kode, jenis=jenis).first()
+        n = (row.jumlah if row else 0) + d
+        if row is None:
+            RingkasanJumlahPendana.objects.create(kode_wilayah=kode, jenis=jenis, jumlah=n)
+        elif n <= 0:
+            _hapus(RingkasanJumlahPendana.objects.filter(pk=row.pk))
+        else:
+            RingkasanJumlahPendana.objects.filter(pk=row.pk).update(jumlah=n)
+
+
+def _tulis_jumlah_pendana() -> None:
+    """Insert every distinct-funder count from the kabupaten rows (the full rebuild)."""
+    rows = [RingkasanJumlahPendana(kode_wilayah=kode, jenis=jenis, jumlah=n) for
+            (kode, jenis), n in _jumlah_pendana(set(
+                RingkasanPendanaKabupaten.objects.order_by().values_list(
+                    "pemangku_id", _PROVINSI, "jenis").distinct().iterator(BATCH))).items()]
+    RingkasanJumlahPendana.objects.bulk_create(rows, batch_size=1000)
+
+
 @transaction.atomic
 def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
     """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, and
@@ -422,12 +469,14 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
     full rebuild also sums the funder × source rows (a save moves those itself, in
     :func:`perbarui`)."""
     if kab_ids is None:
-        for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber):
+        for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
+                      RingkasanJumlahPendana):
             _hapus(model.objects.all())
         _tulis_kabupaten()
         _tulis_kabupaten_pendana()
         _tulis_total()
         _tulis_sumber()
+        _tulis_jumlah_pendana()
         return
     kab_ids = sorted(set(kab_ids))
     if not kab_ids:
@@ -439,10 +488,12 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
     if not pemangku_ids:
         return
     pks, lama = _baris_kab(kab_ids, pemangku_ids)
+    hadir = _kehadiran(pemangku_ids)
     _hapus(RingkasanPendanaKabupaten.objects.filter(pk__in=pks))
     _tulis_kabupaten_pendana(kab_ids, pemangku_ids)
     _pindahkan(RingkasanPendanaTotal, ("pemangku_id",), (*_ANGKA_KAB, "jumlah_kabupaten"),
                lama, _baris_kab(kab_ids, pemangku_ids)[1], jenis=True)
+    _geser_jumlah_pendana(hadir, _kehadiran(pemangku_ids))
 
 
 def _per_desa_pendana(desa_ids) -> tuple[dict, dict]:
@@ -543,6 +594,12 @@ def periksa() -> list[str]:
         for i, v in enumerate([*angka, 1], start=1):
             acc[i] += v
     harus["total pendana"] = {k: tuple(v) for k, v in total.items()}
+    # The distinct-funder counts against the (checked) kabupaten reference.
+    prov_of = dict(Kabupaten.objects.values_list("pk", "provinsi__kode_wilayah"))
+    harus["jumlah pendana"] = dict(_jumlah_pendana(
+        {(pem, prov_of[kab], v[0]) for (kab, pem), v in harus["kabupaten pendana"].items()}))
+    ada["jumlah pendana"] = {(r[0], r[1]): r[2] for r in RingkasanJumlahPendana.objects
+                             .values_list("kode_wilayah", "jenis", "jumlah")}
     # The funder × source rows against the (checked) per-desa rows.
     harus["pendana sumber"] = {}
     for (_d, _t, s, p, _k), (_j, r, sr, _b, n) in harus["pendana"].items():

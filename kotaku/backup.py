@@ -88,6 +88,7 @@ DIHITUNG_ULANG = (
     "anggaran.ringkasandanakabupaten", "anggaran.ringkasansumberkabupaten",
     "anggaran.ringkasanpendanakabupaten", "anggaran.ringkasanpendanatotal",
     "anggaran.ringkasanpendanasumber", "anggaran.ringkasanpendanaaspek",
+    "anggaran.ringkasanjumlahpendana",
     "anggaran.ringkasankegiatankabupaten", "desa.kondisilokasitahunan",
     "desa.kondisidesatahunan", "desa.kondisikabupatentahunan",
 )

@@ -118,7 +118,7 @@ def per_sumber(f: Filter) -> list[dict]:
     }
     total = sum((r["rencana"] for r in sums.values()), Decimal(0))
     rows = []
-    for s in SumberDana.objects.order_by("urutan"):
+    for s in SumberDana.objects.order_by("urutan", "pk"):
         r = sums.get(s.pk, {})
         rencana = r.get("rencana") or Decimal(0)
         rows.append({

@@ -1,15 +1,8 @@
-# Fills the kabupaten rows and the per-funder totals again, now with the demo part of each
-# funder's figures (derived data, rebuilt whole; a step of its own: SQLite cannot run it in
-# the transaction that changed the tables). It supersedes 0015, which is a no-op now: a fill
-# runs the current code, which writes every column up to the last migration.
+# Filled the kabupaten rows and the per-funder totals with the demo part of each funder's
+# figures. Now a no-op: the fill runs the current code, which writes a table a later migration
+# creates (0020), so 0021 does the same fill once it exists.
 
 from django.db import migrations
-
-
-def bangun(apps, schema_editor):
-    from anggaran.ringkasan import bangun_kabupaten
-
-    bangun_kabupaten()
 
 
 class Migration(migrations.Migration):
@@ -19,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(bangun, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]
