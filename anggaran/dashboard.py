@@ -280,6 +280,22 @@ def _jumlahkan(rows, kunci) -> dict:
     return out
 
 
+_KOLOM_KELOMPOK = {"sumber_id": 1, "jenis": 2}
+
+
+def _uang_per(f: Filter, kolom: str) -> dict:
+    """Planned and realised Rp in scope per source (``sumber_id``) or funder type
+    (``jenis``): from the request's grouped rows when they answer, else grouped from
+    :func:`dana`."""
+    kelompok = _dana_kelompok(f)
+    if kelompok is not None:
+        i = _KOLOM_KELOMPOK[kolom]
+        return {k: {"rencana": r, "realisasi": sr}
+                for k, (r, sr) in _jumlahkan(kelompok, lambda row: row[i]).items()}
+    return {row[kolom]: row for row in dana(f).values(kolom).annotate(
+        rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))}
+
+
 def _sums(f: Filter) -> dict:
     """Planned, realised and non-BPM Rp, distinct sources and funders (two queries, or one
     beside the request's grouped rows)."""
@@ -517,15 +533,7 @@ def ringkasan(f: Filter = Filter(), wilayah: dict | None = None) -> Ringkasan:
 @cached_aggregate("per_sumber", jenis=(UANG,))
 def per_sumber(f: Filter = Filter()) -> list[dict]:
     """Planned and realised Rp per funding source (every source listed, zeros included)."""
-    kelompok = _dana_kelompok(f)
-    if kelompok is not None:
-        sums = {s: {"rencana": r, "realisasi": sr}
-                for s, (r, sr) in _jumlahkan(kelompok, lambda row: row[1]).items()}
-    else:
-        sums = {
-            row["sumber_id"]: row for row in dana(f).values("sumber_id").annotate(
-                rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-        }
+    sums = _uang_per(f, "sumber_id")
     # Distinct activities per source: a funder's or a funder type's rows count them exactly;
     # across funder types only RingkasanSumber does.
     per_kegiatan = dana(f) if (f.jenis or f.pemangku_id) else kegiatan_per_sumber(f)
@@ -573,15 +581,7 @@ def kolaborasi_per_tingkat(f: Filter = Filter()) -> dict:
 
 @cached_aggregate("per_jenis_pemangku", jenis=(UANG,))
 def per_jenis_pemangku(f: Filter = Filter()) -> list[dict]:
-    kelompok = _dana_kelompok(f)
-    if kelompok is not None:
-        sums = {j: {"rencana": r, "realisasi": sr}
-                for j, (r, sr) in _jumlahkan(kelompok, lambda row: row[2]).items()}
-    else:
-        sums = {
-            row["jenis"]: row for row in dana(f).values("jenis").annotate(
-                rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
-        }
+    sums = _uang_per(f, "jenis")
     tersimpan = jumlah_pendana(f)
     pendana = (tersimpan[f.wilayah or ""].items() if tersimpan is not None else
                dana_pendana(f).values_list("jenis").annotate(n=Count("pemangku", distinct=True)))
