@@ -543,7 +543,20 @@ class RingkasanSumberKabupaten(models.Model):
         return f"{self.kabupaten_id}/{self.tahun}/{self.sumber_id}: {self.jumlah_kegiatan}"
 
 
-class RingkasanPendanaKabupaten(models.Model):
+class _BagianDemo(models.Model):
+    """The demo part of a funder's figures (its activities marked demo: how many, their
+    planned and realised Rp), so a real funder's total never hides demo money: shown beside
+    it on the stakeholder pages."""
+
+    kegiatan_demo = models.PositiveIntegerField(default=0)
+    rencana_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
+    realisasi_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RingkasanPendanaKabupaten(_BagianDemo):
     """Per kabupaten/kota × funder, all years and sources: distinct funders, the largest
     funders and the funder × region cells of unfiltered national and provincial pages, and a
     funder's page by region. The counts are distinct within the kabupaten; an activity, a
@@ -558,11 +571,6 @@ class RingkasanPendanaKabupaten(models.Model):
     jumlah_kegiatan = models.PositiveIntegerField(default=0)
     jumlah_desa = models.PositiveIntegerField(default=0)
     jumlah_kecamatan = models.PositiveIntegerField(default=0)
-    # The demo part of the figures above (activities marked demo), so a real funder's
-    # total never hides demo money: shown beside it on the stakeholder pages.
-    kegiatan_demo = models.PositiveIntegerField(default=0)
-    rencana_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
-    realisasi_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
 
     class Meta:
         verbose_name = _("ringkasan dana per pendana per kabupaten")
@@ -643,7 +651,7 @@ class RingkasanKegiatanKabupaten(models.Model):
         return f"{self.kabupaten_id}/{self.tahun}/{self.status}: {self.jumlah}"
 
 
-class RingkasanPendanaTotal(models.Model):
+class RingkasanPendanaTotal(_BagianDemo):
     """Per funder, everywhere, all years and sources (summed from its kabupaten rows): the
     largest funders of the national pages by index, and a funder's headline figures."""
 
@@ -655,9 +663,6 @@ class RingkasanPendanaTotal(models.Model):
     jumlah_kegiatan = models.PositiveIntegerField()
     jumlah_desa = models.PositiveIntegerField()
     jumlah_kecamatan = models.PositiveIntegerField()
-    kegiatan_demo = models.PositiveIntegerField(default=0)  # the demo part, as above
-    rencana_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
-    realisasi_demo_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
     jumlah_kabupaten = models.PositiveIntegerField()
 
     class Meta:

@@ -436,20 +436,13 @@ def _jumlah_pendana(kehadiran) -> Counter:
 
 
 def _geser_jumlah_pendana(sebelum: set, sesudah: set) -> None:
-    """Move the distinct-funder counts by the change of the touched funders' presence."""
-    delta = _jumlah_pendana(sesudah)
-    delta.subtract(_jumlah_pendana(sebelum))
-    for (kode, jenis), d in delta.items():
-        if not d:
-            continue
-        row = RingkasanJumlahPendana.objects.filter(kode_wilayah=kode, jenis=jenis).first()
-        n = (row.jumlah if row else 0) + d
-        if row is None:
-            RingkasanJumlahPendana.objects.create(kode_wilayah=kode, jenis=jenis, jumlah=n)
-        elif n <= 0:
-            _hapus(RingkasanJumlahPendana.objects.filter(pk=row.pk))
-        else:
-            RingkasanJumlahPendana.objects.filter(pk=row.pk).update(jumlah=n)
+    """Move the distinct-funder counts by the change of the touched funders' presence (the
+    same delta mover as the totals: a count of 0 deletes its row)."""
+    def baris(kehadiran):
+        return {key: (n,) for key, n in _jumlah_pendana(kehadiran).items()}
+
+    _pindahkan(RingkasanJumlahPendana, ("kode_wilayah", "jenis"), ("jumlah",),
+               baris(sebelum), baris(sesudah))
 
 
 def _tulis_jumlah_pendana() -> None:
@@ -582,11 +575,7 @@ def periksa() -> list[str]:
                                             "jumlah_kegiatan")}
     ada["kabupaten pendana"] = {r[:2]: r[2:] for r in RingkasanPendanaKabupaten.objects
                                 .order_by().values_list("kabupaten_id", "pemangku_id", "jenis",
-                                                        "rencana_rp", "realisasi_rp",
-                                                        "jumlah_kegiatan", "jumlah_desa",
-                                                        "jumlah_kecamatan", "kegiatan_demo",
-                                                        "rencana_demo_rp",
-                                                        "realisasi_demo_rp")}
+                                                        *_ANGKA_KAB)}
     # The per-funder totals against the (checked) kabupaten reference.
     total: dict = {}
     for (_kab, pem), (j, *angka) in harus["kabupaten pendana"].items():
