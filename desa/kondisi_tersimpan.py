@@ -141,6 +141,8 @@ def hitung(desa_ids: Iterable[int]) -> tuple[list, list]:
     return lokasi_rows, desa_rows
 
 
+#: The stored condition, finest first (rebuilt, vacuumed and left out of backups together).
+TABEL_TERSIMPAN = (KondisiLokasiTahunan, KondisiDesaTahunan, KondisiKabupatenTahunan)
 _KAB = PANJANG_KODE["kabupaten"]
 _KUNCI_KAB = ("kode_wilayah", "tahun", "terakhir", "masukan")
 
@@ -169,6 +171,21 @@ def _json_kab(acc: dict) -> tuple[dict, dict]:
     return masukan, ada
 
 
+def _kumpulkan(acc: dict, rows, tanda: int) -> dict:
+    """Add (``tanda`` 1) or take away (-1) desa rows (tuples of ``_KUNCI_KAB``) to the sums
+    of their kabupaten in ``acc``: key → [desa rows, inputs]."""
+    for kode, tahun, terakhir, masukan in rows:
+        d = acc.setdefault((kode[:_KAB], tahun, terakhir), [0, {}])
+        d[0] += tanda
+        _tambah(d[1], masukan, tanda)
+    return acc
+
+
+def _nol(acc: dict) -> bool:
+    """Whether every figure and count of a sum of inputs is zero."""
+    return not any(v for s in acc.values() for g in s.values() for v in g.values())
+
+
 def _baca_kab(masukan: dict, ada: dict) -> dict:
     """A stored kabupaten sum in the shape :func:`_tambah` adds."""
     return {t: {**m, "ada": ada.get(t, {})} for t, m in masukan.items()}
@@ -178,14 +195,8 @@ def _geser_kabupaten(lama, baru) -> None:
     """Move the kabupaten sums from the desa rows ``lama`` to ``baru`` (tuples of
     ``_KUNCI_KAB``): by differences, so a save reads and writes a few kabupaten rows, not
     the kabupaten's desa rows; rows whose figures did not change are not written."""
-    delta: dict = {}
-    for rows, tanda in ((lama, -1), (baru, 1)):
-        for kode, tahun, terakhir, masukan in rows:
-            d = delta.setdefault((kode[:_KAB], tahun, terakhir), [0, {}])
-            d[0] += tanda
-            _tambah(d[1], masukan, tanda)
-    berubah = {key: d for key, d in delta.items() if d[0] or any(
-        v for a in d[1].values() for g in a.values() for v in g.values())}
+    delta = _kumpulkan(_kumpulkan({}, lama, -1), baru, 1)
+    berubah = {key: d for key, d in delta.items() if d[0] or not _nol(d[1])}
     if not berubah:
         return
     ada = {(r.kode_wilayah, r.tahun, r.terakhir): r for r in
@@ -217,12 +228,8 @@ def _geser_kabupaten(lama, baru) -> None:
 
 def _jumlah_kabupaten(desa_model=KondisiDesaTahunan) -> dict:
     """Every kabupaten sum from the stored desa rows: key -> (desa rows, (masukan, ada))."""
-    acc: dict = {}
-    for kode, tahun, terakhir, masukan in (desa_model.objects.order_by()
-                                           .values_list(*_KUNCI_KAB).iterator(2000)):
-        d = acc.setdefault((kode[:_KAB], tahun, terakhir), [0, {}])
-        d[0] += 1
-        _tambah(d[1], masukan, 1)
+    acc = _kumpulkan({}, desa_model.objects.order_by().values_list(*_KUNCI_KAB).iterator(2000),
+                     1)
     return {key: (n, _json_kab(m)) for key, (n, m) in acc.items()}
 
 
@@ -296,9 +303,8 @@ def _desa_dinilai() -> list[int]:
 @transaction.atomic
 def bangun_ulang() -> int:
     """Rebuild every stored row from the raw tables; the number of desa stored."""
-    KondisiLokasiTahunan.objects.all().delete()
-    KondisiDesaTahunan.objects.all().delete()
-    KondisiKabupatenTahunan.objects.all().delete()
+    for model in TABEL_TERSIMPAN:
+        model.objects.all().delete()
     ids = _desa_dinilai()
     _tulis(ids)
     # Nothing raw changed, so no regional version moved: every cached number goes.
@@ -356,7 +362,7 @@ def _kab_sama(a, b) -> bool:
     x: dict = {}
     _tambah(x, _baca_kab(*a[1]), 1)
     _tambah(x, _baca_kab(*b[1]), -1)
-    return not any(v for s in x.values() for g in s.values() for v in g.values())
+    return _nol(x)
 
 
 def _lingkup(qs, wilayah: str | None, desa_ids: Iterable[int] | None):

@@ -63,6 +63,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from anggaran import ringkasan
+from desa import kondisi_tersimpan
 from inti.sinyal import berhenti_dengan_rapi
 
 FORMAT = "kotaku-cadangan"
@@ -83,15 +85,8 @@ EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "kotaku.versi
 #: Derived tables, rebuilt from the rows they are computed from after every restore instead
 #: of being backed up (format 3): the money rollups and the stored slum condition, 3.7 of the
 #: 6.6 million rows of the national data.
-DIHITUNG_ULANG = (
-    "anggaran.ringkasanpendana", "anggaran.ringkasandana", "anggaran.ringkasansumber",
-    "anggaran.ringkasandanakabupaten", "anggaran.ringkasansumberkabupaten",
-    "anggaran.ringkasanpendanakabupaten", "anggaran.ringkasanpendanatotal",
-    "anggaran.ringkasanpendanasumber", "anggaran.ringkasanpendanaaspek",
-    "anggaran.ringkasanjumlahpendana",
-    "anggaran.ringkasankegiatankabupaten", "desa.kondisilokasitahunan",
-    "desa.kondisidesatahunan", "desa.kondisikabupatentahunan",
-)
+DIHITUNG_ULANG = tuple(m._meta.label_lower for m in (*ringkasan.SEMUA_TABEL,
+                                                    *kondisi_tersimpan.TABEL_TERSIMPAN))
 TIDAK_DICADANGKAN = EXCLUDED + DIHITUNG_ULANG
 #: Rows written per second by a backup of the national synthetic data (measured, see
 #: docs/PERFORMANCE.md): the estimate ``cadangkan`` gives above its size limit.
@@ -390,9 +385,6 @@ def _load(zf: zipfile.ZipFile, manifest: dict, using: str) -> dict[str, int]:
 
 def _hitung_ulang_turunan() -> None:
     """Rebuild the derived tables from the rows just loaded (in the restore's transaction)."""
-    from anggaran import ringkasan
-    from desa import kondisi_tersimpan
-
     kondisi_tersimpan.bangun_ulang()
     ringkasan.bangun_ulang(segarkan_cache=False)
 

@@ -5,7 +5,6 @@ import time
 from django.core.management.base import BaseCommand
 
 from desa import kondisi_tersimpan
-from desa.models import KondisiDesaTahunan, KondisiKabupatenTahunan, KondisiLokasiTahunan
 from inti.tabel import segarkan_statistik
 
 
@@ -17,6 +16,6 @@ class Command(BaseCommand):
         t = time.monotonic()
         n = kondisi_tersimpan.bangun_ulang()
         # After the commit.
-        segarkan_statistik((KondisiDesaTahunan, KondisiLokasiTahunan, KondisiKabupatenTahunan))
+        segarkan_statistik(kondisi_tersimpan.TABEL_TERSIMPAN)
         self.stdout.write(f"Kondisi tersimpan dibangun ulang: {n} desa dalam "
                           f"{time.monotonic() - t:.1f} s.")

@@ -65,9 +65,6 @@ from desa.models import (
     Kabupaten,
     Kawasan,
     Kecamatan,
-    KondisiDesaTahunan,
-    KondisiKabupatenTahunan,
-    KondisiLokasiTahunan,
     Kriteria,
     Lokasi,
     Penilaian,
@@ -683,8 +680,7 @@ class Command(BaseCommand):
         # The rollups (money, issue 16a) and the stored condition (16b) point at the rows
         # deleted here; both are rebuilt in full after the load, in this transaction.
         with connection.cursor() as cursor:
-            for model in (*SEMUA_TABEL, KondisiLokasiTahunan, KondisiDesaTahunan,
-                          KondisiKabupatenTahunan):
+            for model in (*SEMUA_TABEL, *kondisi_tersimpan.TABEL_TERSIMPAN):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             for sql in statements:
                 cursor.execute(sql, [MARK])
@@ -695,7 +691,7 @@ class Command(BaseCommand):
         segarkan_statistik((
             Desa, Kecamatan, Kabupaten, Provinsi, PemangkuKepentingan, Kawasan, Lokasi,
             Penilaian, VolumePenilaian, Kegiatan, Pendanaan, LaporanProgres, *SEMUA_TABEL,
-            KondisiLokasiTahunan, KondisiDesaTahunan, KondisiKabupatenTahunan))
+            *kondisi_tersimpan.TABEL_TERSIMPAN))
 
     # -------------------------------------------------------------------------- summary
 
