@@ -57,9 +57,9 @@ _BUKAN_SARINGAN = ("halaman", "urut", "format")
 @cached_aggregate("daftar_kegiatan", key=lambda filterset: sorted(
     (k, filterset.data.getlist(k)) for k in filterset.data if k not in _BUKAN_SARINGAN))
 def ringkasan_daftar(filterset) -> dict:
-    """How many activities match the list's filters and their planned/realised Rp: two
-    aggregates over the whole filtered set (the activities; their lines), nationally
-    60-130 ms each."""
+    """How many activities match the list's filters (and how many are demo) and their
+    planned/realised Rp: one aggregate from the activities to their lines with a
+    funding-line filter, else two (the activities; their lines)."""
     q = filterset.pendanaan_q()
     if q:
         # A funding-line filter (source, funder, its type): every listed activity has a line,
