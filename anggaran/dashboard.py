@@ -33,6 +33,7 @@ from anggaran.models import (
     RingkasanDana,
     RingkasanDanaKabupaten,
     RingkasanJumlahPendana,
+    RingkasanKegiatanDanaKabupaten,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaAspek,
@@ -202,6 +203,34 @@ def kegiatan_terhitung(f: Filter = Filter()):
     if not _per_kabupaten(f) or f.sumber or f.jenis:  # the counts know no line or funder
         return None
     return _kabupaten(RingkasanKegiatanKabupaten, f)
+
+
+def daftar_kegiatan(f: Filter, status: str | None = None) -> dict | None:
+    """The activity list's totals (``jumlah``, ``demo``, whole ``rencana``/``realisasi`` of
+    the activities listed and, with a source or funder type, the matching lines'
+    ``rencana_f``/``realisasi_f``) from the kabupaten rows, cancelled activities included as
+    the list includes them: for a year, a source, a funder type, a status and a province or
+    kabupaten scope at most; else None (the list sums its own rows)."""
+    if not _per_kabupaten(f):
+        return None
+    dana = bool(f.sumber or f.jenis)
+    if dana:  # the rows of that kind: a source, a type, or both on one line
+        qs = _kabupaten(RingkasanKegiatanDanaKabupaten, f)
+        if not f.sumber:
+            qs = qs.filter(sumber__isnull=True)
+        if not f.jenis:
+            qs = qs.filter(jenis="")
+    else:
+        qs = _kabupaten(RingkasanKegiatanKabupaten, f)
+    if status:
+        qs = qs.filter(status=status)
+    sums = {"n": Sum("jumlah"), "nd": Sum("jumlah", filter=Q(is_demo=True)),
+            "rencana": Sum("rencana_rp"), "realisasi": Sum("realisasi_rp")}
+    if dana:
+        sums.update(rencana_f=Sum("rencana_dana_rp"), realisasi_f=Sum("realisasi_dana_rp"))
+    hasil = qs.aggregate(**sums)
+    # Counts of nothing are 0; sums of nothing stay None, as the list's own aggregates.
+    return {**hasil, "jumlah": hasil.pop("n") or 0, "demo": hasil.pop("nd") or 0}
 
 
 def pendana_total(f: Filter = Filter()):

@@ -631,14 +631,17 @@ class RingkasanPendanaAspek(models.Model):
 
 class RingkasanKegiatanKabupaten(models.Model):
     """Activities counted per kabupaten/kota × year × status × demo, cancelled ones included
-    (as Beranda's "kegiatan per status" shows them): the activity counts and demo marks of
-    province and national pages without counting 333,000 activities per request."""
+    (as Beranda's "kegiatan per status" and the activity list show them), with their whole
+    cost (all their funding lines): the activity counts, demo marks and the activity list's
+    totals of province and national pages without counting 333,000 activities per request."""
 
     kabupaten = models.ForeignKey(Kabupaten, on_delete=models.CASCADE, related_name="+")
     tahun = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=10)
     is_demo = models.BooleanField()
     jumlah = models.PositiveIntegerField()
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH, default=0)
 
     class Meta:
         verbose_name = _("ringkasan jumlah kegiatan per kabupaten")
@@ -649,6 +652,40 @@ class RingkasanKegiatanKabupaten(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kabupaten_id}/{self.tahun}/{self.status}: {self.jumlah}"
+
+
+class RingkasanKegiatanDanaKabupaten(models.Model):
+    """The activities having a funding line of a source, of a funder type, or of both on one
+    line, per kabupaten/kota × year × status × demo, cancelled ones included: how many,
+    their whole cost (all their lines) and the matching lines' share. Three kinds of row: a
+    source with ``jenis`` empty, a type with ``sumber`` empty, a source and a type. The
+    activity list filtered by those (and year, status, a province or kabupaten) totals its
+    rows from here instead of reading every matching activity's lines."""
+
+    kabupaten = models.ForeignKey(Kabupaten, on_delete=models.CASCADE, related_name="+")
+    tahun = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10)
+    is_demo = models.BooleanField()
+    sumber = models.ForeignKey(SumberDana, on_delete=models.CASCADE, related_name="+",
+                               null=True)
+    jenis = models.CharField(max_length=15, blank=True)
+    jumlah = models.PositiveIntegerField()
+    rencana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    rencana_dana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+    realisasi_dana_rp = models.DecimalField(**RUPIAH_JUMLAH)
+
+    class Meta:
+        verbose_name = _("ringkasan kegiatan per sumber/jenis pendana per kabupaten")
+        verbose_name_plural = _("ringkasan kegiatan per sumber/jenis pendana per kabupaten")
+        # (Unique by construction: written only by one grouped INSERT per kabupaten; a
+        # unique constraint cannot treat the empty source as one value on SQLite.)
+        indexes = [models.Index(fields=["tahun", "sumber", "jenis"],
+                                name="ringkasan_kegiatan_dana_th"),
+                   models.Index(fields=["kabupaten", "tahun"], name="ringkasan_kegiatan_dana_kab")]
+
+    def __str__(self) -> str:
+        return f"{self.kabupaten_id}/{self.tahun}/{self.sumber_id}/{self.jenis}: {self.jumlah}"
 
 
 class RingkasanPendanaTotal(_BagianDemo):

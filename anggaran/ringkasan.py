@@ -43,6 +43,7 @@ from .models import (
     RingkasanDana,
     RingkasanDanaKabupaten,
     RingkasanJumlahPendana,
+    RingkasanKegiatanDanaKabupaten,
     RingkasanKegiatanKabupaten,
     RingkasanPendana,
     RingkasanPendanaAspek,
@@ -70,7 +71,7 @@ def tunda():
     if _tertunda() is not None:
         yield
         return
-    _lokal.tanda = {"desa": set(), "kegiatan": set(), "pemangku": set()}
+    _lokal.tanda = {"desa": set(), "kegiatan": set(), "pemangku": set(), "tahun": set()}
     try:
         yield
     except BaseException:
@@ -82,25 +83,38 @@ def tunda():
 
 def _selesaikan(tanda: dict) -> None:
     desa = set(tanda["desa"])
+    tahun = tanda["tahun"]  # the years touched (None: unknown, every year)
     if tanda["kegiatan"]:
-        desa.update(Kegiatan.objects.filter(pk__in=tanda["kegiatan"])
-                    .values_list("desa_id", flat=True))
+        for d, t in Kegiatan.objects.filter(pk__in=tanda["kegiatan"]).values_list(
+                "desa_id", "tahun_anggaran"):
+            desa.add(d)
+            if tahun is not None:
+                tahun.add(t)
     if tanda["pemangku"]:
         desa.update(Pendanaan.objects.filter(pemangku_id__in=tanda["pemangku"]).order_by()
                     .values_list("kegiatan__desa_id", flat=True).distinct())
+        tahun = None
     desa.discard(None)
     if desa:
-        perbarui(desa)
+        perbarui(desa, tahun=tahun)
 
 
-def _tandai(desa=(), kegiatan=(), pemangku=()) -> None:
+def _tandai(desa=(), kegiatan=(), pemangku=(), tahun=None) -> None:
+    """Mark what a write touched: desa (with the activity years it touched in them:
+    ``tahun``, None when unknown), activities (their desa and year are read at the end),
+    funders (every desa and year they fund)."""
     tanda = _tertunda()
     if tanda is None:
-        _selesaikan({"desa": set(desa), "kegiatan": set(kegiatan), "pemangku": set(pemangku)})
+        _selesaikan({"desa": set(desa), "kegiatan": set(kegiatan), "pemangku": set(pemangku),
+                     "tahun": None if tahun is None else set(tahun)})
         return
     tanda["desa"].update(desa)
     tanda["kegiatan"].update(kegiatan)
     tanda["pemangku"].update(pemangku)
+    if tahun is None:
+        tanda["tahun"] = None
+    elif tanda["tahun"] is not None:
+        tanda["tahun"].update(tahun)
 
 
 def _baris_mentah(lines):
@@ -185,8 +199,11 @@ def _hapus(qs) -> None:
 
 
 TABEL = (RingkasanPendana, RingkasanDana, RingkasanSumber)
-TABEL_KABUPATEN = (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten,
-                   RingkasanPendanaKabupaten)
+#: The kabupaten rows rewritten per touched kabupaten (:func:`_tulis_kabupaten`), then the
+#: funder rows (moved per touched funder).
+TABEL_KABUPATEN_WILAYAH = (RingkasanDanaKabupaten, RingkasanSumberKabupaten,
+                           RingkasanKegiatanKabupaten, RingkasanKegiatanDanaKabupaten)
+TABEL_KABUPATEN = (*TABEL_KABUPATEN_WILAYAH, RingkasanPendanaKabupaten)
 #: Every rollup table, finest first (what the rebuild commands vacuum).
 SEMUA_TABEL = (*TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
                RingkasanPendanaAspek, RingkasanJumlahPendana)
@@ -214,8 +231,12 @@ def _kabupaten_baru() -> dict:
     sumber = RingkasanSumber.objects.order_by().values(_KAB, "tahun", "sumber_id")
     pendana = RingkasanPendana.objects.order_by().values(_KAB, "pemangku_id")
     return {
-        "kegiatan": {r[:4]: r[4] for r in Kegiatan.objects.order_by().values_list(
-            _KAB, "tahun_anggaran", "status", "is_demo").annotate(n=Count("pk"))},
+        "kegiatan": {r[:4]: r[4:] for r in Kegiatan.objects.order_by().values_list(
+            _KAB, "tahun_anggaran", "status", "is_demo").annotate(
+                n=Count("pk", distinct=True),
+                r=Coalesce(Sum("pendanaan__rencana_rp"), ZERO_RP),
+                s=Coalesce(Sum("pendanaan__realisasi_rp"), ZERO_RP))},
+        "kegiatan dana": _kegiatan_dana_baru(),
         "dana": {(r[_KAB], r["tahun"], r["sumber_id"], r["jenis"]):
                  (r["r"], r["s"], r["b"], r["k"]) for r in dana.annotate(
                      r=Sum("rencana_rp"), s=Sum("realisasi_rp"), b=Sum("jumlah_baris"),
@@ -233,12 +254,36 @@ def _kabupaten_baru() -> dict:
     }
 
 
+def _kegiatan_dana_baru() -> dict:
+    """The activities with a matching line per kabupaten × year × status × demo × (source,
+    type), (source, ""), (None, type), summed in Python from the raw lines: the reference
+    for ``RingkasanKegiatanDanaKabupaten``."""
+    utuh = {k: (r, s) for k, r, s in Pendanaan.objects.order_by().values_list(
+        "kegiatan_id").annotate(r=Sum("rencana_rp"), s=Sum("realisasi_rp")).iterator(BATCH)}
+    bagian: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])  # (key, activity) -> share
+    for *key, sumber, jenis, keg, r, s in Pendanaan.objects.order_by().values_list(
+            f"kegiatan__{_KAB}", "kegiatan__tahun_anggaran", "kegiatan__status",
+            "kegiatan__is_demo", "sumber_id", "pemangku__jenis", "kegiatan_id").annotate(
+            r=Sum("rencana_rp"), s=Sum("realisasi_rp")).iterator(BATCH):
+        for kunci in ((sumber, ""), (None, jenis), (sumber, jenis)):
+            acc = bagian[(*key, *kunci, keg)]
+            acc[0] += r
+            acc[1] += s
+    hasil: dict = defaultdict(lambda: [0, Decimal(0), Decimal(0), Decimal(0), Decimal(0)])
+    for (*key, keg), (r, s) in bagian.items():
+        acc = hasil[tuple(key)]
+        for i, v in enumerate((1, *utuh[keg], r, s)):
+            acc[i] += v
+    return {key: tuple(v) for key, v in hasil.items()}
+
+
 def _tabel() -> dict:
     """Quoted table names of the models the statements below read and write."""
     q = connection.ops.quote_name
     return {m: q(m._meta.db_table) for m in (
         *TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
-        RingkasanPendanaAspek, Desa, Kecamatan, Kriteria, Aspek, Pendanaan, Kegiatan)}
+        RingkasanPendanaAspek, Desa, Kecamatan, Kriteria, Aspek, Pendanaan, Kegiatan,
+        PemangkuKepentingan)}
 
 
 def _dalam(kolom: str, ids) -> tuple[str, list]:
@@ -248,16 +293,20 @@ def _dalam(kolom: str, ids) -> tuple[str, list]:
     return f" AND {kolom} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _tulis_kabupaten(kab_ids=None) -> None:
-    """Insert the kabupaten money, source and activity-count rows (all, or of ``kab_ids``),
-    one ``INSERT … SELECT … GROUP BY`` per table; :func:`_kabupaten_baru` is the Python
-    reference :func:`periksa` compares them with."""
+def _tulis_kabupaten(kab_ids=None, tahun=None) -> None:
+    """Insert the kabupaten money, source and activity rows (all, or of ``kab_ids`` and, if
+    given, the years ``tahun``), one ``INSERT … SELECT … GROUP BY`` per table;
+    :func:`_kabupaten_baru` is the Python reference :func:`periksa` compares them with."""
     t = _tabel()
-    where, params = _dalam("kc.kabupaten_id", kab_ids)
+    where_k, params_k = _dalam("kc.kabupaten_id", kab_ids)
+    where_t, params_t = _dalam("r.tahun", tahun)
+    where, params = where_k + where_t, [*params_k, *params_t]
+    where_a = where_k + where_t.replace("r.tahun", "r.tahun_anggaran")  # (an activity's)
 
     def asal(tabel):
         return (f"FROM {t[tabel]} r JOIN {t[Desa]} d ON d.id = r.desa_id JOIN {t[Kecamatan]} "
-                f"kc ON kc.id = d.kecamatan_id WHERE 1 = 1{where}")
+                f"kc ON kc.id = d.kecamatan_id WHERE 1 = 1"
+                f"{where_a if tabel is Kegiatan else where}")
 
     perintah = [
         f"INSERT INTO {t[RingkasanDanaKabupaten]} (kabupaten_id, tahun, sumber_id, jenis, "
@@ -269,14 +318,55 @@ def _tulis_kabupaten(kab_ids=None) -> None:
         "jumlah_kegiatan) SELECT kc.kabupaten_id, r.tahun, r.sumber_id, "
         f"SUM(r.jumlah_kegiatan) {asal(RingkasanSumber)} "
         "GROUP BY kc.kabupaten_id, r.tahun, r.sumber_id",
-        # Activities counted from the activities themselves (cancelled and line-less too).
+        # Activities counted from the activities themselves (cancelled and line-less too),
+        # each with its whole cost (all its lines; first summed per activity).
         f"INSERT INTO {t[RingkasanKegiatanKabupaten]} (kabupaten_id, tahun, status, is_demo, "
-        "jumlah) SELECT kc.kabupaten_id, r.tahun_anggaran, r.status, r.is_demo, COUNT(*) "
-        f"{asal(Kegiatan)} GROUP BY kc.kabupaten_id, r.tahun_anggaran, r.status, r.is_demo",
+        "jumlah, rencana_rp, realisasi_rp) SELECT kab, tahun, status, is_demo, COUNT(*), "
+        "SUM(r), SUM(s) FROM (SELECT kc.kabupaten_id AS kab, r.tahun_anggaran AS tahun, "
+        "r.status AS status, r.is_demo AS is_demo, COALESCE(SUM(p.rencana_rp), 0) AS r, "
+        f"COALESCE(SUM(p.realisasi_rp), 0) AS s FROM {t[Kegiatan]} r JOIN {t[Desa]} d ON "
+        f"d.id = r.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id LEFT JOIN "
+        f"{t[Pendanaan]} p ON p.kegiatan_id = r.id WHERE 1 = 1{where_a} GROUP BY r.id, "
+        "kc.kabupaten_id, r.tahun_anggaran, r.status, r.is_demo) x "
+        "GROUP BY kab, tahun, status, is_demo",
     ]
     with connection.cursor() as cursor:
         for sql in perintah:
             cursor.execute(sql, params)
+        cursor.execute(_sql_kegiatan_dana(t, where_a), params)
+
+
+#: The three kinds of ``RingkasanKegiatanDanaKabupaten`` row: the line columns each groups
+#: the activities' lines by (the other stays empty).
+_KEGIATAN_DANA = (("b.sumber_id", "''"), ("NULL", "b.jenis"), ("b.sumber_id", "b.jenis"))
+
+
+def _sql_kegiatan_dana(t: dict, where: str) -> str:
+    """The statement that inserts the activities with a matching line per kabupaten × year
+    × status × demo × source and/or funder type: per kind of row, the lines grouped per
+    activity and key (the matching share) beside the activity's whole cost (a window over
+    its groups), then summed per kabupaten; the lines read once (a CTE)."""
+    def jenis(sumber, jenis_):
+        keys = ", ".join(k for k in (sumber, jenis_) if k.startswith("b."))
+        return (f"SELECT b.kab, b.tahun, b.status, b.is_demo, {sumber} AS sumber_id, "
+                f"{jenis_} AS jenis, SUM(b.r) AS r, SUM(b.s) AS s, SUM(SUM(b.r)) OVER "
+                "(PARTITION BY b.kegiatan_id) AS wr, SUM(SUM(b.s)) OVER (PARTITION BY "
+                "b.kegiatan_id) AS ws FROM baris b GROUP BY b.kegiatan_id, b.kab, b.tahun, "
+                f"b.status, b.is_demo, {keys}")
+
+    return (
+        "WITH baris AS (SELECT p.kegiatan_id AS kegiatan_id, p.sumber_id AS sumber_id, "
+        "pk.jenis AS jenis, p.rencana_rp AS r, p.realisasi_rp AS s, kc.kabupaten_id AS kab, "
+        "r.tahun_anggaran AS tahun, r.status AS status, r.is_demo AS is_demo "
+        f"FROM {t[Pendanaan]} p JOIN {t[Kegiatan]} r ON r.id = p.kegiatan_id "
+        f"JOIN {t[PemangkuKepentingan]} pk ON pk.id = p.pemangku_id JOIN {t[Desa]} d ON "
+        f"d.id = r.desa_id JOIN {t[Kecamatan]} kc ON kc.id = d.kecamatan_id WHERE 1 = 1"
+        f"{where}) INSERT INTO {t[RingkasanKegiatanDanaKabupaten]} (kabupaten_id, tahun, "
+        "status, is_demo, sumber_id, jenis, jumlah, rencana_rp, realisasi_rp, "
+        "rencana_dana_rp, realisasi_dana_rp) SELECT kab, tahun, status, is_demo, sumber_id, "
+        "jenis, COUNT(*), SUM(wr), SUM(ws), SUM(r), SUM(s) FROM ("
+        + " UNION ALL ".join(jenis(*k) for k in _KEGIATAN_DANA)
+        + ") x GROUP BY kab, tahun, status, is_demo, sumber_id, jenis")
 
 
 def _tulis_kabupaten_pendana(kab_ids=None, pemangku_ids=None) -> None:
@@ -454,11 +544,13 @@ def _tulis_jumlah_pendana() -> None:
     RingkasanJumlahPendana.objects.bulk_create(rows, batch_size=1000)
 
 
-@transaction.atomic
-def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
-    """Rebuild the kabupaten rows (all, or of ``kab_ids``) from the per-desa rollups, and
-    the per-funder totals. With ``kab_ids``, only the funder rows of ``pemangku_ids`` (the
-    funders whose per-desa rows changed), and their totals moved by the difference. The
+@transaction.atomic(savepoint=False)  # (inside a save: no savepoint of its own)
+def bangun_kabupaten(kab_ids=None, pemangku_ids=(), tahun=None) -> None:
+    """Rebuild the kabupaten rows (all, or of ``kab_ids`` and, if given, only the years
+    ``tahun`` of their rows that have one) from the per-desa rollups and the raw
+    activities, and the per-funder totals. With ``kab_ids``, only the funder rows of
+    ``pemangku_ids`` (the funders whose per-desa rows changed), and their totals moved by
+    the difference. The
     full rebuild also sums the funder × source rows (a save moves those itself, in
     :func:`perbarui`)."""
     if kab_ids is None:
@@ -474,9 +566,11 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=()) -> None:
     kab_ids = sorted(set(kab_ids))
     if not kab_ids:
         return
-    for model in (RingkasanDanaKabupaten, RingkasanSumberKabupaten, RingkasanKegiatanKabupaten):
-        _hapus(model.objects.filter(kabupaten_id__in=kab_ids))
-    _tulis_kabupaten(kab_ids)
+    tahun = sorted(set(tahun)) if tahun else None  # (no year known: every year)
+    for model in TABEL_KABUPATEN_WILAYAH:
+        qs = model.objects.filter(kabupaten_id__in=kab_ids)
+        _hapus(qs if tahun is None else qs.filter(tahun__in=tahun))
+    _tulis_kabupaten(kab_ids, tahun)
     pemangku_ids = sorted(set(pemangku_ids))
     if not pemangku_ids:
         return
@@ -507,10 +601,11 @@ def _per_desa_pendana(desa_ids) -> tuple[dict, dict]:
     return sumber, aspek
 
 
-@transaction.atomic
-def perbarui(desa_ids) -> None:
+@transaction.atomic(savepoint=False)  # (inside a save: no savepoint of its own)
+def perbarui(desa_ids, tahun=None) -> None:
     """Recompute the rollup rows of these desa from their raw lines, then the rows of their
-    kabupaten from the per-desa rows."""
+    kabupaten from the per-desa rows: with ``tahun``, only those years' kabupaten rows (the
+    years the write touched; a funder's kabupaten rows hold no year and are rewritten)."""
     ids = sorted(set(desa_ids))
     if not ids:
         return
@@ -527,7 +622,7 @@ def perbarui(desa_ids) -> None:
                jenis=True)
     bangun_kabupaten(sorted(set(Desa.objects.filter(pk__in=ids)
                                 .values_list("kecamatan__kabupaten_id", flat=True))),
-                     pemangku_ids=sorted({p for p, _s in (*lama, *baru)}))
+                     pemangku_ids=sorted({p for p, _s in (*lama, *baru)}), tahun=tahun)
     # The dashboards' cache: only these desa's regions, money only (at commit).
     cache.catat_perubahan_desa(ids, jenis=("uang",))
 
@@ -567,9 +662,14 @@ def periksa() -> list[str]:
                              .values_list("kabupaten_id", "tahun", "sumber_id", "jenis",
                                           "rencana_rp", "realisasi_rp", "jumlah_baris",
                                           "jumlah_kegiatan")}
-    ada["kabupaten kegiatan"] = {r[:4]: r[4] for r in RingkasanKegiatanKabupaten.objects
+    ada["kabupaten kegiatan"] = {r[:4]: r[4:] for r in RingkasanKegiatanKabupaten.objects
                                  .order_by().values_list("kabupaten_id", "tahun", "status",
-                                                         "is_demo", "jumlah")}
+                                                         "is_demo", "jumlah", "rencana_rp",
+                                                         "realisasi_rp")}
+    ada["kabupaten kegiatan dana"] = {
+        r[:6]: r[6:] for r in RingkasanKegiatanDanaKabupaten.objects.order_by().values_list(
+            "kabupaten_id", "tahun", "status", "is_demo", "sumber_id", "jenis", "jumlah",
+            "rencana_rp", "realisasi_rp", "rencana_dana_rp", "realisasi_dana_rp")}
     ada["kabupaten sumber"] = {r[:3]: r[3] for r in RingkasanSumberKabupaten.objects.order_by()
                                .values_list("kabupaten_id", "tahun", "sumber_id",
                                             "jumlah_kegiatan")}
@@ -649,12 +749,17 @@ def _kegiatan_disimpan(sender, instance, created=False, raw=False, **kwargs):
     desa = {instance.desa_id}
     if awal and awal[0] is not ...:
         desa.add(awal[0])
+    # The years whose kabupaten rows change: now and before (unknown if not loaded).
+    tahun = {sekarang[1]}
+    if not created:
+        tahun = None if not awal or awal[1] is ... else tahun | {awal[1]}
     instance._ringkasan_awal = sekarang
-    _tandai(desa=desa)
+    _tandai(desa=desa, tahun=tahun)
 
 
 def _kegiatan_dihapus(sender, instance, **kwargs):
-    _tandai(desa={instance.desa_id})
+    tahun = instance.__dict__.get("tahun_anggaran")
+    _tandai(desa={instance.desa_id}, tahun=None if tahun is None else {tahun})
 
 
 def _pendanaan_disimpan(sender, instance, created=False, raw=False, **kwargs):
@@ -668,12 +773,12 @@ def _pendanaan_disimpan(sender, instance, created=False, raw=False, **kwargs):
     if awal and awal[0] not in (..., None):
         kegiatan.add(awal[0])
     instance._ringkasan_awal = sekarang
-    _tandai(kegiatan=kegiatan)
+    _tandai(kegiatan=kegiatan, tahun=())  # (the activities' years are read with their desa)
 
 
 def _pendanaan_dihapus(sender, instance, **kwargs):
     # During an activity's cascade delete the activity is still there: its desa resolves.
-    _tandai(kegiatan={instance.kegiatan_id})
+    _tandai(kegiatan={instance.kegiatan_id}, tahun=())
 
 
 def _pemangku_disimpan(sender, instance, created=False, raw=False, **kwargs):

@@ -191,6 +191,9 @@ def test_real_only_data_carries_no_demo_mark(client, jiwan, settings):
     {}, {"sumber": "apbn"}, {"sumber": "dana-desa", "tahun_anggaran": "2023"},
     {"jenis_pemangku": "pemdes"}, {"status": "selesai"}, {"jenis_pemangku": "swasta",
                                                           "sumber": "csr"},
+    {"status": "batal"}, {"wilayah": "35.19", "sumber": "apbd-kab", "status": "selesai"},
+    {"wilayah": "35", "tahun_anggaran": "2022"}, {"wilayah": "35.19.09", "sumber": "apbd-kab"},
+    {"q": "jalan", "sumber": "apbd-kab"}, {"wilayah": "11", "sumber": "apbd-kab"},
 ])
 def test_activity_list_totals_equal_the_raw_lines(client, demo, params):
     """The list's count, demo count, whole cost and filtered share equal the raw rows, with
@@ -209,6 +212,10 @@ def test_activity_list_totals_equal_the_raw_lines(client, demo, params):
         kegiatan = kegiatan.filter(tahun_anggaran=params["tahun_anggaran"])
     if "status" in params:
         kegiatan = kegiatan.filter(status=params["status"])
+    if "wilayah" in params:
+        kegiatan = kegiatan.filter(desa__kode_wilayah__startswith=params["wilayah"] + ".")
+    if "q" in params:
+        kegiatan = kegiatan.filter(nama__icontains=params["q"])
     if q:
         kegiatan = kegiatan.filter(pk__in=lines.filter(q).values("kegiatan"))
     ids = set(kegiatan.values_list("pk", flat=True))
@@ -223,3 +230,47 @@ def test_activity_list_totals_equal_the_raw_lines(client, demo, params):
                                                             D(0))
     else:
         assert ctx["total_filter"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params, dari_ringkasan", [
+    ({}, True), ({"sumber": "apbn", "tahun_anggaran": "2022"}, True),
+    ({"status": "batal", "wilayah": "35.19"}, True), ({"urut": "-rencana"}, True),
+    ({"jenis_pemangku": "pemdes"}, True), ({"jenis_pemangku": "swasta", "sumber": "csr"}, True),
+    ({"jenis_pemangku": "pemdes", "status": "selesai", "wilayah": "35"}, True),
+    ({"wilayah": "35.19.09"}, False), ({"q": "jalan"}, False), ({"kriteria": "2b"}, False),
+])
+def test_activity_list_totals_from_the_kabupaten_rows_equal_its_own_sums(
+        client, demo, monkeypatch, params, dari_ringkasan):
+    """A year, a source, a status and a province or kabupaten are answered from the
+    kabupaten rows (issue 16), with the same figures as the list's own aggregate; any other
+    filter sums the rows themselves."""
+    from anggaran import views
+    from inti import cache
+
+    url = reverse("anggaran:kegiatan_list")
+    asli = views._dari_ringkasan
+    dipakai = []
+    monkeypatch.setattr(views, "_dari_ringkasan",
+                        lambda fs: dipakai.append(hasil := asli(fs)) or hasil)
+    dari = client.get(url, params).context
+    assert (dipakai[0] is not None) is dari_ringkasan
+    cache.bump()
+    monkeypatch.setattr(views, "_dari_ringkasan", lambda fs: None)
+    sendiri = client.get(url, params).context
+    for key in ("total", "total_filter", "jumlah_demo"):
+        assert dari[key] == sendiri[key], key
+    assert dari["page"].paginator.count == sendiri["page"].paginator.count
+
+
+@pytest.mark.django_db
+def test_beranda_links_to_the_activity_list_keep_its_region_and_year(client, demo):
+    """A kabupaten's Beranda sends its source and funder-type rows to the list of that
+    kabupaten and year (they sent the national list)."""
+    import re
+
+    body = client.get(reverse("beranda"), {"wilayah": "35.19", "tahun": "2022"}).content.decode()
+    links = re.findall(r'href="/anggaran/kegiatan/\?((?:sumber|jenis_pemangku)=[^"]+)"', body)
+    assert links
+    for link in links:
+        assert "tahun_anggaran=2022" in link and "wilayah=35.19" in link, link

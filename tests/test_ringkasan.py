@@ -14,7 +14,14 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 
 from anggaran import ringkasan
-from anggaran.models import Kegiatan, LaporanProgres, Pendanaan, RingkasanDana, RingkasanPendana
+from anggaran.models import (
+    Kegiatan,
+    LaporanProgres,
+    Pendanaan,
+    RingkasanDana,
+    RingkasanKegiatanKabupaten,
+    RingkasanPendana,
+)
 from anggaran.services import hapus_kegiatan, simpan_kegiatan
 from desa.models import Desa
 from inti.services import ServiceError
@@ -117,6 +124,16 @@ def test_plain_saves_moves_cancel_and_funder_type(desa_a, desa_b, pemangku):
     k2.nama = "Drainase lingkungan"
     k2.save()
     sesuai()
+    # A save rewrites only the kabupaten rows of the years it touched: a year change moves
+    # the activity out of the old year's rows too, also when the old year was not loaded.
+    k2.tahun_anggaran = 2020
+    k2.save()
+    sesuai()
+    ditunda = Kegiatan.objects.only("pk", "desa").get(pk=k2.pk)
+    ditunda.tahun_anggaran = 2021
+    ditunda.save()
+    sesuai()
+    assert not RingkasanKegiatanKabupaten.objects.filter(tahun=2020).exists()
 
 
 def test_funder_counts_per_kabupaten_and_totals(desa_a, desa_b, pemangku):

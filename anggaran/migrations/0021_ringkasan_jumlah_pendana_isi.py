@@ -1,16 +1,8 @@
-# Fills the kabupaten rows, the per-funder totals (with their demo part, 0018) and the
-# distinct-funder counts per province and type (derived data, rebuilt whole; a step of its
-# own: SQLite cannot run it in the transaction that created the table). It supersedes the
-# fills of 0015 and 0019, which are no-ops now: a fill runs the current code, which writes
-# every column and table up to the last migration.
+# Filled the kabupaten rows, the per-funder totals and the distinct-funder counts per
+# province and type. Now a no-op: the fill runs the current code, which writes columns and a
+# table a later migration creates (0022), so 0023 does the same fill once they exist.
 
 from django.db import migrations
-
-
-def bangun(apps, schema_editor):
-    from anggaran.ringkasan import bangun_kabupaten
-
-    bangun_kabupaten()
 
 
 class Migration(migrations.Migration):
@@ -20,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(bangun, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]
