@@ -2,11 +2,9 @@
 rows (no location rescored per request), with the engine's figures; a scope of at most 50
 desa keeps the per-desa, per-location page."""
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from anggaran import dashboard as dash
@@ -14,11 +12,12 @@ from anggaran.kondisi import hitung_kondisi, tahun_sekarang
 from desa import wilayah
 from desa.kondisi import layanan
 from desa.models import Tingkat
+from tests.demo_cepat import muat_demo
 
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

@@ -6,7 +6,6 @@ import random
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,13 +17,14 @@ from desa import scoring
 from desa.models import AturanPenilaian, Kriteria, Penilaian
 from desa.penilaian import jumlah_masukan, ruleset_of
 from kolaborasi.models import JenisPemangku, PemangkuKepentingan
+from tests.demo_cepat import muat_demo
 
 PUBLIC = ["beranda", "matriks", "dampak", "duplikasi"]
 
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

@@ -20,6 +20,7 @@ from inti.impor import nilai
 from kotaku.impor import layanan
 from kotaku.impor.templat import kolom_ekspor_penilaian
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+from tests.demo_cepat import muat_demo
 from tests.penilaian_helpers import KEBUNAN, buat_lokasi, buat_penilaian
 
 pytestmark = pytest.mark.django_db
@@ -399,7 +400,7 @@ def test_importing_the_same_file_twice_changes_nothing(client_for, fasilitator_a
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+from tests.demo_cepat import muat_demo
 
 
 @pytest.mark.django_db
@@ -33,11 +34,9 @@ JIWAN = "35.19.09"
 
 @pytest.fixture
 def demo(jiwan):
-    import io
 
-    from django.core.management import call_command
 
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

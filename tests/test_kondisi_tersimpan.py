@@ -32,6 +32,7 @@ from desa.penilaian import (
 )
 from desa.tingkat import tingkat_per_desa
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+from tests.demo_cepat import muat_demo
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian, kebunan_volumes
 
 
@@ -69,7 +70,7 @@ def _sama_dengan_mesin(wilayah=None):
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

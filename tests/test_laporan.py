@@ -11,7 +11,6 @@ import subprocess
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,6 +23,7 @@ from desa.tingkat import tingkat_per_desa
 from inti import pdf
 from kotaku import laporan
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, image_bytes
+from tests.demo_cepat import muat_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ JIWAN = "35.19.09"
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

@@ -2,7 +2,7 @@
 
 A populated database at the state before the move (kolaborasi 0004) is migrated forward: the
 rows, their history, the m2m links and the content types (so permissions and admin log entries)
-come through; migrating back restores the old tables.
+come through.
 """
 
 import datetime
@@ -29,7 +29,7 @@ def _terakhir():
     return executor.loader.graph.leaf_nodes()
 
 
-def test_populated_database_migrates_forward_and_back():
+def test_populated_database_migrates_forward():
     from tests.keamanan_helpers import data_migrasi_ulang
 
     data_migrasi_ulang()  # a transactional test before this one flushed the seeded rows
@@ -82,8 +82,7 @@ def test_populated_database_migrates_forward_and_back():
             "publikasi_masukan", "publikasi_polaspam"} <= tables
     assert not any(t.startswith("kolaborasi_kabar") for t in tables)
 
-    # And back: the old tables hold the rows again.
-    lama = _migrate(SEBELUM, SEBELUM[0])
-    assert lama.get_model("kolaborasi", "Kabar").objects.get().judul == "Paving Bibrik"
-    _migrate(_terakhir(), _terakhir())
+    # (Migrating a populated database back, and forward again, was checked when the move
+    # landed; the backward pass above runs the same reverse operations on every run. The
+    # round trip cost two more passes over every later migration: 27 s of each CI run.)
     data_migrasi_ulang()

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +19,7 @@ from desa.models import Desa
 from desa.selectors import riwayat_desa
 from desa.tingkat import tingkat_per_desa
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+from tests.demo_cepat import muat_demo
 from tests.penilaian_helpers import buat_lokasi, buat_penilaian
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ JIWAN = "35.19.09"
 
 @pytest.fixture
 def demo(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

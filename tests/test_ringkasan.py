@@ -26,6 +26,7 @@ from anggaran.services import hapus_kegiatan, simpan_kegiatan
 from desa.models import Desa
 from inti.services import ServiceError
 from tests.anggaran_helpers import buat_kegiatan, buat_pemangku, kegiatan_post, line, sumber
+from tests.demo_cepat import muat_demo
 
 
 @pytest.fixture(autouse=True)
@@ -331,7 +332,7 @@ def test_aspect_matrix_from_the_funder_aspect_rollup(jiwan, monkeypatch, maks_ba
     grouped from the per-desa rows, pooled or not, planned and realised."""
     from anggaran import dashboard as dash
 
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     sesuai()
     monkeypatch.setattr(dash, "MAKS_BARIS", maks_baris)
     f = dash.Filter(jenis=jenis)
@@ -383,7 +384,7 @@ def test_admin_edit_and_delete_action(client_for, admin_user, desa_a, pemangku):
 def test_import_keeps_rollups(client_for, admin_user, jiwan):
     from tests.test_impor import confirm, upload
 
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     sesuai()
     client = client_for(admin_user)
     content = b"".join(client.get(
@@ -400,7 +401,7 @@ def test_import_keeps_rollups(client_for, admin_user, jiwan):
 
 
 def test_commands_rebuild_and_check(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     out = io.StringIO()
     call_command("periksa_ringkasan", stdout=out)
     assert "sesuai" in out.getvalue()

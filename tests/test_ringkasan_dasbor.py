@@ -18,6 +18,7 @@ from anggaran.services import simpan_kegiatan
 from desa.models import Desa
 from tests import _dasbor_mentah as mentah
 from tests.anggaran_helpers import buat_pemangku, sumber
+from tests.demo_cepat import muat_demo
 
 MATRIKS = [(b, k, n) for b in ("pemangku", "sumber") for k in ("desa", "aspek")
            for n in ("rencana", "realisasi")]
@@ -25,7 +26,7 @@ MATRIKS = [(b, k, n) for b in ("pemangku", "sumber") for k in ("desa", "aspek")
 
 @pytest.fixture
 def data(jiwan):
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     call_command("bangkitkan_data_nasional", stdout=io.StringIO(), stderr=io.StringIO(),
                  seed=7, lines=400, desa=30, provinsi="31", verbosity=0)
     return jiwan

@@ -12,6 +12,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.demo_cepat import muat_demo
+
 BIBRIK = "35.19.09.2014"
 JIWAN = "35.19.09"
 COUNT_MARK = re.compile(r"\d+ dari \d+ [^:<\n]*: data demo", re.I)
@@ -161,10 +163,9 @@ def _data_file_has_demo(url: str, body: str) -> bool:
 
 @pytest.fixture
 def demo(jiwan, settings):
-    from django.core.management import call_command
 
     settings.SHOW_DEMO_BANNER = False
-    call_command("seed_demo", stdout=io.StringIO())
+    muat_demo()
     return jiwan
 
 

@@ -34,6 +34,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from tests.demo_cepat import muat_demo
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -280,4 +281,4 @@ def demo_data(transactional_db):
     quiet = io.StringIO()
     call_command("muat_wilayah_jiwan", verbosity=0, stdout=quiet)
     call_command("muat_pemangku_jiwan", stdout=quiet)
-    call_command("seed_demo", stdout=quiet)
+    muat_demo()
