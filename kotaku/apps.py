@@ -41,7 +41,7 @@ VERSI_JENIS = {
     "anggaran.ringkasansumberkabupaten": (), "anggaran.ringkasanpendanakabupaten": (),
     "anggaran.ringkasanpendanatotal": (), "anggaran.ringkasankegiatankabupaten": (),
     "anggaran.ringkasanpendanasumber": (), "anggaran.ringkasanpendanaaspek": (),
-    "anggaran.ringkasanjumlahpendana": (),
+    "anggaran.ringkasanjumlahpendana": (), "anggaran.ringkasankegiatandanakabupaten": (),
 }
 # From a watched model to its desa: a change there bumps only that desa's provinsi and
 # kabupaten (and the nation). Models not listed (sources, rule sets) bump every scope.

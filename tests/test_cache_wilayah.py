@@ -188,3 +188,15 @@ def test_grouped_money_is_read_once_per_request_and_forgotten_after_a_write(
             r["kode"]: r["rencana"] for r in before}
     finally:
         dash_cache._akhir_permintaan()
+
+
+def test_every_derived_table_bumps_nothing_by_itself():
+    """The rollups and the stored condition are rewritten in bulk by their upkeep, which
+    bumps the touched desa's regions itself: a table missing from ``VERSI_JENIS`` would make
+    its bulk statements bump every region of every kind (a save in Jiwan flushing Aceh)."""
+    from anggaran import ringkasan
+    from desa import kondisi_tersimpan
+    from kotaku.apps import VERSI_JENIS
+
+    for model in (*ringkasan.SEMUA_TABEL, *kondisi_tersimpan.TABEL_TERSIMPAN):
+        assert VERSI_JENIS.get(model._meta.label_lower) == (), model
