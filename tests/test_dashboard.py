@@ -315,6 +315,50 @@ def test_desa_profile_query_count_does_not_grow(client, demo):
 
 
 @pytest.mark.django_db
+def test_duplicate_list_equals_the_rule_on_random_activities(desa_a, desa_b):
+    """The list checks only the activities sharing criterion and year with another one in
+    their desa or at their location (a window prefilter, issue 16); the result equals the
+    rule applied to every pair."""
+    import random
+
+    from anggaran.models import Kegiatan
+    from tests.anggaran_helpers import buat_kegiatan, buat_pemangku
+    from tests.penilaian_helpers import buat_lokasi
+
+    rng = random.Random(5)
+    dinas = buat_pemangku("Dinas PKP", "opd")
+    lokasi = {d.pk: [None, buat_lokasi(d, "Krajan"), buat_lokasi(d, "Kidul")]
+              for d in (desa_a, desa_b)}
+    for i in range(60):
+        desa = rng.choice([desa_a, desa_b])
+        buat_kegiatan(desa, nama=f"K{i}", tahun=rng.choice([2018, 2019]),
+                      kode_kriteria=rng.choice(["2b", "3a"]), lokasi=rng.choice(lokasi[desa.pk]),
+                      status=rng.choice(["rencana", "selesai", "batal"]),
+                      lines=[(dinas, "apbd-kab", rng.choice([10, 11, 20, 50]) * 1_000_000)])
+    aktif = [(k, sum(p.rencana_rp for p in k.pendanaan.all()))
+             for k in Kegiatan.objects.exclude(status="batal").prefetch_related("pendanaan")]
+
+    def mirip(a, ta, b, tb):
+        return a.desa_id == b.desa_id and ta * Decimal("0.9") <= tb <= ta * Decimal("1.1")
+
+    def ganda(a, ta):
+        for b, tb in aktif:
+            if b.pk == a.pk or (b.kriteria_id, b.tahun_anggaran) != (a.kriteria_id,
+                                                                     a.tahun_anggaran):
+                continue
+            if a.lokasi_id and b.lokasi_id == a.lokasi_id:
+                return True
+            if mirip(a, ta, b, tb) and (b.lokasi_id is None or a.lokasi_id is None):
+                return True
+        return False
+
+    for f in (dash.Filter(), dash.Filter(tahun=2019)):
+        harus = {a.pk for a, ta in aktif if ganda(a, ta)
+                 and (f.tahun is None or a.tahun_anggaran == f.tahun)}
+        assert harus and {k.pk for k in dash.duplikasi(f)} == harus, f
+
+
+@pytest.mark.django_db
 def test_duplicate_without_location_flagged_by_desa_criterion_year_and_similar_amount(desa_a):
     """Issue 17: a double entry typed twice has no location; it is flagged when another
     activity of the same desa, criterion and year plans a similar amount (within 10 %)."""

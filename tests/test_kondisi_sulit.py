@@ -414,6 +414,9 @@ def test_statement_timeout_is_set_for_web_requests_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "25s"
+        # Nor does PostgreSQL compile a web request's query first (DB_JIT, default off).
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.django_db
