@@ -273,3 +273,16 @@ def test_beranda_links_to_the_activity_list_keep_its_region_and_year(client, dem
     assert links
     for link in links:
         assert "tahun_anggaran=2022" in link and "wilayah=35.19" in link, link
+
+
+@pytest.mark.django_db
+def test_list_counts_are_written_the_indonesian_way(client, jiwan, monkeypatch):
+    """A count of thousands on a list reads "18.920 kegiatan" (it read "18920 kegiatan"
+    beside "18.920 dari 18.920 kegiatan: data demo")."""
+    from anggaran import views
+
+    monkeypatch.setattr(views, "ringkasan_daftar", lambda fs: {
+        "jumlah": 18920, "demo": 0, "total": {"rencana": None, "realisasi": None},
+        "total_filter": None})
+    body = client.get(reverse("anggaran:kegiatan_list")).content.decode()
+    assert "18.920 kegiatan" in body and "18920" not in body
