@@ -2,16 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from desa import akses
+from desa.filters import WilayahField
 from desa.forms import KawasanForm
 from desa.kawasan import KEWENANGAN_LABEL, kewenangan, lembaga_ganda, peringkat, ubah_kawasan
 from desa.models import Desa, Kawasan, LembagaMasyarakat, SKKumuh
 from desa.selectors import aturan_bawaan, kawasan_dengan_prioritas
+from desa.wilayah import MODEL_KODE, PANJANG_KODE, dalam_wilayah, jejak_wilayah
+from inti.forms_base import FilterForm
 from inti.services import ServiceError
 from inti.viewutils import hitung_demo
 
@@ -33,15 +37,52 @@ def sk_detail(request, pk):
     })
 
 
+#: The most kawasan one ranking scores per request. A kabupaten (whose SK Kumuh names its
+#: kawasan) holds tens to a few hundred; the nation's 10,903 took 4.5 s of scoring. Beyond,
+#: the page asks for a region and lists the regions one level down with their counts.
+MAKS_PERINGKAT = 1000
+
+
+class WilayahForm(FilterForm):
+    wilayah = WilayahField(required=False)
+
+
+def _wilayah_bawah(qs, wilayah: str) -> list[dict]:
+    """The regions one level below ``wilayah`` (the nation: provinces) holding kawasan of
+    ``qs``, with their number of kawasan: one grouped query and one for their names."""
+    tingkat = wilayah.count(".") + 2 if wilayah else 1
+    panjang = {1: PANJANG_KODE["provinsi"], 2: PANJANG_KODE["kabupaten"],
+               3: PANJANG_KODE["kecamatan"]}[tingkat]
+    jumlah = dict(qs.order_by().annotate(kode=Substr("desa__kode_wilayah", 1, panjang))
+                  .values_list("kode").annotate(n=Count("pk")))
+    nama = dict(MODEL_KODE[tingkat].objects.filter(kode_wilayah__in=jumlah)
+                .values_list("kode_wilayah", "nama"))
+    return [{"kode": kode, "nama": nama.get(kode, kode), "jumlah": n}
+            for kode, n in sorted(jumlah.items())]
+
+
 @require_GET
 def kawasan_peringkat(request):
+    form = WilayahForm(request.GET)
+    wilayah = form.cleaned_data["wilayah"] if form.is_valid() else ""
+    qs = Kawasan.objects.all()
+    if wilayah:
+        qs = qs.filter(dalam_wilayah(wilayah, "desa__"))
+    jumlah = qs.count()
+    jejak = jejak_wilayah(wilayah)
+    konteks = {"saring": {"form": form}, "wilayah": wilayah,
+               "judul_wilayah": jejak[-1]["judul"] if jejak else ""}
+    if jumlah > MAKS_PERINGKAT and wilayah.count(".") < 2:  # (a kecamatan: ranked anyway)
+        return render(request, "desa/kawasan_peringkat.html", {
+            **konteks, "terlalu_banyak": jumlah, "maks": MAKS_PERINGKAT,
+            "wilayah_bawah": _wilayah_bawah(qs, wilayah)})
     kawasan, rules = kawasan_dengan_prioritas(
-        Kawasan.objects.select_related("desa", "sk").order_by("desa__nama", "nama"))
+        qs.select_related("desa", "sk").order_by("desa__nama", "nama"))
     baris = [{"nama": k.nama, "kawasan": k, "prioritas": k.hasil_prioritas,
               "kewenangan": KEWENANGAN_LABEL[kewenangan(k.luas_ha)]}
              for k in kawasan if k.hasil_prioritas is not None]
     return render(request, "desa/kawasan_peringkat.html", {
-        "baris": peringkat(baris),
+        **konteks, "baris": peringkat(baris),
         "demo": hitung_demo([b["kawasan"] for b in baris], _("kawasan")),
     })
 

@@ -50,7 +50,8 @@ def desa_dalam(f):
     return qs
 
 
-_MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
+#: The region model of a code with 0, 1, 2 dots (provinsi, kabupaten, kecamatan).
+MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
 #: A region's code is the first characters of each of its desa's codes ("35.19.09.2005"):
 #: stored rows carrying the desa's code are scoped and grouped by this prefix.
 PANJANG_KODE = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
@@ -70,7 +71,7 @@ def jejak_wilayah(kode: str | None) -> list[dict]:
     """The region with Kemendagri code ``kode`` and those containing it, widest first, as
     ``{"kode", "nama", "judul"}``; empty when the code is empty or names no loaded region.
     One query."""
-    model = _MODEL_KODE.get(kode.count(".") + 1) if kode else None
+    model = MODEL_KODE.get(kode.count(".") + 1) if kode else None
     if model is None:
         return []
     chain = {Provinsi: [], Kabupaten: ["provinsi"], Kecamatan: ["kabupaten__provinsi"]}[model]
@@ -93,7 +94,7 @@ def cakupan_bawaan() -> dict:
     kecamatan (7,285 nationally; the loaders create a kecamatan with its desa, and a desa
     cannot exist without its kecamatan) instead of the 83,762 desa joined to their regions:
     3 ms instead of 30-40 ms on every dashboard page."""
-    levels = [(_MODEL_KODE[n], _KODE_PATH[n].removeprefix("kecamatan__")
+    levels = [(MODEL_KODE[n], _KODE_PATH[n].removeprefix("kecamatan__")
                .removesuffix("kode_wilayah")) for n in (1, 2, 3)]
     aggregates = {}
     for i, (_model, path) in enumerate(levels):

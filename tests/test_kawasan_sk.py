@@ -212,6 +212,42 @@ def test_ranking_page(client, kawasan_dua_desa, jiwan):
     assert all(r["peringkat"] is None for r in baris[1:])  # no verified assessments
 
 
+def test_ranking_of_more_kawasan_than_one_page_scores_asks_for_a_region(
+        client, kawasan_dua_desa, jiwan, monkeypatch):
+    """Nationally (10,903 kawasan, 4.5 s of scoring) the ranking is not computed per request:
+    the page names the regions one level down with their kawasan, each a link to its own
+    ranking; a kabupaten's ranking scores its kawasan only; a bad code says so on the field."""
+    from desa import views_kawasan
+
+    buat_kawasan(jiwan.get(nama="Kincang Wetan"), nama="Kawasan kedua", luas="3")
+    monkeypatch.setattr(views_kawasan, "MAKS_PERINGKAT", 1)
+    dihitung = []
+    asli = views_kawasan.kawasan_dengan_prioritas
+    monkeypatch.setattr(views_kawasan, "kawasan_dengan_prioritas",
+                        lambda qs: dihitung.append(qs.count()) or asli(qs))
+    url = reverse("desa:kawasan_peringkat")
+    n = Kawasan.objects.count()  # (Jiwan's real kawasan, and the two here)
+    assert n >= 2
+    for params, turun in (({}, ("35", "Jawa Timur")), ({"wilayah": "35"}, ("35.19", "Madiun")),
+                          ({"wilayah": "35.19"}, ("35.19.09", "Jiwan"))):
+        response = client.get(url, params)
+        body = response.content.decode()
+        assert response.context["terlalu_banyak"] == n and not dihitung
+        (baris,) = response.context["wilayah_bawah"]
+        assert (baris["kode"], baris["jumlah"]) == (turun[0], n) and turun[1] in baris["nama"]
+        assert f'href="?wilayah={turun[0]}"' in body and "Belum ada kawasan" not in body
+    # A kecamatan is ranked whatever its size (no level below to choose).
+    response = client.get(url, {"wilayah": "35.19.09"})
+    assert dihitung == [n] and len(response.context["baris"]) == n
+    monkeypatch.setattr(views_kawasan, "MAKS_PERINGKAT", 1000)
+    response = client.get(url, {"wilayah": "35.19"})
+    assert dihitung == [n, n] and response.context["baris"][0]["kawasan"] == kawasan_dua_desa
+    response = client.get(url, {"wilayah": "11"})  # no kawasan there
+    assert dihitung[-1] == 0 and "Belum ada kawasan" in response.content.decode()
+    body = client.get(url, {"wilayah": "xx"}).content.decode()
+    assert "Kode wilayah Kemendagri" in body  # the field's message; the nation's ranking
+
+
 def test_priority_reports_what_is_missing(desa_a):
     kw = buat_kawasan(desa_a)
     p = prioritas_dan_pola(kw, [], default_aturan().to_ruleset())
