@@ -153,3 +153,13 @@ class WilayahField(forms.RegexField):
 
 class WilayahFilter(django_filters.CharFilter):
     field_class = WilayahField
+
+
+class WilayahForm(FilterForm):
+    """A page's region scope alone (``?wilayah=``), for pages without a filterset."""
+
+    wilayah = WilayahField(required=False)
+
+    def kode(self) -> str:
+        """The valid code chosen, or "" (none, or refused: the field says why)."""
+        return self.cleaned_data["wilayah"] if self.is_valid() else ""

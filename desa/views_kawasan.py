@@ -2,20 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from desa import akses
-from desa.filters import WilayahField
+from desa.filters import WilayahForm
 from desa.forms import KawasanForm
 from desa.kawasan import KEWENANGAN_LABEL, kewenangan, lembaga_ganda, peringkat, ubah_kawasan
 from desa.models import Desa, Kawasan, LembagaMasyarakat, SKKumuh
 from desa.selectors import aturan_bawaan, kawasan_dengan_prioritas
-from desa.wilayah import MODEL_KODE, PANJANG_KODE, dalam_wilayah, jejak_wilayah
-from inti.forms_base import FilterForm
+from desa.wilayah import dalam_wilayah, jejak_wilayah, wilayah_bawah
 from inti.services import ServiceError
 from inti.viewutils import hitung_demo
 
@@ -43,28 +41,10 @@ def sk_detail(request, pk):
 MAKS_PERINGKAT = 1000
 
 
-class WilayahForm(FilterForm):
-    wilayah = WilayahField(required=False)
-
-
-def _wilayah_bawah(qs, wilayah: str) -> list[dict]:
-    """The regions one level below ``wilayah`` (the nation: provinces) holding kawasan of
-    ``qs``, with their number of kawasan: one grouped query and one for their names."""
-    tingkat = wilayah.count(".") + 2 if wilayah else 1
-    panjang = {1: PANJANG_KODE["provinsi"], 2: PANJANG_KODE["kabupaten"],
-               3: PANJANG_KODE["kecamatan"]}[tingkat]
-    jumlah = dict(qs.order_by().annotate(kode=Substr("desa__kode_wilayah", 1, panjang))
-                  .values_list("kode").annotate(n=Count("pk")))
-    nama = dict(MODEL_KODE[tingkat].objects.filter(kode_wilayah__in=jumlah)
-                .values_list("kode_wilayah", "nama"))
-    return [{"kode": kode, "nama": nama.get(kode, kode), "jumlah": n}
-            for kode, n in sorted(jumlah.items())]
-
-
 @require_GET
 def kawasan_peringkat(request):
     form = WilayahForm(request.GET)
-    wilayah = form.cleaned_data["wilayah"] if form.is_valid() else ""
+    wilayah = form.kode()
     qs = Kawasan.objects.all()
     if wilayah:
         qs = qs.filter(dalam_wilayah(wilayah, "desa__"))
@@ -75,7 +55,7 @@ def kawasan_peringkat(request):
     if jumlah > MAKS_PERINGKAT and wilayah.count(".") < 2:  # (a kecamatan: ranked anyway)
         return render(request, "desa/kawasan_peringkat.html", {
             **konteks, "terlalu_banyak": jumlah, "maks": MAKS_PERINGKAT,
-            "wilayah_bawah": _wilayah_bawah(qs, wilayah)})
+            "wilayah_bawah": wilayah_bawah(qs, wilayah, "desa__kode_wilayah")})
     kawasan, rules = kawasan_dengan_prioritas(
         qs.select_related("desa", "sk").order_by("desa__nama", "nama"))
     baris = [{"nama": k.nama, "kawasan": k, "prioritas": k.hasil_prioritas,

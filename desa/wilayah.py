@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Substr
 
 from desa.models import Desa, Kabupaten, Kecamatan, Provinsi
 from inti.cache import cached_aggregate
@@ -55,6 +56,24 @@ MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
 #: A region's code is the first characters of each of its desa's codes ("35.19.09.2005"):
 #: stored rows carrying the desa's code are scoped and grouped by this prefix.
 PANJANG_KODE = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
+
+
+def wilayah_bawah(qs, wilayah: str, kode_desa: str) -> list[dict]:
+    """The regions one level below ``wilayah`` (the nation: provinces) holding rows of
+    ``qs``, whose desa code is at ``kode_desa`` (``"kode_wilayah"`` from a desa,
+    ``"desa__kode_wilayah"`` from a kawasan), with their number of rows: ``{"kode", "nama",
+    "jumlah"}`` by code. One grouped query and one for the names. A kecamatan has no level
+    below (empty)."""
+    tingkat = wilayah.count(".") + 2 if wilayah else 1
+    if tingkat not in MODEL_KODE:
+        return []
+    panjang = PANJANG_KODE[("provinsi", "kabupaten", "kecamatan")[tingkat - 1]]
+    jumlah = dict(qs.order_by().annotate(kode_bawah=Substr(kode_desa, 1, panjang))
+                  .values_list("kode_bawah").annotate(n=Count("pk")))
+    nama = dict(MODEL_KODE[tingkat].objects.filter(kode_wilayah__in=jumlah)
+                .values_list("kode_wilayah", "nama"))
+    return [{"kode": kode, "nama": nama.get(kode, kode), "jumlah": n}
+            for kode, n in sorted(jumlah.items())]
 
 
 def _judul(model, nama: str) -> str:
