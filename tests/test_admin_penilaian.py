@@ -73,10 +73,33 @@ def test_penilaian_changelist_filters(admin_client_, penilaian):
     url = reverse("admin:desa_penilaian_changelist")
     for params in ({"status__exact": "draft"}, {"tahun": "2024"},
                    {"tingkat__exact": "tidak_kumuh"},
-                   {"lokasi__desa__id__exact": penilaian.lokasi.desa_id}):
+                   {"wilayah": penilaian.lokasi.desa.kode_wilayah}, {"wilayah": "35.19"}):
         response = admin_client_.get(url, params)
         assert response.status_code == 200
         assert response.context["cl"].result_count == 1, params
+    for kode in ("11", "35.19.09.2014" if penilaian.lokasi.desa.kode_wilayah != "35.19.09.2014"
+                 else "35.19.09.2005", "x'; --"):
+        response = admin_client_.get(url, {"wilayah": kode})
+        assert response.status_code == 200 and response.context["cl"].result_count == 0, kode
+
+
+def test_region_filter_drills_down_one_level_at_a_time(admin_client_, penilaian):
+    """The region filter offers the provinces, then one province's kabupaten, and so on, with
+    the way back up: never every desa of the nation as one list of choices."""
+    url = reverse("admin:desa_penilaian_changelist")
+
+    def pilihan(params):
+        response = admin_client_.get(url, params)
+        (spec,) = [f for f in response.context["cl"].filter_specs
+                   if getattr(f, "parameter_name", "") == "wilayah"]
+        return [kode for kode, _label in spec.lookup_choices]
+
+    assert pilihan({}) == ["35"]  # (the provinces loaded: Jawa Timur)
+    assert pilihan({"wilayah": "35"}) == ["35", "35.19"]
+    assert pilihan({"wilayah": "35.19"}) == ["35", "35.19", "35.19.09"]
+    desa = pilihan({"wilayah": "35.19.09"})
+    assert desa[:3] == ["35", "35.19", "35.19.09"] and len(desa) == 3 + 14
+    assert pilihan({"wilayah": penilaian.lokasi.desa.kode_wilayah}) == desa
 
 
 def test_penilaian_change_shows_computed_fields_read_only(admin_client_, penilaian):
