@@ -281,8 +281,7 @@ def _tabel() -> dict:
     """Quoted table names of the models the statements below read and write."""
     q = connection.ops.quote_name
     return {m: q(m._meta.db_table) for m in (
-        *TABEL, *TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
-        RingkasanPendanaAspek, Desa, Kecamatan, Kriteria, Aspek, Pendanaan, Kegiatan,
+        *SEMUA_TABEL, Desa, Kecamatan, Kriteria, Aspek, Pendanaan, Kegiatan,
         PemangkuKepentingan)}
 
 
@@ -301,7 +300,7 @@ def _tulis_kabupaten(kab_ids=None, tahun=None) -> None:
     where_k, params_k = _dalam("kc.kabupaten_id", kab_ids)
     where_t, params_t = _dalam("r.tahun", tahun)
     where, params = where_k + where_t, [*params_k, *params_t]
-    where_a = where_k + where_t.replace("r.tahun", "r.tahun_anggaran")  # (an activity's)
+    where_a = where_k + _dalam("r.tahun_anggaran", tahun)[0]  # (an activity's year column)
 
     def asal(tabel):
         return (f"FROM {t[tabel]} r JOIN {t[Desa]} d ON d.id = r.desa_id JOIN {t[Kecamatan]} "
@@ -550,9 +549,8 @@ def bangun_kabupaten(kab_ids=None, pemangku_ids=(), tahun=None) -> None:
     ``tahun`` of their rows that have one) from the per-desa rollups and the raw
     activities, and the per-funder totals. With ``kab_ids``, only the funder rows of
     ``pemangku_ids`` (the funders whose per-desa rows changed), and their totals moved by
-    the difference. The
-    full rebuild also sums the funder × source rows (a save moves those itself, in
-    :func:`perbarui`)."""
+    the difference. The full rebuild also sums the funder × source rows (a save moves those
+    itself, in :func:`perbarui`)."""
     if kab_ids is None:
         for model in (*TABEL_KABUPATEN, RingkasanPendanaTotal, RingkasanPendanaSumber,
                       RingkasanJumlahPendana):

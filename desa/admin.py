@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inti.admin_base import HistoryAdmin
 
+from .filters import POLA_WILAYAH
 from .models import (
     Aspek,
     AturanPenilaian,
@@ -27,7 +28,7 @@ from .models import (
     VolumePenilaian,
 )
 from .penilaian import buka_kembali
-from .wilayah import MODEL_KODE, dalam_wilayah, jejak_wilayah
+from .wilayah import MODEL_KODE, dalam_wilayah, jejak_wilayah, tingkat_bawah
 
 
 @admin.register(Provinsi)
@@ -69,12 +70,8 @@ class _WilayahFilter(admin.SimpleListFilter):
         if kode.count(".") >= 3:  # a desa: its kecamatan's desa
             kode = kode.rsplit(".", 1)[0]
         naik = [(j["kode"], f"↑ {j['judul']}") for j in jejak_wilayah(kode)]
-        tingkat = kode.count(".") + 2 if kode else 1
-        if tingkat <= 3:
-            model = MODEL_KODE[tingkat]
-            bawah = model.objects.filter(kode_wilayah__startswith=f"{kode}." if kode else "")
-        else:
-            bawah = Desa.objects.filter(kode_wilayah__startswith=f"{kode}.")
+        model = MODEL_KODE.get(tingkat_bawah(kode), Desa)
+        bawah = model.objects.filter(kode_wilayah__startswith=f"{kode}." if kode else "")
         return naik + [(r.kode_wilayah, f"{r.kode_wilayah} {r.nama}")
                        for r in bawah.order_by("kode_wilayah").only("kode_wilayah", "nama")]
 
@@ -89,7 +86,7 @@ class _WilayahFilter(admin.SimpleListFilter):
             return queryset
         if kode.count(".") >= 3:
             return queryset.filter(**{f"{self.jalur}kode_wilayah": kode})
-        if not re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2})?)?", kode):
+        if not re.fullmatch(POLA_WILAYAH, kode):
             return queryset.none()
         return queryset.filter(dalam_wilayah(kode, self.jalur))
 

@@ -136,6 +136,10 @@ def desa_filter(**kwargs):
         empty_label=_("Semua desa"), **kwargs)
 
 
+#: A region code a scope takes: provinsi "35", kabupaten "35.19", kecamatan "35.19.09".
+POLA_WILAYAH = r"^\d{2}(\.\d{2}(\.\d{2})?)?$"
+
+
 class WilayahField(forms.RegexField):
     """A region scope by Kemendagri code: provinsi ``35``, kabupaten ``35.19`` or kecamatan
     ``35.19.09`` (the dashboards' ``?wilayah=``, which their links carry to the lists)."""
@@ -148,7 +152,7 @@ class WilayahField(forms.RegexField):
         kwargs.setdefault("max_length", 8)
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "35.19",
                                                            "inputmode": "decimal"}))
-        super().__init__(r"^\d{2}(\.\d{2}(\.\d{2})?)?$", **kwargs)
+        super().__init__(POLA_WILAYAH, **kwargs)
 
 
 class WilayahFilter(django_filters.CharFilter):

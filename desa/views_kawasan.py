@@ -13,7 +13,7 @@ from desa.forms import KawasanForm
 from desa.kawasan import KEWENANGAN_LABEL, kewenangan, lembaga_ganda, peringkat, ubah_kawasan
 from desa.models import Desa, Kawasan, LembagaMasyarakat, SKKumuh
 from desa.selectors import aturan_bawaan, kawasan_dengan_prioritas
-from desa.wilayah import dalam_wilayah, jejak_wilayah, wilayah_bawah
+from desa.wilayah import dalam_wilayah, jejak_wilayah, melebihi
 from inti.services import ServiceError
 from inti.viewutils import hitung_demo
 
@@ -48,14 +48,11 @@ def kawasan_peringkat(request):
     qs = Kawasan.objects.all()
     if wilayah:
         qs = qs.filter(dalam_wilayah(wilayah, "desa__"))
-    jumlah = qs.count()
     jejak = jejak_wilayah(wilayah)
     konteks = {"saring": {"form": form}, "wilayah": wilayah,
                "judul_wilayah": jejak[-1]["judul"] if jejak else ""}
-    if jumlah > MAKS_PERINGKAT and wilayah.count(".") < 2:  # (a kecamatan: ranked anyway)
-        return render(request, "desa/kawasan_peringkat.html", {
-            **konteks, "terlalu_banyak": jumlah, "maks": MAKS_PERINGKAT,
-            "wilayah_bawah": wilayah_bawah(qs, wilayah, "desa__kode_wilayah")})
+    if lebih := melebihi(qs, wilayah, MAKS_PERINGKAT, "desa__kode_wilayah"):
+        return render(request, "desa/kawasan_peringkat.html", {**konteks, **lebih})
     kawasan, rules = kawasan_dengan_prioritas(
         qs.select_related("desa", "sk").order_by("desa__nama", "nama"))
     baris = [{"nama": k.nama, "kawasan": k, "prioritas": k.hasil_prioritas,

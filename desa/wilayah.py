@@ -58,13 +58,19 @@ MODEL_KODE = {1: Provinsi, 2: Kabupaten, 3: Kecamatan}
 PANJANG_KODE = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
 
 
+def tingkat_bawah(kode: str) -> int:
+    """The level one below region ``kode`` by its number of code parts: 1 provinsi (below
+    the nation, ""), 2 kabupaten, 3 kecamatan, 4 desa."""
+    return kode.count(".") + 2 if kode else 1
+
+
 def wilayah_bawah(qs, wilayah: str, kode_desa: str) -> list[dict]:
     """The regions one level below ``wilayah`` (the nation: provinces) holding rows of
     ``qs``, whose desa code is at ``kode_desa`` (``"kode_wilayah"`` from a desa,
     ``"desa__kode_wilayah"`` from a kawasan), with their number of rows: ``{"kode", "nama",
     "jumlah"}`` by code. One grouped query and one for the names. A kecamatan has no level
     below (empty)."""
-    tingkat = wilayah.count(".") + 2 if wilayah else 1
+    tingkat = tingkat_bawah(wilayah)
     if tingkat not in MODEL_KODE:
         return []
     panjang = PANJANG_KODE[("provinsi", "kabupaten", "kecamatan")[tingkat - 1]]
@@ -74,6 +80,17 @@ def wilayah_bawah(qs, wilayah: str, kode_desa: str) -> list[dict]:
                 .values_list("kode_wilayah", "nama"))
     return [{"kode": kode, "nama": nama.get(kode, kode), "jumlah": n}
             for kode, n in sorted(jumlah.items())]
+
+
+def melebihi(qs, wilayah: str, maks: int, kode_desa: str) -> dict | None:
+    """For a page that lists at most ``maks`` rows of ``qs`` (scoped to ``wilayah``): None
+    when they fit (or the scope is a kecamatan, which is always listed), else what the page
+    shows instead, ``{"terlalu_banyak": n, "maks", "wilayah_bawah"}`` (the regions one level
+    down, see :func:`wilayah_bawah`)."""
+    if tingkat_bawah(wilayah) > 3 or (jumlah := qs.count()) <= maks:
+        return None
+    return {"terlalu_banyak": jumlah, "maks": maks,
+            "wilayah_bawah": wilayah_bawah(qs, wilayah, kode_desa)}
 
 
 def _judul(model, nama: str) -> str:

@@ -32,7 +32,7 @@ from desa.models import HEADER_CHOICES, Desa, Kecamatan, Penilaian
 from desa.penilaian import skor_agregat
 from desa.selectors import aturan_bawaan
 from desa.tingkat import tingkat_per_desa
-from desa.wilayah import dalam_wilayah, wilayah_bawah
+from desa.wilayah import dalam_wilayah, melebihi
 from inti.exports import Column, export_response
 
 FORMATS = ("json", "csv", "xlsx")
@@ -283,10 +283,8 @@ def indeks(request):
     html = _mau_html(request)
     konteks = {"metadata": _metadata(request), "json_url": request.path + "?format=json",
                "saring": {"form": form}, "wilayah": wilayah}
-    if html and wilayah.count(".") < 2 and (jumlah := desa.count()) > MAKS_INDEKS:
-        response = render(request, "data_terbuka.html", {
-            **konteks, "terlalu_banyak": jumlah, "maks": MAKS_INDEKS,
-            "wilayah_bawah": wilayah_bawah(desa, wilayah, "kode_wilayah")})
+    if html and (lebih := melebihi(desa, wilayah, MAKS_INDEKS, "kode_wilayah")):
+        response = render(request, "data_terbuka.html", {**konteks, **lebih})
         response["Vary"] = "Accept"
         return response
     url_desa = _pola_url(request, "data_terbuka_desa")
