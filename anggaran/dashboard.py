@@ -210,8 +210,9 @@ def daftar_kegiatan(f: Filter, status: str | None = None) -> dict | None:
     """The activity list's totals (``jumlah``, ``demo``, whole ``rencana``/``realisasi`` of
     the activities listed and, with a source or funder type, the matching lines'
     ``rencana_f``/``realisasi_f``) from the kabupaten rows, cancelled activities included as
-    the list includes them: for a year, a source, a funder type, a status and a province or
-    kabupaten scope at most; else None (the list sums its own rows)."""
+    the list includes them (``batal``, ``rencana_batal``: their number and planned Rp, of the
+    matching lines with a source or type): for a year, a source, a funder type, a status and
+    a province or kabupaten scope at most; else None (the list sums its own rows)."""
     if not _per_kabupaten(f):
         return None
     dana = bool(f.sumber or f.jenis)
@@ -225,13 +226,17 @@ def daftar_kegiatan(f: Filter, status: str | None = None) -> dict | None:
         qs = _kabupaten(RingkasanKegiatanKabupaten, f)
     if status:
         qs = qs.filter(status=status)
+    batal = Q(status=StatusKegiatan.BATAL)
     sums = {"n": Sum("jumlah"), "nd": Sum("jumlah", filter=Q(is_demo=True)),
-            "rencana": Sum("rencana_rp"), "realisasi": Sum("realisasi_rp")}
+            "rencana": Sum("rencana_rp"), "realisasi": Sum("realisasi_rp"),
+            "nb": Sum("jumlah", filter=batal),
+            "rencana_batal": Sum("rencana_dana_rp" if dana else "rencana_rp", filter=batal)}
     if dana:
         sums.update(rencana_f=Sum("rencana_dana_rp"), realisasi_f=Sum("realisasi_dana_rp"))
     hasil = qs.aggregate(**sums)
     # Counts of nothing are 0; sums of nothing stay None, as the list's own aggregates.
-    return {**hasil, "jumlah": hasil.pop("n") or 0, "demo": hasil.pop("nd") or 0}
+    return {**hasil, "jumlah": hasil.pop("n") or 0, "demo": hasil.pop("nd") or 0,
+            "batal": hasil.pop("nb") or 0}
 
 
 def pendana_total(f: Filter = Filter()):

@@ -79,21 +79,29 @@ def ringkasan_daftar(filterset) -> dict:
         total = counts = filterset.qs.order_by().aggregate(
             jumlah=Count("pk", distinct=True),
             demo=Count("pk", distinct=True, filter=Q(is_demo=True)),
+            batal=Count("pk", distinct=True, filter=Q(status=StatusKegiatan.BATAL)),
             rencana=Sum("pendanaan__rencana_rp"), realisasi=Sum("pendanaan__realisasi_rp"),
             rencana_f=Sum("pendanaan__rencana_rp", filter=qp),
-            realisasi_f=Sum("pendanaan__realisasi_rp", filter=qp))
+            realisasi_f=Sum("pendanaan__realisasi_rp", filter=qp),
+            rencana_batal=Sum("pendanaan__rencana_rp",
+                              filter=qp & Q(status=StatusKegiatan.BATAL)))
     else:
         counts = filterset.qs.order_by().aggregate(
-            jumlah=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+            jumlah=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)),
+            batal=Count("pk", filter=Q(status=StatusKegiatan.BATAL)))
         # The whole cost of the activities listed (all their funding lines).
         total = Pendanaan.objects.filter(
             kegiatan__in=filterset.qs.order_by().values("pk")).aggregate(
-            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"))
+            rencana=Sum("rencana_rp"), realisasi=Sum("realisasi_rp"),
+            rencana_batal=Sum("rencana_rp", filter=Q(kegiatan__status=StatusKegiatan.BATAL)))
     return {
         "jumlah": counts["jumlah"], "demo": counts["demo"],
         "total": {"rencana": total["rencana"], "realisasi": total["realisasi"]},
         "total_filter": ({"rencana": total["rencana_f"], "realisasi": total["realisasi_f"]}
                          if q else None),
+        # Cancelled activities are listed (with their status) but counted on no dashboard:
+        # how many, and their planned Rp (of the filtered lines, with a line filter).
+        "batal": {"jumlah": counts["batal"], "rencana": total["rencana_batal"]},
     }
 
 
@@ -175,6 +183,7 @@ def kegiatan_list(request):
     return render(request, "anggaran/kegiatan_list.html", {
         "filter": filterset, "page": page, "with_share": with_share, "total": ringkas["total"],
         "total_filter": ringkas.get("total_filter"), "jumlah_demo": ringkas.get("demo", 0),
+        "batal": ringkas["batal"],
         "bisa_tulis": akses.can_write_anything(request.user),
     })
 

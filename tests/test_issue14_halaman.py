@@ -223,12 +223,18 @@ def test_activity_list_totals_equal_the_raw_lines(client, demo, params):
     semua = [p for p in lines if p.kegiatan_id in ids]
     assert (ctx["total"]["rencana"] or 0) == sum((p.rencana_rp for p in semua), D(0))
     assert (ctx["total"]["realisasi"] or 0) == sum((p.realisasi_rp for p in semua), D(0))
+    batal = set(kegiatan.filter(status="batal").values_list("pk", flat=True))
+    assert ctx["batal"]["jumlah"] == len(batal)
     if q:
         dipilih = [p for p in lines.filter(q) if p.kegiatan_id in ids]
         assert (ctx["total_filter"]["rencana"] or 0) == sum((p.rencana_rp for p in dipilih),
                                                             D(0))
+        assert (ctx["batal"]["rencana"] or 0) == sum(
+            (p.rencana_rp for p in dipilih if p.kegiatan_id in batal), D(0))
     else:
         assert ctx["total_filter"] is None
+        assert (ctx["batal"]["rencana"] or 0) == sum(
+            (p.rencana_rp for p in semua if p.kegiatan_id in batal), D(0))
 
 
 @pytest.mark.django_db
@@ -257,7 +263,7 @@ def test_activity_list_totals_from_the_kabupaten_rows_equal_its_own_sums(
     cache.bump()
     monkeypatch.setattr(views, "_dari_ringkasan", lambda fs: None)
     sendiri = client.get(url, params).context
-    for key in ("total", "total_filter", "jumlah_demo"):
+    for key in ("total", "total_filter", "jumlah_demo", "batal"):
         assert dari[key] == sendiri[key], key
     assert dari["page"].paginator.count == sendiri["page"].paginator.count
 
@@ -276,6 +282,24 @@ def test_beranda_links_to_the_activity_list_keep_its_region_and_year(client, dem
 
 
 @pytest.mark.django_db
+def test_list_says_its_cancelled_activities_which_dashboards_leave_out(client, demo):
+    """Beranda's row of a source leaves cancelled activities out; the list it links to shows
+    them (with their status): it says how many and how much, so the figures reconcile."""
+    from anggaran.models import Kegiatan, Pendanaan
+
+    k = Kegiatan.objects.filter(pendanaan__sumber__kode="apbd-kab").first()
+    k.status = "batal"
+    k.save()
+    rencana = sum(p.rencana_rp for p in Pendanaan.objects.filter(kegiatan=k,
+                                                                  sumber__kode="apbd-kab"))
+    body = client.get(reverse("anggaran:kegiatan_list"), {"sumber": "apbd-kab"}).content.decode()
+    from inti.numbers import format_rupiah
+
+    assert (f"Termasuk 1 kegiatan batal (rencana {format_rupiah(rencana)}): ditampilkan di "
+            "sini, tidak dihitung di dasbor.") in body
+
+
+@pytest.mark.django_db
 def test_list_counts_are_written_the_indonesian_way(client, jiwan, monkeypatch):
     """A count of thousands on a list reads "18.920 kegiatan" (it read "18920 kegiatan"
     beside "18.920 dari 18.920 kegiatan: data demo")."""
@@ -283,6 +307,6 @@ def test_list_counts_are_written_the_indonesian_way(client, jiwan, monkeypatch):
 
     monkeypatch.setattr(views, "ringkasan_daftar", lambda fs: {
         "jumlah": 18920, "demo": 0, "total": {"rencana": None, "realisasi": None},
-        "total_filter": None})
+        "total_filter": None, "batal": {"jumlah": 0, "rencana": None}})
     body = client.get(reverse("anggaran:kegiatan_list")).content.decode()
     assert "18.920 kegiatan" in body and "18920" not in body
